@@ -1,0 +1,38 @@
+"""Formatting the Vietnamese way, available in every template (a builtin)."""
+
+from django import template
+
+register = template.Library()
+
+
+def format_number(value) -> str:
+    """1250000 -> "1.250.000": dots group thousands in Vietnamese."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def format_vnd(amount) -> str:
+    """1250000 -> "1.250.000 ₫", whole dong with a no-break space before the sign."""
+    if amount is None or amount == "":
+        return ""
+    return f"{format_number(amount)}\u00a0₫"
+
+
+@register.filter
+def vnd(amount):
+    return format_vnd(amount)
+
+
+@register.filter
+def num(value):
+    if value is None or value == "":
+        return ""
+    return format_number(value)
+
+
+@register.filter
+def percent(value, digits=0):
+    """A fraction as a Vietnamese percentage: 0.256 -> "26%", with a decimal comma."""
+    if value is None:
+        return ""
+    text = f"{float(value) * 100:.{int(digits)}f}".replace(".", ",")
+    return f"{text}%"

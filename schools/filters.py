@@ -1,0 +1,57 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from config.text import fold
+
+from .models import AdministrativeUnit, School
+
+
+class SchoolFilter(django_filters.FilterSet):
+    """The registry list: place, level, search. Districts and communes narrow to the
+    chosen province and district, so a phone never scrolls through a whole country."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=AdministrativeUnit.objects.filter(level="province", abolished_on__isnull=True).order_by("name"),
+        empty_label=_("All provinces"),
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=AdministrativeUnit.objects.none(), empty_label=_("All districts")
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Commune"), queryset=AdministrativeUnit.objects.none(), empty_label=_("All communes")
+    )
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=School.Level.choices, empty_label=_("All levels"))
+    stale = django_filters.BooleanFilter(
+        label=_("Profile out of date"),
+        method="filter_stale",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Out of date")), ("false", _("Current"))]),
+    )
+
+    class Meta:
+        model = School
+        fields = ["q", "province", "district", "commune", "level"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        data = data or {}
+        units = AdministrativeUnit.objects.filter(abolished_on__isnull=True).order_by("name")
+        province_id, district_id = data.get("province"), data.get("district")
+        if province_id and str(province_id).isdigit():
+            self.filters["district"].queryset = units.filter(level="district", parent_id=province_id)
+            if not district_id:
+                # Two-tier provinces have communes straight under the province.
+                self.filters["commune"].queryset = units.filter(level="commune", province_id=province_id)
+        if district_id and str(district_id).isdigit():
+            self.filters["commune"].queryset = units.filter(level="commune", parent_id=district_id)
+
+    def filter_search(self, queryset, name, value):
+        terms = fold(value).split()
+        for term in terms:
+            queryset = queryset.filter(search_text__contains=term)
+        return queryset
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale() if value else queryset.current()

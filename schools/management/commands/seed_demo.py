@@ -1,0 +1,22 @@
+from importlib import import_module, util
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+from schools.demo import DEMO_PASSWORD, USERS
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent: a second run changes nothing) and print the demo logins."
+
+    def handle(self, *args, **options):
+        # Each app that has a `demo` module adds its own records, in INSTALLED_APPS order,
+        # so needs come after schools and pledges after needs.
+        for config in apps.get_app_configs():
+            name = f"{config.name}.demo"
+            if not config.name.startswith("django") and util.find_spec(name) is not None:
+                self.stdout.write(f"{config.verbose_name}:")
+                import_module(name).load(self.stdout.write)
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo logins (password: %s):" % DEMO_PASSWORD))
+        for email, full_name, *_rest in USERS:
+            self.stdout.write(f"  {email:<20} {full_name}")

@@ -1,0 +1,428 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_phone
+from config.text import fold
+
+
+class AdministrativeUnit(models.Model):
+    """A province, district or commune (ward, township) with its official code.
+
+    Districts are optional: before the 1 July 2025 reform a commune hangs under a
+    district, after it directly under the province. `province` and `district` are
+    denormalised from `parent` on save so that "is this inside that" and "group by
+    district" are single-column filters, not tree walks.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
+        COMMUNE = "commune", _("Commune")
+
+    code = models.CharField(_("official code"), max_length=10)
+    name = models.CharField(_("name"), max_length=120)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    province = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    # A unit merged away by a reform keeps its records but no longer takes new ones.
+    abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["code"]
+        constraints = [
+            # Codes were reused by the 2025 reform, so only current units must be unique.
+            models.UniqueConstraint(
+                fields=["level", "code"],
+                condition=Q(abolished_on__isnull=True),
+                name="schools_administrativeunit_current_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="province", parent__isnull=True) | (~Q(level="province") & Q(parent__isnull=False)),
+                name="schools_administrativeunit_parent_by_level",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        allowed_parents = {
+            self.Level.PROVINCE: set(),
+            self.Level.DISTRICT: {self.Level.PROVINCE},
+            self.Level.COMMUNE: {self.Level.PROVINCE, self.Level.DISTRICT},
+        }[self.level]
+        if self.parent is None and allowed_parents:
+            raise ValidationError({"parent": _("A district or commune needs a parent unit.")})
+        if self.parent is not None and self.parent.level not in allowed_parents:
+            raise ValidationError({"parent": _("This unit cannot sit under a unit of that level.")})
+
+    def save(self, *args, **kwargs):
+        parent = self.parent
+        if parent is None:
+            self.province_id = None
+            self.district_id = None
+        elif parent.level == self.Level.PROVINCE:
+            self.province_id = parent.pk
+            self.district_id = None
+        else:
+            self.province_id = parent.province_id
+            self.district_id = parent.pk if parent.level == self.Level.DISTRICT else parent.district_id
+        super().save(*args, **kwargs)
+
+    def contains(self, other: "AdministrativeUnit") -> bool:
+        """True when `other` is this unit or lies inside it."""
+        return other.pk == self.pk or self.pk in (other.province_id, other.district_id)
+
+    def school_filter(self, prefix: str = "") -> Q:
+        """A filter for schools (or rows reaching a school through `prefix`) in this unit."""
+        column = {
+            self.Level.PROVINCE: "province",
+            self.Level.DISTRICT: "district",
+            self.Level.COMMUNE: "commune",
+        }[self.level]
+        return Q(**{f"{prefix}{column}": self})
+
+    def school_list_query(self) -> str:
+        """The query string that filters the school list to this unit."""
+        parts = []
+        if self.province_id:
+            parts.append(f"province={self.province_id}")
+        if self.district_id:
+            parts.append(f"district={self.district_id}")
+        parts.append(f"{self.level}={self.pk}")
+        return "&".join(parts)
+
+    def unit_filter(self, prefix: str = "") -> Q:
+        """A filter for administrative units inside this one, itself included."""
+        return Q(**{f"{prefix}pk": self.pk}) | Q(**{f"{prefix}{self.level}": self})
+
+
+class Office(models.Model):
+    """An agency attached to an administrative unit.
+
+    Education offices (district Phòng GD&ĐT, provincial Sở GD&ĐT) verify needs and get
+    digests; the other kinds (information department, post, youth union, people's
+    committees, broadcasting centres) are the coordinating units of campaigns and of
+    the letters contest. Names are data, because agencies merge and rename.
+    """
+
+    class Kind(models.TextChoices):
+        EDUCATION_OFFICE = "education_office", _("Education office (district or commune)")
+        EDUCATION_DEPARTMENT = "education_department", _("Department of Education and Training")
+        INFORMATION_DEPARTMENT = "information_department", _("Department of Information / Science and Technology")
+        POST = "post", _("Provincial post")
+        YOUTH_UNION = "youth_union", _("Youth Union")
+        PEOPLES_COMMITTEE = "peoples_committee", _("People's Committee")
+        CULTURE_CENTRE = "culture_centre", _("Culture and broadcasting centre")
+        MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
+        OTHER = "other", _("Other")
+
+    EDUCATION_KINDS = (Kind.EDUCATION_OFFICE, Kind.EDUCATION_DEPARTMENT)
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("administrative unit"), on_delete=models.PROTECT, related_name="offices"
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
+    digest_emails = models.TextField(
+        _("digest e-mail addresses"),
+        blank=True,
+        help_text=_("One address per line. The office's digests go to these and to its officers."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["unit__code", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.validators import validate_email
+
+        for address in self.digest_email_list:
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise ValidationError(
+                    {"digest_emails": _("“%(address)s” is not a valid e-mail address.") % {"address": address}}
+                ) from None
+
+    @property
+    def digest_email_list(self) -> list[str]:
+        return [line.strip() for line in self.digest_emails.replace(",", "\n").splitlines() if line.strip()]
+
+    @property
+    def is_education_office(self) -> bool:
+        return self.kind in self.EDUCATION_KINDS
+
+
+class SchoolQuerySet(models.QuerySet):
+    def stale_filter(self) -> Q:
+        cutoff = timezone.now() - timedelta(days=settings.SCHOOL_PROFILE_STALE_DAYS)
+        return Q(profile_confirmed_at__isnull=True) | Q(profile_confirmed_at__lt=cutoff)
+
+    def stale(self):
+        """Schools whose profile was never confirmed or not within the set days."""
+        return self.filter(self.stale_filter())
+
+    def current(self):
+        return self.exclude(self.stale_filter())
+
+
+class School(models.Model):
+    class Level(models.TextChoices):
+        PRESCHOOL = "preschool", _("Preschool")
+        PRIMARY = "primary", _("Primary")
+        LOWER_SECONDARY = "lower_secondary", _("Lower secondary")
+        INTER_LEVEL = "inter_level", _("Inter-level (primary and lower secondary)")
+        UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
+
+    class Boarding(models.TextChoices):
+        NONE = "none", _("Day school")
+        SEMI = "semi", _("Semi-boarding (bán trú)")
+        FULL = "full", _("Boarding (nội trú)")
+
+    code = models.CharField(_("official code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="schools",
+        limit_choices_to={"level": AdministrativeUnit.Level.COMMUNE},
+    )
+    # Copied from the commune on save: area filters and per-district figures use them.
+    district = models.ForeignKey(
+        AdministrativeUnit, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    province = models.ForeignKey(AdministrativeUnit, editable=False, on_delete=models.PROTECT, related_name="+")
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(8), MaxValueValidator(24)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(102), MaxValueValidator(110)],
+    )
+    pupils = models.PositiveIntegerField(_("pupils"), default=0)
+    ethnic_minority_percent = models.PositiveSmallIntegerField(
+        _("ethnic-minority pupils (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    boarding = models.CharField(_("boarding"), max_length=10, choices=Boarding.choices, default=Boarding.NONE)
+    focal_point_name = models.CharField(_("focal point"), max_length=150, blank=True)
+    focal_point_phone = models.CharField(_("focal point's phone"), max_length=20, blank=True, validators=[validate_phone])
+    focal_point_email = models.EmailField(_("focal point's e-mail"), blank=True)
+    # Name, code and place names without diacritics, so "tuan giao" finds "Tuần Giáo".
+    search_text = models.TextField(editable=False, default="")
+    profile_confirmed_at = models.DateTimeField(_("profile confirmed current on"), null=True, blank=True)
+    profile_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SchoolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+        ordering = ["name"]
+        indexes = [
+            # Area lists and dashboards filter schools by province or district.
+            models.Index(fields=["province", "name"], name="schools_school_province_name"),
+            models.Index(fields=["district", "name"], name="schools_school_district_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ethnic_minority_percent__lte=100), name="schools_school_ethnic_percent_range"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        commune = self.commune
+        self.province_id = commune.province_id
+        self.district_id = commune.district_id
+        self.search_text = fold(" ".join([self.name, self.code, commune.name, self.address]))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("schools:detail", args=[self.pk])
+
+    def is_in(self, unit: AdministrativeUnit) -> bool:
+        return unit.pk in (self.commune_id, self.district_id, self.province_id)
+
+    @property
+    def profile_stale_since(self):
+        """When the profile became stale, or None while it is current."""
+        limit = timedelta(days=settings.SCHOOL_PROFILE_STALE_DAYS)
+        if self.profile_confirmed_at is None:
+            return self.created_at
+        due = self.profile_confirmed_at + limit
+        return due if due <= timezone.now() else None
+
+    @property
+    def is_profile_stale(self) -> bool:
+        return self.profile_stale_since is not None
+
+
+class SchoolSite(models.Model):
+    """A satellite site (điểm trường lẻ), often in a village far from the main school."""
+
+    class Electricity(models.TextChoices):
+        GRID = "grid", _("Grid power")
+        UNRELIABLE = "unreliable", _("Grid power, unreliable")
+        SOLAR = "solar", _("Solar or generator only")
+        NONE = "none", _("No electricity")
+
+    class Water(models.TextChoices):
+        PIPED = "piped", _("Piped clean water")
+        WELL = "well", _("Well")
+        GRAVITY = "gravity", _("Spring water by pipe")
+        STREAM = "stream", _("Stream, carried by hand")
+        RAINWATER = "rainwater", _("Rainwater tank")
+        NONE = "none", _("No water source")
+
+    class Toilet(models.TextChoices):
+        GOOD = "good", _("Adequate toilets")
+        DEGRADED = "degraded", _("Degraded toilets")
+        NONE = "none", _("No toilet")
+
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(_("name"), max_length=150)
+    village = models.CharField(_("village"), max_length=150, blank=True)
+    distance_km = models.DecimalField(
+        _("distance from the main site (km)"),
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    pupils = models.PositiveIntegerField(_("pupils"), default=0)
+    electricity = models.CharField(_("electricity"), max_length=12, choices=Electricity.choices)
+    water_source = models.CharField(_("water source"), max_length=12, choices=Water.choices)
+    toilet = models.CharField(_("toilets"), max_length=10, choices=Toilet.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("satellite site")
+        verbose_name_plural = _("satellite sites")
+        ordering = ["school", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="schools_schoolsite_name_unique"),
+            models.CheckConstraint(condition=Q(distance_km__gte=0), name="schools_schoolsite_distance_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.school.name})"
+
+    @property
+    def lacks_basics(self) -> bool:
+        """No power, no clean water or no usable toilet: what the programme asks about first."""
+        return (
+            self.electricity == self.Electricity.NONE
+            or self.water_source in (self.Water.NONE, self.Water.STREAM)
+            or self.toilet != self.Toilet.GOOD
+        )
+
+
+class Membership(models.Model):
+    """Ties a user to a school or an office with a role. Roles come only from here.
+
+    Any signed-up user may give; these rows add what else they may do.
+    """
+
+    class Role(models.TextChoices):
+        SCHOOL_STAFF = "school_staff", _("School staff")
+        OFFICER = "officer", _("Education officer")
+        ORGANISER = "organiser", _("Contest organiser")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    title = models.CharField(_("position"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(role="school_staff", school__isnull=False, office__isnull=True)
+                    | Q(role__in=["officer", "organiser"], school__isnull=True, office__isnull=False)
+                ),
+                name="schools_membership_target_by_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "school"], condition=Q(school__isnull=False), name="schools_membership_school_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "office"], condition=Q(office__isnull=False), name="schools_membership_office_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} – {self.school or self.office}"
+
+    def clean(self):
+        if self.role == self.Role.SCHOOL_STAFF:
+            if not self.school or self.office:
+                raise ValidationError(_("School staff belong to a school, not an office."))
+        elif not self.office or self.school:
+            raise ValidationError(_("Officers and organisers belong to an office, not a school."))
+        elif self.role == self.Role.OFFICER and not self.office.is_education_office:
+            raise ValidationError({"office": _("Education officers belong to an education office.")})
+
+    @property
+    def area(self) -> AdministrativeUnit:
+        """The unit this membership acts on."""
+        return self.school.commune if self.school_id else self.office.unit

@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .filters import SchoolFilter
+from .forms import SchoolForm, SchoolSiteForm
+from .models import School, SchoolSite
+from .permissions import can_act_on_school, get_school_for_editing, roles_of
+
+PAGE_SIZE = 24
+
+
+def school_list(request):
+    school_filter = SchoolFilter(request.GET or None, queryset=selectors.school_list().order_by("name", "pk"))
+    schools = school_filter.qs if school_filter.is_bound and school_filter.is_valid() else school_filter.queryset
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "schools/school_list.html",
+        {
+            "filter": school_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "totals": selectors.registry_totals(schools),
+        },
+    )
+
+
+def school_detail(request, pk):
+    try:
+        school = selectors.school_detail(pk)
+    except School.DoesNotExist:
+        raise Http404 from None
+    sites = list(school.sites.all())
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "sites": sites,
+            "site_pupils": sum(site.pupils for site in sites),
+            "can_edit": can_act_on_school(request.user, school),
+        },
+    )
+
+
+@login_required
+def my_school(request):
+    """School staff land on their school; someone with several schools picks one."""
+    schools = roles_of(request.user).staff_schools
+    if len(schools) == 1:
+        return redirect(schools[0])
+    if not schools:
+        raise Http404
+    return render(request, "schools/my_schools.html", {"schools": schools})
+
+
+@login_required
+def school_edit(request, pk):
+    school = get_school_for_editing(request, pk)
+    form = SchoolForm(request.POST or None, instance=school)
+    if request.method == "POST" and form.is_valid():
+        services.school_save_profile(school=form.instance, user=request.user)
+        messages.success(request, _("The school profile has been saved."))
+        return redirect(school)
+    return render(request, "schools/school_form.html", {"school": school, "form": form})
+
+
+@login_required
+@require_POST
+def school_confirm(request, pk):
+    school = get_school_for_editing(request, pk)
+    services.school_confirm_profile(school=school, user=request.user)
+    messages.success(request, _("Thank you: the profile is marked as current."))
+    return redirect(school)
+
+
+@login_required
+def site_create(request, pk):
+    school = get_school_for_editing(request, pk)
+    form = SchoolSiteForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        services.site_save(site=form.instance, user=request.user)
+        messages.success(request, _("The site “%(name)s” has been added.") % {"name": form.instance.name})
+        return redirect(school)
+    return render(request, "schools/site_form.html", {"school": school, "form": form})
+
+
+@login_required
+def site_edit(request, pk, site_pk):
+    school = get_school_for_editing(request, pk)
+    site = get_object_or_404(SchoolSite, pk=site_pk, school=school)
+    form = SchoolSiteForm(request.POST or None, instance=site, school=school)
+    if request.method == "POST" and form.is_valid():
+        services.site_save(site=form.instance, user=request.user)
+        messages.success(request, _("The site “%(name)s” has been saved.") % {"name": site.name})
+        return redirect(school)
+    return render(request, "schools/site_form.html", {"school": school, "form": form, "site": site})
+
+
+@login_required
+def site_delete(request, pk, site_pk):
+    school = get_school_for_editing(request, pk)
+    site = get_object_or_404(SchoolSite, pk=site_pk, school=school)
+    if request.method == "POST":
+        services.site_delete(site=site, user=request.user)
+        messages.success(request, _("The site “%(name)s” has been removed.") % {"name": site.name})
+        return redirect(school)
+    return render(request, "schools/site_confirm_delete.html", {"school": school, "site": site})
