@@ -37,8 +37,10 @@ class SchoolForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
-        if (latitude is None) != (longitude is None) and not self.has_error("latitude") and not self.has_error(
-            "longitude"
+        if (
+            (latitude is None) != (longitude is None)
+            and not self.has_error("latitude")
+            and not self.has_error("longitude")
         ):
             raise forms.ValidationError(_("Give both latitude and longitude, or neither."), code="half_coordinates")
         return cleaned

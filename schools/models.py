@@ -62,17 +62,6 @@ class AdministrativeUnit(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        allowed_parents = {
-            self.Level.PROVINCE: set(),
-            self.Level.DISTRICT: {self.Level.PROVINCE},
-            self.Level.COMMUNE: {self.Level.PROVINCE, self.Level.DISTRICT},
-        }[self.level]
-        if self.parent is None and allowed_parents:
-            raise ValidationError({"parent": _("A district or commune needs a parent unit.")})
-        if self.parent is not None and self.parent.level not in allowed_parents:
-            raise ValidationError({"parent": _("This unit cannot sit under a unit of that level.")})
-
     def save(self, *args, **kwargs):
         parent = self.parent
         if parent is None:
@@ -85,6 +74,17 @@ class AdministrativeUnit(models.Model):
             self.province_id = parent.province_id
             self.district_id = parent.pk if parent.level == self.Level.DISTRICT else parent.district_id
         super().save(*args, **kwargs)
+
+    def clean(self):
+        allowed_parents = {
+            self.Level.PROVINCE: set(),
+            self.Level.DISTRICT: {self.Level.PROVINCE},
+            self.Level.COMMUNE: {self.Level.PROVINCE, self.Level.DISTRICT},
+        }[self.level]
+        if self.parent is None and allowed_parents:
+            raise ValidationError({"parent": _("A district or commune needs a parent unit.")})
+        if self.parent is not None and self.parent.level not in allowed_parents:
+            raise ValidationError({"parent": _("This unit cannot sit under a unit of that level.")})
 
     def contains(self, other: "AdministrativeUnit") -> bool:
         """True when `other` is this unit or lies inside it."""
@@ -204,8 +204,8 @@ class School(models.Model):
 
     class Boarding(models.TextChoices):
         NONE = "none", _("Day school")
-        SEMI = "semi", _("Semi-boarding (bán trú)")
-        FULL = "full", _("Boarding (nội trú)")
+        SEMI = "semi", _("Semi-boarding")
+        FULL = "full", _("Boarding")
 
     code = models.CharField(_("official code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -245,7 +245,9 @@ class School(models.Model):
     )
     boarding = models.CharField(_("boarding"), max_length=10, choices=Boarding.choices, default=Boarding.NONE)
     focal_point_name = models.CharField(_("focal point"), max_length=150, blank=True)
-    focal_point_phone = models.CharField(_("focal point's phone"), max_length=20, blank=True, validators=[validate_phone])
+    focal_point_phone = models.CharField(
+        _("focal point's phone"), max_length=20, blank=True, validators=[validate_phone]
+    )
     focal_point_email = models.EmailField(_("focal point's e-mail"), blank=True)
     # Name, code and place names without diacritics, so "tuan giao" finds "Tuần Giáo".
     search_text = models.TextField(editable=False, default="")
@@ -403,10 +405,14 @@ class Membership(models.Model):
                 name="schools_membership_target_by_role",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "school"], condition=Q(school__isnull=False), name="schools_membership_school_unique"
+                fields=["user", "role", "school"],
+                condition=Q(school__isnull=False),
+                name="schools_membership_school_unique",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "office"], condition=Q(office__isnull=False), name="schools_membership_office_unique"
+                fields=["user", "role", "office"],
+                condition=Q(office__isnull=False),
+                name="schools_membership_office_unique",
             ),
         ]
 

@@ -11,9 +11,9 @@ def memberships_for(user) -> list[Membership]:
     return roles_of(user).memberships
 
 
-def school_list() -> QuerySet[School]:
-    """Schools with their place names and site figures, for lists and tables."""
-    return School.objects.select_related("commune", "district", "province").annotate(
+def with_list_columns(schools: QuerySet[School]) -> QuerySet[School]:
+    """Place names and site figures for a list or table of schools."""
+    return schools.select_related("commune", "district", "province").annotate(
         site_count=Count("sites", distinct=True),
         site_pupils=Coalesce(Sum("sites__pupils"), 0),
     )

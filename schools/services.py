@@ -97,6 +97,20 @@ def _missing_columns(rows, required) -> list[str]:
     return [column for column in required if column not in rows[0][1]]
 
 
+# Official files name the unit type rather than the level. "Thành phố" is left out on
+# purpose: it is a province (Hà Nội) or a district (Điện Biên Phủ).
+UNIT_TYPE_ALIASES = {
+    "tỉnh": AdministrativeUnit.Level.PROVINCE,
+    "huyện": AdministrativeUnit.Level.DISTRICT,
+    "quận": AdministrativeUnit.Level.DISTRICT,
+    "thị xã": AdministrativeUnit.Level.DISTRICT,
+    "xã": AdministrativeUnit.Level.COMMUNE,
+    "phường": AdministrativeUnit.Level.COMMUNE,
+    "thị trấn": AdministrativeUnit.Level.COMMUNE,
+    "đặc khu": AdministrativeUnit.Level.COMMUNE,
+}
+
+
 def import_units(source, *, dry_run: bool = False) -> ImportReport:
     """Create or update administrative units from CSV: code, name, level, parent_code.
 
@@ -109,7 +123,7 @@ def import_units(source, *, dry_run: bool = False) -> ImportReport:
     if missing:
         report.reject(1, _("missing columns: %(columns)s") % {"columns": ", ".join(missing)})
         return report
-    levels = _choice_lookup(AdministrativeUnit.Level)
+    levels = {**_choice_lookup(AdministrativeUnit.Level), **UNIT_TYPE_ALIASES}
     order = {AdministrativeUnit.Level.PROVINCE: 0, AdministrativeUnit.Level.DISTRICT: 1}
     rows.sort(key=lambda item: order.get(levels.get(item[1].get("level", "").lower()), 2))
     with transaction.atomic():

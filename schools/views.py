@@ -16,9 +16,9 @@ PAGE_SIZE = 24
 
 
 def school_list(request):
-    school_filter = SchoolFilter(request.GET or None, queryset=selectors.school_list().order_by("name", "pk"))
+    school_filter = SchoolFilter(request.GET or None, queryset=School.objects.order_by("name", "pk"))
     schools = school_filter.qs if school_filter.is_bound and school_filter.is_valid() else school_filter.queryset
-    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_list_columns(schools), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -17,6 +17,6 @@ class Command(BaseCommand):
             if not config.name.startswith("django") and util.find_spec(name) is not None:
                 self.stdout.write(f"{config.verbose_name}:")
                 import_module(name).load(self.stdout.write)
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Demo logins (password: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo logins (password: {DEMO_PASSWORD}):"))
         for email, full_name, *_rest in USERS:
             self.stdout.write(f"  {email:<20} {full_name}")

@@ -1,0 +1,53 @@
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from schools.models import AdministrativeUnit, Membership, School, SchoolSite
+from schools.permissions import can_act_on_school
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    """Every row of every project model, to prove a second run changes nothing."""
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"accounts", "schools", "account"}:
+            rows[model._meta.label] = list(model.objects.order_by("pk").values())
+    return rows
+
+
+def test_seed_demo_loads_the_registry_and_logins():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+
+    tuan_giao = AdministrativeUnit.objects.get(code="099")
+    assert tuan_giao.name == "Huyện Tuần Giáo"
+    assert AdministrativeUnit.objects.filter(parent=tuan_giao).count() == 19
+    assert AdministrativeUnit.objects.get(code="24").name == "Tỉnh Bắc Giang"
+    assert School.objects.filter(district=tuan_giao).count() >= 20
+    assert SchoolSite.objects.filter(school__district=tuan_giao).count() >= 40
+
+    User = get_user_model()
+    for email in ["school@demo.vn", "district@demo.vn", "province@demo.vn", "donor@demo.vn", "organiser@demo.vn"]:
+        assert User.objects.get(email=email).check_password("demo12345")
+        assert email in out.getvalue()
+    assert User.objects.get(email="admin@demo.vn").is_superuser
+
+    school_user = User.objects.get(email="school@demo.vn")
+    school = Membership.objects.get(user=school_user).school
+    assert school.district == tuan_giao
+    district_officer = User.objects.get(email="district@demo.vn")
+    assert can_act_on_school(district_officer, school)
+    organiser = Membership.objects.get(user__email="organiser@demo.vn")
+    assert organiser.office.unit.code == "24"
+
+
+def test_seed_demo_twice_changes_nothing():
+    call_command("seed_demo", stdout=StringIO())
+    before = _snapshot()
+    call_command("seed_demo", stdout=StringIO())
+    assert _snapshot() == before
