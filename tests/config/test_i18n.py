@@ -86,10 +86,11 @@ def test_the_vietnamese_catalogue_is_complete(catalogue):
             continue
         lines = entry.strip().splitlines()
         for index, line in enumerate(lines):
-            if line.startswith(("msgstr ", "msgstr[0] ")) and line.endswith('""'):
-                # An empty first line is fine when continuation lines follow.
-                if index + 1 >= len(lines) or not lines[index + 1].startswith('"'):
-                    untranslated.append(entry)
+            is_empty_msgstr = line.startswith(("msgstr ", "msgstr[0] ")) and line.endswith('""')
+            # An empty first line is fine when continuation lines follow.
+            continued = index + 1 < len(lines) and lines[index + 1].startswith('"')
+            if is_empty_msgstr and not continued:
+                untranslated.append(entry)
     assert untranslated == []
 
 
