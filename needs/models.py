@@ -1,0 +1,264 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.text import fold
+from schools.models import School, SchoolSite
+
+
+class Category(models.TextChoices):
+    """The programme's wish groups (2021), refined as the design says."""
+
+    ELECTRICITY = "electricity", _("Electricity")
+    WATER = "water", _("Clean water")
+    TOILETS = "toilets", _("Toilets")
+    MEALS = "meals", _("School meals")
+    BOOKS = "books", _("Books and learning supplies")
+    EQUIPMENT = "equipment", _("Learning and living equipment")
+    SPORTS = "sports", _("Physical-education equipment")
+    CLASSROOMS = "classrooms", _("Classrooms and staff housing")
+    OTHER = "other", _("Other")
+
+
+# Icon (Bootstrap Icons) and a one-line description for each category.
+CATEGORY_INFO = {
+    Category.ELECTRICITY: (
+        "bi-lightning-charge",
+        _("Grid connection, solar panels, wiring and lights for classrooms."),
+    ),
+    Category.WATER: ("bi-droplet", _("Piped or spring water, filters, tanks and taps for drinking and washing.")),
+    Category.TOILETS: ("bi-house-door", _("New toilets, or repairs where they are degraded.")),
+    Category.MEALS: ("bi-egg-fried", _("School lunches, kitchens, cooking equipment and dining rooms.")),
+    Category.BOOKS: ("bi-book", _("Textbooks, notebooks, pens, school bags and library books.")),
+    Category.EQUIPMENT: ("bi-backpack", _("Desks, chairs, blankets, mattresses and warm clothes.")),
+    Category.SPORTS: ("bi-dribbble", _("Balls, nets and equipment for physical education.")),
+    Category.CLASSROOMS: ("bi-building", _("Classrooms, boarding rooms and housing for teachers.")),
+    Category.OTHER: ("bi-three-dots", _("Anything else a school lacks.")),
+}
+
+
+class NeedQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status__in=Need.PUBLIC_STATUSES)
+
+    def open(self):
+        """Needs not yet finished: a duplicate of one of these would be funded twice."""
+        return self.filter(status__in=Need.OPEN_STATUSES)
+
+    def in_unit(self, unit):
+        return self.filter(unit.school_filter("school__"))
+
+
+class Need(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Awaiting verification")
+        RETURNED = "returned", _("Returned to the school")
+        VERIFIED = "verified", _("Verified, open for gifts")
+        FUNDED = "funded", _("Fully pledged")
+        DELIVERED = "delivered", _("Delivered")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    class Urgency(models.IntegerChoices):
+        NORMAL = 1, _("Normal")
+        HIGH = 2, _("Urgent")
+        CRITICAL = 3, _("Very urgent")
+
+    PUBLIC_STATUSES = (Status.VERIFIED, Status.FUNDED, Status.DELIVERED, Status.CLOSED)
+    OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.VERIFIED, Status.FUNDED)
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    FINAL_STATUSES = (Status.CLOSED, Status.CANCELLED, Status.EXPIRED)
+
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="needs")
+    site = models.ForeignKey(
+        SchoolSite,
+        verbose_name=_("satellite site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="needs",
+        help_text=_("Leave empty if the need is at the main school."),
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=160)
+    description = models.TextField(_("description"))
+    pupils_benefiting = models.PositiveIntegerField(_("pupils benefiting"))
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
+    wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # Whole VND. The sum of the line items, kept here so lists never sum items.
+    amount_requested = models.BigIntegerField(_("amount requested"), default=0)
+    # Maintained by the donations app when pledges are made and confirmed.
+    amount_pledged = models.BigIntegerField(_("amount pledged"), default=0)
+    amount_received = models.BigIntegerField(_("amount received"), default=0)
+    delivery_note = models.TextField(_("delivery note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="needs_created"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    funded_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        ordering = ["-created_at"]
+        indexes = [
+            # The verification queue: submitted needs, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="needs_need_status_submitted"),
+            # Browse: public needs newest first, and by urgency.
+            models.Index(fields=["status", "-created_at"], name="needs_need_status_created"),
+            models.Index(fields=["school", "category", "status"], name="needs_need_school_category"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_requested__gte=0), name="needs_need_requested_positive"),
+            models.CheckConstraint(condition=Q(amount_pledged__gte=0), name="needs_need_pledged_positive"),
+            models.CheckConstraint(condition=Q(amount_received__gte=0), name="needs_need_received_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(" ".join([self.title, self.description, self.school.name, self.school.search_text]))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("needs:detail", args=[self.pk])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def amount_missing(self) -> int:
+        return max(self.amount_requested - self.amount_pledged, 0)
+
+    @property
+    def pledged_fraction(self) -> float:
+        return min(self.amount_pledged / self.amount_requested, 1) if self.amount_requested else 0
+
+    @property
+    def received_fraction(self) -> float:
+        return min(self.amount_received / self.amount_requested, 1) if self.amount_requested else 0
+
+    @property
+    def days_left(self) -> int | None:
+        if self.wanted_by is None:
+            return None
+        return (self.wanted_by - timezone.localdate()).days
+
+    @property
+    def category_icon(self) -> str:
+        return CATEGORY_INFO[self.category][0]
+
+
+class NeedItem(models.Model):
+    """One line of what is asked: 40 blankets at 250.000 ₫."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="items")
+    description = models.CharField(_("item"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit = models.CharField(_("unit"), max_length=30)
+    unit_cost = models.BigIntegerField(_("unit cost (VND)"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="needs_needitem_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="needs_needitem_unit_cost_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.unit} {self.description}"
+
+    @property
+    def total(self) -> int:
+        return self.quantity * self.unit_cost
+
+
+def _photo_path(instance, filename):
+    # Random names: an uploaded file's name says nothing and cannot be guessed.
+    return f"needs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
+
+
+class NeedPhoto(models.Model):
+    """A photo of the need, or of its delivery. Stored re-encoded without EXIF."""
+
+    class Kind(models.TextChoices):
+        NEED = "need", _("Photo of the need")
+        PROOF = "proof", _("Proof of delivery")
+
+    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.NEED)
+    # Photos accepted before the rest of the form was valid wait here, keyed by the
+    # form's token, so the user does not choose them again.
+    upload_token = models.UUIDField(null=True, blank=True, db_index=True)
+    large = models.ImageField(upload_to=_photo_path, width_field="width", height_field="height")
+    thumb = models.ImageField(upload_to=_photo_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.caption or self.large.name
+
+
+class NeedEvent(models.Model):
+    """The need's history: every change of status, question and answer, with who and when."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status change")
+        QUESTION = "question", _("Question from the education office")
+        ANSWER = "answer", _("Answer from the school")
+        EDIT = "edit", _("Edited")
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATUS)
+    from_status = models.CharField(max_length=12, choices=Need.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Need.Status.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["need", "created_at"], name="needs_needevent_need_created")]
+
+    def __str__(self):
+        return f"{self.need_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,52 @@
+"""Who may see and act on a need. Built on schools.permissions: a need belongs to a school.
+
+Roles on a need: "staff" (staff of its school), "officer" (an education officer whose
+area holds the school, or a superuser) and SYSTEM (scheduled jobs and the donations app,
+acting with no user).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from schools.permissions import roles_of
+
+from .models import Need
+
+SYSTEM = "system"
+
+
+def need_roles(user, need: Need) -> set[str]:
+    if user is None or not user.is_authenticated:
+        return set()
+    roles = roles_of(user)
+    found = set()
+    if roles.is_superuser or any(need.school.is_in(unit) for unit in roles.officer_units):
+        found.add("officer")
+    if any(school.pk == need.school_id for school in roles.staff_schools):
+        found.add("staff")
+    return found
+
+
+def can_see_need(user, need: Need) -> bool:
+    return need.is_public or bool(need_roles(user, need))
+
+
+def can_edit_need(user, need: Need) -> bool:
+    return need.is_editable and bool(need_roles(user, need) & {"staff", "officer"})
+
+
+def get_need_for_viewing(request, pk, queryset=None) -> Need:
+    """A need the user may see. Drafts and needs under review are 404 to outsiders, so
+    their ids cannot be probed."""
+    need = get_object_or_404(queryset if queryset is not None else Need.objects.select_related("school"), pk=pk)
+    if not can_see_need(request.user, need):
+        raise Http404
+    return need
+
+
+def get_need_for_editing(request, pk) -> Need:
+    need = get_need_for_viewing(request, pk)
+    if not need_roles(request.user, need) & {"staff", "officer"}:
+        raise PermissionDenied
+    return need

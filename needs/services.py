@@ -1,0 +1,195 @@
+"""Writes to needs. Every change of status goes through `need_transition`, which checks
+the table below, locks the row, and records who did what in the same transaction."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Need, NeedEvent, NeedItem, NeedPhoto
+from .permissions import SYSTEM, need_roles
+
+S = Need.Status
+
+
+@dataclass(frozen=True)
+class Action:
+    from_statuses: tuple[str, ...]
+    to_status: str | None  # None: the status stays (a question or an answer)
+    roles: frozenset[str]
+    label: str
+    needs_note: bool = False
+    event_kind: str = NeedEvent.Kind.STATUS
+
+
+ACTIONS: dict[str, Action] = {
+    "submit": Action((S.DRAFT, S.RETURNED), S.SUBMITTED, frozenset({"staff", "officer"}), gettext_lazy("Submit")),
+    "verify": Action((S.SUBMITTED,), S.VERIFIED, frozenset({"officer"}), gettext_lazy("Verify")),
+    "return": Action(
+        (S.SUBMITTED,), S.RETURNED, frozenset({"officer"}), gettext_lazy("Return to the school"), needs_note=True
+    ),
+    "ask": Action(
+        (S.SUBMITTED,),
+        None,
+        frozenset({"officer"}),
+        gettext_lazy("Ask for more information"),
+        needs_note=True,
+        event_kind=NeedEvent.Kind.QUESTION,
+    ),
+    "answer": Action(
+        (S.SUBMITTED, S.RETURNED),
+        None,
+        frozenset({"staff"}),
+        gettext_lazy("Answer"),
+        needs_note=True,
+        event_kind=NeedEvent.Kind.ANSWER,
+    ),
+    "cancel": Action(
+        (S.DRAFT, S.SUBMITTED, S.RETURNED, S.VERIFIED),
+        S.CANCELLED,
+        frozenset({"staff", "officer"}),
+        gettext_lazy("Cancel"),
+    ),
+    "fund": Action((S.VERIFIED,), S.FUNDED, frozenset({SYSTEM, "officer"}), gettext_lazy("Mark as fully funded")),
+    "reopen": Action((S.FUNDED,), S.VERIFIED, frozenset({SYSTEM}), gettext_lazy("Reopen for gifts")),
+    "deliver": Action(
+        (S.FUNDED,), S.DELIVERED, frozenset({"staff", "officer"}), gettext_lazy("Confirm delivery"), needs_note=True
+    ),
+    "close": Action((S.DELIVERED,), S.CLOSED, frozenset({"officer"}), gettext_lazy("Close")),
+    "expire": Action((S.VERIFIED,), S.EXPIRED, frozenset({SYSTEM}), gettext_lazy("Expire")),
+}
+
+
+class ActionNotAllowed(PermissionDenied):
+    """This person may not do this to this need (403)."""
+
+
+class ActionInvalid(Exception):
+    """The need is not in a state where this can happen, or something is missing."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def allowed_actions(need: Need, user) -> list[str]:
+    """What this user may do to the need now, in the table's order (for buttons)."""
+    roles = need_roles(user, need)
+    return [name for name, action in ACTIONS.items() if need.status in action.from_statuses and roles & action.roles]
+
+
+def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> Need:
+    """Apply one action of ACTIONS. `actor=None` means the system (a scheduled job or
+    the donations app), which only the SYSTEM actions accept."""
+    spec = ACTIONS[action]
+    note = (note or "").strip()
+    with transaction.atomic():
+        # Lock the row: two officers pressing "verify" at once record one change.
+        locked = Need.objects.select_for_update().select_related("school").get(pk=need.pk)
+        roles = need_roles(actor, locked) if actor is not None else {SYSTEM}
+        if not roles & spec.roles:
+            raise ActionNotAllowed(_("You may not do this to this need."))
+        if locked.status not in spec.from_statuses:
+            raise ActionInvalid(
+                _("This cannot be done while the need is “%(status)s”.") % {"status": locked.get_status_display()}
+            )
+        if spec.needs_note and not note:
+            raise ActionInvalid(_("Please write a note: the other side needs to know why."))
+        if action == "submit":
+            _check_complete(locked)
+        if action == "cancel" and locked.amount_pledged > 0:
+            raise ActionInvalid(_("Donors have pledged to this need: their pledges must be cancelled first."))
+
+        from_status = locked.status
+        now = timezone.now()
+        fields = ["updated_at"]
+        if spec.to_status is not None:
+            locked.status = spec.to_status
+            fields.append("status")
+            stamp = {
+                S.SUBMITTED: "submitted_at",
+                S.VERIFIED: "verified_at" if action == "verify" else None,
+                S.FUNDED: "funded_at",
+                S.DELIVERED: "delivered_at",
+            }.get(spec.to_status)
+            if stamp:
+                setattr(locked, stamp, now)
+                fields.append(stamp)
+            if action == "verify":
+                locked.verified_by = actor
+                fields.append("verified_by")
+            if action == "deliver":
+                locked.delivery_note = note
+                fields.append("delivery_note")
+        locked.save(update_fields=fields)
+        NeedEvent.objects.create(
+            need=locked,
+            kind=spec.event_kind,
+            from_status=from_status,
+            to_status=locked.status,
+            actor=actor,
+            note=note,
+            created_at=now,
+        )
+    need.refresh_from_db()
+    return need
+
+
+def _check_complete(need: Need) -> None:
+    if not need.items.exists() or need.amount_requested <= 0:
+        raise ActionInvalid(_("Add at least one item with its cost before submitting."))
+
+
+def need_save(*, need: Need, items: list[dict], actor, photos: list[NeedPhoto] = ()) -> Need:
+    """Create or update a need with its items (replacing them) and attach new photos.
+
+    Only drafts and returned needs change; the total is recomputed from the items.
+    """
+    if need.pk and not need.is_editable:
+        raise ActionInvalid(_("Only drafts and returned needs can be edited."))
+    created = need.pk is None
+    with transaction.atomic():
+        need.amount_requested = sum(item["quantity"] * item["unit_cost"] for item in items)
+        if created:
+            need.created_by = actor
+        need.save()
+        need.items.all().delete()
+        NeedItem.objects.bulk_create(NeedItem(need=need, position=index, **item) for index, item in enumerate(items))
+        start = need.photos.filter(kind=NeedPhoto.Kind.NEED).count()
+        for offset, photo in enumerate(photos):
+            photo.need = need
+            photo.upload_token = None
+            photo.position = start + offset
+            photo.save(update_fields=["need", "upload_token", "position"])
+        NeedEvent.objects.create(
+            need=need,
+            kind=NeedEvent.Kind.STATUS if created else NeedEvent.Kind.EDIT,
+            from_status="" if created else need.status,
+            to_status=need.status,
+            actor=actor,
+        )
+    return need
+
+
+def bulk_verify(*, needs: list[Need], actor) -> tuple[int, list[str]]:
+    """Verify several needs; each is its own transaction, so one refusal stops nothing."""
+    done, refused = 0, []
+    for need in needs:
+        try:
+            need_transition(need=need, action="verify", actor=actor)
+            done += 1
+        except (ActionNotAllowed, ActionInvalid):
+            refused.append(need.title)
+    return done, refused
+
+
+def photo_delete(*, photo: NeedPhoto) -> None:
+    need = photo.need
+    if need is not None and not need.is_editable and photo.kind == NeedPhoto.Kind.NEED:
+        raise ActionInvalid(_("Photos can only be removed while the need is a draft or returned."))
+    photo.large.delete(save=False)
+    photo.thumb.delete(save=False)
+    photo.delete()
