@@ -212,6 +212,11 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Portal rules -------------------------------------------------------------------
+# Photos of needs: size in bytes, pixels, and how many per need.
+NEED_PHOTO_MAX_BYTES = env.int("NEED_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)
+NEED_PHOTOS_MAX = 6
+
 # A school profile not confirmed within this many days is flagged as stale.
 SCHOOL_PROFILE_STALE_DAYS = env.int("SCHOOL_PROFILE_STALE_DAYS", default=180)
 

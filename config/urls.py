@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("schools/", include("schools.urls")),
+    path("needs/", include("needs.urls")),
     prefix_default_language=False,
 )
 

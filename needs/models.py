@@ -165,6 +165,11 @@ class Need(models.Model):
         return min(self.amount_received / self.amount_requested, 1) if self.amount_requested else 0
 
     @property
+    def pledged_not_received_fraction(self) -> float:
+        """The part of the bar for money promised but not yet arrived."""
+        return max(self.pledged_fraction - self.received_fraction, 0)
+
+    @property
     def days_left(self) -> int | None:
         if self.wanted_by is None:
             return None

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .images import process_photo
 from .models import Need, NeedEvent, NeedItem, NeedPhoto
 from .permissions import SYSTEM, need_roles
 
@@ -184,6 +185,16 @@ def bulk_verify(*, needs: list[Need], actor) -> tuple[int, list[str]]:
         except (ActionNotAllowed, ActionInvalid):
             refused.append(need.title)
     return done, refused
+
+
+def photo_create(*, upload, actor, kind=NeedPhoto.Kind.NEED, need=None, upload_token=None) -> NeedPhoto:
+    """Store a validated upload (raises ValidationError otherwise) as a photo."""
+    processed = process_photo(upload)
+    photo = NeedPhoto(need=need, kind=kind, upload_token=upload_token, uploaded_by=actor)
+    photo.large.save("photo.jpg", processed.large, save=False)
+    photo.thumb.save("photo.jpg", processed.thumb, save=False)
+    photo.save()
+    return photo
 
 
 def photo_delete(*, photo: NeedPhoto) -> None:

@@ -7,22 +7,56 @@ from config.text import fold
 from .models import AdministrativeUnit, School
 
 
-class SchoolFilter(django_filters.FilterSet):
-    """The registry list: place, level, search. Districts and communes narrow to the
-    chosen province and district, so a phone never scrolls through a whole country."""
+def _units():
+    return AdministrativeUnit.objects.filter(abolished_on__isnull=True).order_by("name")
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+
+class PlaceFilterSet(django_filters.FilterSet):
+    """Province → district → commune filters for anything that belongs to a school.
+
+    Districts and communes narrow to the chosen province and district, so a phone never
+    scrolls through a whole country. `school_prefix` reaches the school ("" or "school__").
+    """
+
+    school_prefix = ""
+
     province = django_filters.ModelChoiceFilter(
         label=_("Province"),
-        queryset=AdministrativeUnit.objects.filter(level="province", abolished_on__isnull=True).order_by("name"),
+        queryset=_units().filter(level="province"),
+        method="filter_place",
         empty_label=_("All provinces"),
     )
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=AdministrativeUnit.objects.none(), empty_label=_("All districts")
+        label=_("District"),
+        queryset=AdministrativeUnit.objects.none(),
+        method="filter_place",
+        empty_label=_("All districts"),
     )
     commune = django_filters.ModelChoiceFilter(
-        label=_("Commune"), queryset=AdministrativeUnit.objects.none(), empty_label=_("All communes")
+        label=_("Commune"),
+        queryset=AdministrativeUnit.objects.none(),
+        method="filter_place",
+        empty_label=_("All communes"),
     )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        data = data or {}
+        province_id, district_id = data.get("province"), data.get("district")
+        if province_id and str(province_id).isdigit():
+            self.filters["district"].queryset = _units().filter(level="district", parent_id=province_id)
+            if not district_id:
+                # Two-tier provinces have communes straight under the province.
+                self.filters["commune"].queryset = _units().filter(level="commune", province_id=province_id)
+        if district_id and str(district_id).isdigit():
+            self.filters["commune"].queryset = _units().filter(level="commune", parent_id=district_id)
+
+    def filter_place(self, queryset, name, value):
+        return queryset.filter(**{f"{self.school_prefix}{name}": value}) if value else queryset
+
+
+class SchoolFilter(PlaceFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     level = django_filters.ChoiceFilter(label=_("Level"), choices=School.Level.choices, empty_label=_("All levels"))
     stale = django_filters.BooleanFilter(
         label=_("Profile out of date"),
@@ -34,22 +68,8 @@ class SchoolFilter(django_filters.FilterSet):
         model = School
         fields = ["q", "province", "district", "commune", "level"]
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
-        data = data or {}
-        units = AdministrativeUnit.objects.filter(abolished_on__isnull=True).order_by("name")
-        province_id, district_id = data.get("province"), data.get("district")
-        if province_id and str(province_id).isdigit():
-            self.filters["district"].queryset = units.filter(level="district", parent_id=province_id)
-            if not district_id:
-                # Two-tier provinces have communes straight under the province.
-                self.filters["commune"].queryset = units.filter(level="commune", province_id=province_id)
-        if district_id and str(district_id).isdigit():
-            self.filters["commune"].queryset = units.filter(level="commune", parent_id=district_id)
-
     def filter_search(self, queryset, name, value):
-        terms = fold(value).split()
-        for term in terms:
+        for term in fold(value).split():
             queryset = queryset.filter(search_text__contains=term)
         return queryset
 

@@ -39,6 +39,10 @@ def school_detail(request, pk):
     except School.DoesNotExist:
         raise Http404 from None
     sites = list(school.sites.all())
+    can_edit = can_act_on_school(request.user, school)
+    # The registry page shows the school's needs; the needs app decides which.
+    from needs.selectors import needs_for_school_page
+
     return render(
         request,
         "schools/school_detail.html",
@@ -46,7 +50,8 @@ def school_detail(request, pk):
             "school": school,
             "sites": sites,
             "site_pupils": sum(site.pupils for site in sites),
-            "can_edit": can_act_on_school(request.user, school),
+            "can_edit": can_edit,
+            "needs": needs_for_school_page(school, insider=can_edit),
         },
     )
 

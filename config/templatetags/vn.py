@@ -36,3 +36,9 @@ def percent(value, digits=0):
         return ""
     text = f"{float(value) * 100:.{int(digits)}f}".replace(".", ",")
     return f"{text}%"
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ mapping|get_item:key }}: look a key up where the key is a variable."""
+    return mapping.get(key)

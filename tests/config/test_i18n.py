@@ -113,6 +113,17 @@ def test_the_catalogue_covers_every_string_in_the_code(tmp_path):
     after = (work / "locale/vi/LC_MESSAGES/django.po").read_text(encoding="utf-8")
 
     def msgids(text):
-        return {line for line in text.splitlines() if line.startswith(("msgid ", "msgid_plural "))}
+        """Full msgids, with wrapped continuation lines joined, whatever the wrapping."""
+        found, current = set(), None
+        for line in text.splitlines():
+            if line.startswith("msgid "):
+                current = line[len("msgid ") :].strip('"')
+            elif current is not None and line.startswith('"'):
+                current += line.strip('"')
+            else:
+                if current:
+                    found.add(current)
+                current = None
+        return found
 
     assert msgids(after) - msgids(before) == set(), "run `make makemessages` and translate the new strings"

@@ -46,6 +46,7 @@ def test_a_wrong_password_is_refused_in_vietnamese(page, demo):
 def test_school_staff_update_their_profile_and_add_a_site(page, demo):
     sign_in(page, "school@demo.vn")
     page.locator("#mainNav").get_by_text("Trường của tôi").click()
+    page.locator("main").get_by_role("link", name="Trường PTDTBT Tiểu học Pú Xi").first.click()
     page.get_by_role("link", name="Sửa hồ sơ").click()
     page.fill("input[name=pupils]", "-1")
     page.fill("input[name=focal_point_name]", "Cà Thị Ngọc")

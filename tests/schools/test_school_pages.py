@@ -108,7 +108,7 @@ def test_the_school_page_runs_a_fixed_number_of_queries(client, area, django_ass
     for _ in range(sites):
         SchoolSiteFactory(school=area.school_a)
     client.force_login(area.staff_a)
-    # session, user, school with places, sites, memberships (roles)
-    with django_assert_num_queries(5):
+    # session, user, school with places, sites, memberships (roles), needs
+    with django_assert_num_queries(6):
         response = client.get(area.school_a.get_absolute_url())
     assert response.status_code == 200

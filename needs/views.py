@@ -1,0 +1,268 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from schools.models import School
+from schools.permissions import get_school_for_editing, roles_of
+
+from . import selectors, services
+from .filters import NeedFilter
+from .forms import ActionForm, DeliveryForm, NeedForm, NeedItemFormSet
+from .models import CATEGORY_INFO, Category, Need, NeedEvent, NeedPhoto
+from .permissions import can_edit_need, get_need_for_editing, get_need_for_viewing, need_roles
+
+PAGE_SIZE = 12
+
+
+def need_list(request):
+    need_filter = NeedFilter(request.GET or None, queryset=Need.objects.public())
+    needs = need_filter.qs
+    page = Paginator(selectors.with_card_columns(needs), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "needs/need_list.html",
+        {"filter": need_filter, "page": page, "query": query.urlencode(), "categories": _category_cards()},
+    )
+
+
+def _category_cards():
+    return [(value, label, CATEGORY_INFO[value][0]) for value, label in Category.choices]
+
+
+def need_detail(request, pk):
+    try:
+        need = selectors.need_detail(pk)
+    except Need.DoesNotExist:
+        raise Http404 from None
+    roles = need_roles(request.user, need)
+    if not need.is_public and not roles:
+        raise Http404
+    events = list(need.events.all())
+    if not roles:
+        # Visitors see milestones, not the conversation between school and office.
+        events = [e for e in events if e.kind == NeedEvent.Kind.STATUS and e.to_status in Need.PUBLIC_STATUSES]
+    photos = list(need.photos.all())
+    return render(
+        request,
+        "needs/need_detail.html",
+        {
+            "need": need,
+            "items": list(need.items.all()),
+            "photos": [p for p in photos if p.kind == NeedPhoto.Kind.NEED],
+            "proof_photos": [p for p in photos if p.kind == NeedPhoto.Kind.PROOF],
+            "events": events,
+            "actions": services.allowed_actions(need, request.user),
+            "action_specs": services.ACTIONS,
+            "can_edit": can_edit_need(request.user, need),
+            "is_insider": bool(roles),
+            "duplicates": list(selectors.possible_duplicates(need)) if "officer" in roles else [],
+            "action_form": ActionForm(),
+            "delivery_form": DeliveryForm(),
+        },
+    )
+
+
+def _pending_photos(request, token):
+    if not token:
+        return NeedPhoto.objects.none()
+    return NeedPhoto.objects.filter(upload_token=token, uploaded_by=request.user, need__isnull=True)
+
+
+def _need_form(request, *, school: School, need: Need | None):
+    """The shared create/edit form: need, item rows, photos. Accepted photos are kept
+    across validation errors under the form's upload token."""
+    instance = need or Need(school=school)
+    token = request.POST.get("upload_token") or str(uuid.uuid4())
+    try:
+        token = str(uuid.UUID(token))
+    except ValueError:
+        token = str(uuid.uuid4())
+    form = NeedForm(request.POST or None, request.FILES or None, instance=instance, school=school)
+    initial_items = [
+        {"description": i.description, "quantity": i.quantity, "unit": i.unit, "unit_cost": i.unit_cost}
+        for i in (need.items.all() if need else [])
+    ]
+    formset = NeedItemFormSet(request.POST or None, initial=initial_items or None, prefix="items")
+    existing_photos = list(need.photos.filter(kind=NeedPhoto.Kind.NEED)) if need else []
+
+    if request.method == "POST":
+        photo_errors = []
+        pending = list(_pending_photos(request, token))
+        if form.is_valid() or "photos" in form.cleaned_data:
+            uploads = form.cleaned_data.get("photos") or []
+            room = settings.NEED_PHOTOS_MAX - len(existing_photos) - len(pending)
+            if len(uploads) > room:
+                photo_errors.append(
+                    _("A need can have at most %(max)s photos; remove some first.") % {"max": settings.NEED_PHOTOS_MAX}
+                )
+                uploads = uploads[: max(room, 0)]
+            for upload in uploads:
+                try:
+                    pending.append(services.photo_create(upload=upload, actor=request.user, upload_token=token))
+                except ValidationError as error:
+                    photo_errors.extend(error.messages)
+        for message in photo_errors:
+            form.add_error("photos", message)
+        if form.is_valid() and formset.is_valid():
+            items = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            items = [{k: v for k, v in item.items() if k != "DELETE"} for item in items]
+            if not items:
+                formset._non_form_errors = formset.error_class([_("Add at least one item.")])
+            else:
+                saved = services.need_save(need=form.instance, items=items, actor=request.user, photos=pending)
+                if "submit" in request.POST:
+                    try:
+                        services.need_transition(need=saved, action="submit", actor=request.user)
+                        messages.success(request, str(DONE_MESSAGES["submit"]))
+                    except services.ActionInvalid as error:
+                        messages.error(request, error.message)
+                else:
+                    messages.success(request, _("Saved as a draft. Submit it when it is ready."))
+                return redirect(saved)
+        pending_photos = pending
+    else:
+        pending_photos = []
+    return render(
+        request,
+        "needs/need_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "school": school,
+            "need": need,
+            "upload_token": token,
+            "existing_photos": existing_photos,
+            "pending_photos": pending_photos,
+            "max_photos": settings.NEED_PHOTOS_MAX,
+        },
+    )
+
+
+@login_required
+def need_create(request, school_pk):
+    school = get_school_for_editing(request, school_pk)
+    return _need_form(request, school=school, need=None)
+
+
+@login_required
+def need_edit(request, pk):
+    need = get_need_for_editing(request, pk)
+    if not need.is_editable:
+        messages.error(request, _("Only drafts and returned needs can be edited."))
+        return redirect(need)
+    return _need_form(request, school=need.school, need=need)
+
+
+@login_required
+@require_POST
+def need_photo_delete(request, pk, photo_pk):
+    need = get_need_for_editing(request, pk)
+    photo = get_object_or_404(NeedPhoto, pk=photo_pk, need=need)
+    try:
+        services.photo_delete(photo=photo)
+        messages.success(request, _("The photo has been removed."))
+    except services.ActionInvalid as error:
+        messages.error(request, error.message)
+    return redirect("needs:edit", pk=need.pk)
+
+
+@login_required
+@require_POST
+def need_act(request, pk, action):
+    """Every status action of the lifecycle, from the buttons on the need page."""
+    if action not in services.ACTIONS or action in ("reopen", "expire"):
+        raise Http404
+    need = get_need_for_viewing(request, pk)
+    form = DeliveryForm(request.POST, request.FILES) if action == "deliver" else ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(need)
+    try:
+        if action == "deliver":
+            if not need_roles(request.user, need) & {"staff", "officer"}:
+                raise PermissionDenied
+            photos = []
+            for upload in form.cleaned_data["photos"][: settings.NEED_PHOTOS_MAX]:
+                photos.append(
+                    services.photo_create(upload=upload, actor=request.user, kind=NeedPhoto.Kind.PROOF, need=need)
+                )
+        services.need_transition(need=need, action=action, actor=request.user, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(need)
+    except services.ActionInvalid as error:
+        messages.error(request, error.message)
+        return redirect(need)
+    messages.success(request, str(DONE_MESSAGES[action]))
+    # The verification queue posts here too, and wants its list back.
+    return redirect("needs:queue") if request.POST.get("next") == "queue" else redirect(need)
+
+
+DONE_MESSAGES = {
+    "submit": gettext_lazy("Sent to the education office for verification."),
+    "verify": gettext_lazy("Verified: the need is now public and open for gifts."),
+    "return": gettext_lazy("Returned to the school with your reason."),
+    "ask": gettext_lazy("Your question has been sent to the school."),
+    "answer": gettext_lazy("Your answer has been sent to the education office."),
+    "cancel": gettext_lazy("The need has been cancelled."),
+    "fund": gettext_lazy("Marked as fully funded."),
+    "deliver": gettext_lazy("Delivery confirmed. Thank you for the proof."),
+    "close": gettext_lazy("The need is closed."),
+}
+
+
+@login_required
+def verification_queue(request):
+    roles = roles_of(request.user)
+    if not roles.is_officer and not roles.is_superuser:
+        raise PermissionDenied
+    units = None if roles.is_superuser else roles.officer_units
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("need") if i.isdigit()]
+        chosen = list(selectors.verification_queue(units).filter(pk__in=ids))
+        done, refused = services.bulk_verify(needs=chosen, actor=request.user)
+        if done:
+            messages.success(request, _("%(count)s needs verified.") % {"count": done})
+        if refused:
+            messages.warning(request, _("Not verified: %(titles)s") % {"titles": "; ".join(refused)})
+        if not ids:
+            messages.warning(request, _("Tick the needs to verify first."))
+        return redirect("needs:queue")
+    queue = list(selectors.verification_queue(units))
+    return render(request, "needs/verification_queue.html", {"queue": queue, "units": units})
+
+
+@login_required
+def my_school(request):
+    """School staff: drafts, returned needs with the reason, and what waits for others."""
+    schools = roles_of(request.user).staff_schools
+    if not schools:
+        raise Http404
+    needs = list(selectors.with_card_columns(Need.objects.filter(school__in=schools)).order_by("-updated_at"))
+    returned_reasons = {
+        event.need_id: event.note
+        for event in NeedEvent.objects.filter(
+            need__in=[n for n in needs if n.status == Need.Status.RETURNED], to_status=Need.Status.RETURNED
+        ).order_by("created_at")
+    }
+    for need in needs:
+        need.return_reason = returned_reasons.get(need.pk, "")
+    groups = [
+        (_("Returned to you: please fix and resubmit"), [n for n in needs if n.status == Need.Status.RETURNED]),
+        (_("Drafts"), [n for n in needs if n.status == Need.Status.DRAFT]),
+        (_("Awaiting verification"), [n for n in needs if n.status == Need.Status.SUBMITTED]),
+        (_("Open for gifts"), [n for n in needs if n.status in (Need.Status.VERIFIED, Need.Status.FUNDED)]),
+        (_("Delivered and closed"), [n for n in needs if n.status in (Need.Status.DELIVERED, Need.Status.CLOSED)]),
+    ]
+    return render(request, "needs/my_school.html", {"schools": schools, "groups": groups})
