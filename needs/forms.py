@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +22,13 @@ class MultiplePhotoField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
         single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
+        return [single(item, initial) for item in files]
 
 
 class NeedForm(forms.ModelForm):
@@ -51,12 +55,10 @@ class NeedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = school.sites.order_by("name")
         self.fields["site"].empty_label = _("Main school")
-
-    def clean_pupils_benefiting(self):
-        pupils = self.cleaned_data["pupils_benefiting"]
-        if pupils < 1:
-            raise forms.ValidationError(_("At least one pupil must benefit."), code="pupils")
-        return pupils
+        self.fields["pupils_benefiting"].validators = [
+            MinValueValidator(1, message=_("At least one pupil must benefit.")),
+            MaxValueValidator(100_000, message=_("This number of pupils is too large; please check it.")),
+        ]
 
     def clean_wanted_by(self):
         wanted_by = self.cleaned_data.get("wanted_by")
@@ -76,19 +78,17 @@ class NeedItemForm(forms.ModelForm):
             "unit_cost": forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric", "class": "js-cost"}),
         }
 
-    def clean_quantity(self):
-        quantity = self.cleaned_data["quantity"]
-        if quantity is None or quantity < 1:
-            raise forms.ValidationError(_("The quantity must be at least 1."), code="quantity")
-        return quantity
-
-    def clean_unit_cost(self):
-        cost = self.cleaned_data["unit_cost"]
-        if cost is None or cost < 0:
-            raise forms.ValidationError(_("The unit cost cannot be negative."), code="cost")
-        if cost > MAX_UNIT_COST:
-            raise forms.ValidationError(_("This unit cost is too large; please check it."), code="cost")
-        return cost
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Our messages replace Django's generic "greater than or equal to" ones.
+        self.fields["quantity"].validators = [
+            MinValueValidator(1, message=_("The quantity must be at least 1.")),
+            MaxValueValidator(1_000_000, message=_("This quantity is too large; please check it.")),
+        ]
+        self.fields["unit_cost"].validators = [
+            MinValueValidator(0, message=_("The unit cost cannot be negative.")),
+            MaxValueValidator(MAX_UNIT_COST, message=_("This unit cost is too large; please check it.")),
+        ]
 
 
 NeedItemFormSet = forms.formset_factory(
