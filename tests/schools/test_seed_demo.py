@@ -11,11 +11,16 @@ from schools.permissions import can_act_on_school
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 def _snapshot():
     """Every row of every project model, to prove a second run changes nothing."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"accounts", "schools", "account"}:
+        if model._meta.app_label in {"accounts", "schools", "account", "needs"}:
             rows[model._meta.label] = list(model.objects.order_by("pk").values())
     return rows
 
@@ -44,6 +49,12 @@ def test_seed_demo_loads_the_registry_and_logins():
     assert can_act_on_school(district_officer, school)
     organiser = Membership.objects.get(user__email="organiser@demo.vn")
     assert organiser.office.unit.code == "24"
+
+    from needs.models import Need
+
+    assert Need.objects.count() >= 60
+    assert set(Need.objects.values_list("status", flat=True)) == set(Need.Status.values)
+    assert all(need.photos.exists() for need in Need.objects.all())
 
 
 def test_seed_demo_twice_changes_nothing():
