@@ -9,6 +9,7 @@ profile (`DJANGO_DEBUG=0`) only tightens. Every variable is listed in `.env.exam
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -127,6 +128,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Fixed jobs; beat copies them into django-celery-beat's tables, where an administrator
+# can change their times in the admin site without a deploy.
+CELERY_BEAT_SCHEDULE = {
+    "expire-overdue-needs": {"task": "needs.tasks.expire_overdue_needs", "schedule": crontab(hour=2, minute=15)},
+}
 
 # --- Auth and accounts --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -216,6 +222,8 @@ if not DEBUG:
 NEED_PHOTO_MAX_BYTES = env.int("NEED_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)
 NEED_PHOTOS_MAX = 6
+# A verified need expires this many days after its wanted-by date passed unfunded.
+NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 
 # A school profile not confirmed within this many days is flagged as stale.
 SCHOOL_PROFILE_STALE_DAYS = env.int("SCHOOL_PROFILE_STALE_DAYS", default=180)

@@ -11,8 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
@@ -23,66 +23,158 @@ from .services import need_save, need_transition, photo_create
 
 # category, title, description, pupils, urgency, items (description, quantity, unit, unit cost)
 TEMPLATES = [
-    ("toilets", "Xây nhà vệ sinh cho {site}",
-     "Điểm trường chưa có nhà vệ sinh, các em phải đi vào rừng hoặc ra bờ suối. Mùa mưa rất bất tiện và mất vệ sinh.",
-     3, [("Nhà vệ sinh 2 buồng, bể tự hoại", 1, "công trình", 68_000_000), ("Bồn rửa tay inox", 2, "bộ", 1_800_000)]),
-    ("toilets", "Sửa chữa nhà vệ sinh xuống cấp tại {site}",
-     "Nhà vệ sinh xây từ năm 2009 đã nứt tường, hỏng cửa và bệ xí; học sinh nữ ngại sử dụng.",
-     2, [("Thay bệ xí và cửa", 4, "bộ", 2_400_000), ("Trát lại tường, lát nền", 1, "hạng mục", 9_500_000)]),
-    ("water", "Hệ thống nước sạch tự chảy cho {site}",
-     "Học sinh và cô giáo phải gánh nước suối cách 700 m. Cần đường ống dẫn nước từ khe về bể chứa và máy lọc.",
-     3, [("Ống nhựa HDPE D25", 800, "m", 14_000), ("Bể chứa inox 2.000 lít", 1, "cái", 6_500_000),
-         ("Máy lọc nước", 1, "cái", 8_900_000)]),
-    ("water", "Bể chứa nước mưa cho {site}",
-     "Mùa khô điểm trường thiếu nước sinh hoạt, bếp ăn bán trú phải tạm dừng nhiều ngày.",
-     2, [("Bể chứa nước 5 m³", 1, "cái", 12_000_000), ("Máng thu nước mưa", 24, "m", 180_000)]),
-    ("electricity", "Hệ thống điện mặt trời cho {site}",
-     "Điểm trường chưa có điện lưới; các lớp học tối vào buổi sáng mùa đông, không dùng được máy chiếu.",
-     3, [("Tấm pin mặt trời 450W", 4, "tấm", 2_900_000), ("Bộ lưu điện và ắc quy", 1, "bộ", 14_500_000),
-         ("Bóng đèn LED và dây điện", 1, "bộ", 3_200_000)]),
-    ("electricity", "Thay hệ thống dây điện và bóng đèn lớp học",
-     "Dây điện cũ chập chờn, nhiều bóng đèn hỏng; lớp học không đủ ánh sáng.",
-     1, [("Bóng đèn LED 1,2 m", 36, "bộ", 210_000), ("Dây điện và công lắp đặt", 1, "hạng mục", 7_800_000)]),
-    ("meals", "Bữa trưa cho học sinh bán trú học kỳ II",
-     "Nhiều em nhà xa 8-10 km, ở lại trường buổi trưa. Cần hỗ trợ thịt, trứng, sữa để bữa ăn đủ dinh dưỡng.",
-     2, [("Suất ăn bổ sung (thịt, trứng)", 4200, "suất", 12_000)]),
-    ("meals", "Bếp ăn và bát đĩa inox cho khu bán trú",
-     "Bếp nấu bằng củi, ám khói; bát nhựa đã cũ. Cần bếp đun cải tiến và bộ dụng cụ ăn uống inox.",
-     1, [("Bếp đun cải tiến", 2, "cái", 4_500_000), ("Bộ khay cơm inox", 120, "bộ", 95_000),
-         ("Nồi nấu cơm công nghiệp", 1, "cái", 7_200_000)]),
-    ("books", "Sách vở và đồ dùng học tập cho học sinh năm học mới",
-     "Phần lớn gia đình học sinh là hộ nghèo, các em thiếu vở, bút, cặp sách.",
-     1, [("Bộ vở 10 quyển", 180, "bộ", 75_000), ("Cặp sách", 180, "cái", 120_000), ("Hộp bút và thước", 180, "bộ", 35_000)]),
-    ("books", "Tủ sách thư viện xanh cho {site}",
-     "Điểm trường chưa có sách đọc thêm; các em rất thích truyện tranh và sách khoa học.",
-     1, [("Tủ sách gỗ", 2, "cái", 2_800_000), ("Sách thiếu nhi", 400, "cuốn", 45_000)]),
-    ("equipment", "Chăn ấm và áo ấm cho học sinh bán trú",
-     "Mùa đông nhiệt độ xuống 3-5 °C, nhiều em chỉ có một chiếc áo mỏng, chăn ở khu bán trú đã rách.",
-     3, [("Chăn bông", 90, "cái", 280_000), ("Áo khoác ấm", 120, "cái", 210_000)]),
-    ("equipment", "Bàn ghế học sinh đúng chuẩn cho {site}",
-     "Bàn ghế tự đóng bằng gỗ tạp đã hỏng, không đúng chiều cao, các em ngồi học bị đau lưng.",
-     1, [("Bộ bàn ghế 2 chỗ", 20, "bộ", 1_650_000)]),
-    ("equipment", "Giường tầng và đệm cho khu nội trú",
-     "Các em phải nằm chung 3-4 em một giường, đệm đã mục.",
-     2, [("Giường tầng sắt", 15, "cái", 3_200_000), ("Đệm", 30, "cái", 550_000)]),
-    ("sports", "Dụng cụ thể dục thể thao",
-     "Trường chưa có bóng, lưới; giờ thể dục chủ yếu chạy bộ trên sân đất.",
-     1, [("Bóng đá", 10, "quả", 250_000), ("Bóng chuyền và lưới", 4, "bộ", 650_000), ("Dây nhảy, cầu đá", 1, "bộ", 1_200_000)]),
-    ("classrooms", "Sửa mái phòng học bị dột tại {site}",
-     "Mái tôn thủng nhiều chỗ, mưa to phải cho học sinh nghỉ học.",
-     3, [("Tôn lợp mái", 120, "m²", 145_000), ("Xà gồ thép và công thợ", 1, "hạng mục", 16_000_000)]),
-    ("classrooms", "Nhà công vụ cho giáo viên cắm bản",
-     "Hai cô giáo ở điểm trường phải ở nhờ nhà dân, cách lớp học 2 km đường dốc.",
-     2, [("Nhà công vụ lắp ghép 2 phòng", 1, "công trình", 145_000_000)]),
-    ("other", "Xe đẩy thức ăn và tủ lạnh bảo quản thực phẩm",
-     "Bếp ăn bán trú không có tủ lạnh, thực phẩm phải mua từng ngày ở chợ cách 12 km.",
-     1, [("Tủ lạnh 2 cánh", 1, "cái", 11_500_000), ("Xe đẩy inox", 2, "cái", 1_900_000)]),
+    (
+        "toilets",
+        "Xây nhà vệ sinh cho {site}",
+        "Điểm trường chưa có nhà vệ sinh, các em phải đi vào rừng hoặc ra bờ suối. Mùa mưa rất bất tiện và mất vệ sinh.",
+        3,
+        [("Nhà vệ sinh 2 buồng, bể tự hoại", 1, "công trình", 68_000_000), ("Bồn rửa tay inox", 2, "bộ", 1_800_000)],
+    ),
+    (
+        "toilets",
+        "Sửa chữa nhà vệ sinh xuống cấp tại {site}",
+        "Nhà vệ sinh xây từ năm 2009 đã nứt tường, hỏng cửa và bệ xí; học sinh nữ ngại sử dụng.",
+        2,
+        [("Thay bệ xí và cửa", 4, "bộ", 2_400_000), ("Trát lại tường, lát nền", 1, "hạng mục", 9_500_000)],
+    ),
+    (
+        "water",
+        "Hệ thống nước sạch tự chảy cho {site}",
+        "Học sinh và cô giáo phải gánh nước suối cách 700 m. Cần đường ống dẫn nước từ khe về bể chứa và máy lọc.",
+        3,
+        [
+            ("Ống nhựa HDPE D25", 800, "m", 14_000),
+            ("Bể chứa inox 2.000 lít", 1, "cái", 6_500_000),
+            ("Máy lọc nước", 1, "cái", 8_900_000),
+        ],
+    ),
+    (
+        "water",
+        "Bể chứa nước mưa cho {site}",
+        "Mùa khô điểm trường thiếu nước sinh hoạt, bếp ăn bán trú phải tạm dừng nhiều ngày.",
+        2,
+        [("Bể chứa nước 5 m³", 1, "cái", 12_000_000), ("Máng thu nước mưa", 24, "m", 180_000)],
+    ),
+    (
+        "electricity",
+        "Hệ thống điện mặt trời cho {site}",
+        "Điểm trường chưa có điện lưới; các lớp học tối vào buổi sáng mùa đông, không dùng được máy chiếu.",
+        3,
+        [
+            ("Tấm pin mặt trời 450W", 4, "tấm", 2_900_000),
+            ("Bộ lưu điện và ắc quy", 1, "bộ", 14_500_000),
+            ("Bóng đèn LED và dây điện", 1, "bộ", 3_200_000),
+        ],
+    ),
+    (
+        "electricity",
+        "Thay hệ thống dây điện và bóng đèn lớp học",
+        "Dây điện cũ chập chờn, nhiều bóng đèn hỏng; lớp học không đủ ánh sáng.",
+        1,
+        [("Bóng đèn LED 1,2 m", 36, "bộ", 210_000), ("Dây điện và công lắp đặt", 1, "hạng mục", 7_800_000)],
+    ),
+    (
+        "meals",
+        "Bữa trưa cho học sinh bán trú học kỳ II",
+        "Nhiều em nhà xa 8-10 km, ở lại trường buổi trưa. Cần hỗ trợ thịt, trứng, sữa để bữa ăn đủ dinh dưỡng.",
+        2,
+        [("Suất ăn bổ sung (thịt, trứng)", 4200, "suất", 12_000)],
+    ),
+    (
+        "meals",
+        "Bếp ăn và bát đĩa inox cho khu bán trú",
+        "Bếp nấu bằng củi, ám khói; bát nhựa đã cũ. Cần bếp đun cải tiến và bộ dụng cụ ăn uống inox.",
+        1,
+        [
+            ("Bếp đun cải tiến", 2, "cái", 4_500_000),
+            ("Bộ khay cơm inox", 120, "bộ", 95_000),
+            ("Nồi nấu cơm công nghiệp", 1, "cái", 7_200_000),
+        ],
+    ),
+    (
+        "books",
+        "Sách vở và đồ dùng học tập cho học sinh năm học mới",
+        "Phần lớn gia đình học sinh là hộ nghèo, các em thiếu vở, bút, cặp sách.",
+        1,
+        [
+            ("Bộ vở 10 quyển", 180, "bộ", 75_000),
+            ("Cặp sách", 180, "cái", 120_000),
+            ("Hộp bút và thước", 180, "bộ", 35_000),
+        ],
+    ),
+    (
+        "books",
+        "Tủ sách thư viện xanh cho {site}",
+        "Điểm trường chưa có sách đọc thêm; các em rất thích truyện tranh và sách khoa học.",
+        1,
+        [("Tủ sách gỗ", 2, "cái", 2_800_000), ("Sách thiếu nhi", 400, "cuốn", 45_000)],
+    ),
+    (
+        "equipment",
+        "Chăn ấm và áo ấm cho học sinh bán trú",
+        "Mùa đông nhiệt độ xuống 3-5 °C, nhiều em chỉ có một chiếc áo mỏng, chăn ở khu bán trú đã rách.",
+        3,
+        [("Chăn bông", 90, "cái", 280_000), ("Áo khoác ấm", 120, "cái", 210_000)],
+    ),
+    (
+        "equipment",
+        "Bàn ghế học sinh đúng chuẩn cho {site}",
+        "Bàn ghế tự đóng bằng gỗ tạp đã hỏng, không đúng chiều cao, các em ngồi học bị đau lưng.",
+        1,
+        [("Bộ bàn ghế 2 chỗ", 20, "bộ", 1_650_000)],
+    ),
+    (
+        "equipment",
+        "Giường tầng và đệm cho khu nội trú",
+        "Các em phải nằm chung 3-4 em một giường, đệm đã mục.",
+        2,
+        [("Giường tầng sắt", 15, "cái", 3_200_000), ("Đệm", 30, "cái", 550_000)],
+    ),
+    (
+        "sports",
+        "Dụng cụ thể dục thể thao",
+        "Trường chưa có bóng, lưới; giờ thể dục chủ yếu chạy bộ trên sân đất.",
+        1,
+        [
+            ("Bóng đá", 10, "quả", 250_000),
+            ("Bóng chuyền và lưới", 4, "bộ", 650_000),
+            ("Dây nhảy, cầu đá", 1, "bộ", 1_200_000),
+        ],
+    ),
+    (
+        "classrooms",
+        "Sửa mái phòng học bị dột tại {site}",
+        "Mái tôn thủng nhiều chỗ, mưa to phải cho học sinh nghỉ học.",
+        3,
+        [("Tôn lợp mái", 120, "m²", 145_000), ("Xà gồ thép và công thợ", 1, "hạng mục", 16_000_000)],
+    ),
+    (
+        "classrooms",
+        "Nhà công vụ cho giáo viên cắm bản",
+        "Hai cô giáo ở điểm trường phải ở nhờ nhà dân, cách lớp học 2 km đường dốc.",
+        2,
+        [("Nhà công vụ lắp ghép 2 phòng", 1, "công trình", 145_000_000)],
+    ),
+    (
+        "other",
+        "Xe đẩy thức ăn và tủ lạnh bảo quản thực phẩm",
+        "Bếp ăn bán trú không có tủ lạnh, thực phẩm phải mua từng ngày ở chợ cách 12 km.",
+        1,
+        [("Tủ lạnh 2 cánh", 1, "cái", 11_500_000), ("Xe đẩy inox", 2, "cái", 1_900_000)],
+    ),
 ]
 
 # How many demo needs end in each status, in the order they are created.
 STATUS_PLAN = (
-    ["verified"] * 22 + ["submitted"] * 10 + ["draft"] * 6 + ["returned"] * 5 + ["funded"] * 8
-    + ["delivered"] * 6 + ["closed"] * 4 + ["cancelled"] * 2 + ["expired"] * 1
+    ["verified"] * 22
+    + ["submitted"] * 10
+    + ["draft"] * 6
+    + ["returned"] * 5
+    + ["funded"] * 8
+    + ["delivered"] * 6
+    + ["closed"] * 4
+    + ["cancelled"] * 2
+    + ["expired"] * 1
 )
 
 PATHS = {
@@ -98,20 +190,35 @@ PATHS = {
 }
 
 COLOURS = {
-    "toilets": (86, 119, 150), "water": (40, 120, 181), "electricity": (222, 160, 30), "meals": (200, 90, 50),
-    "books": (60, 140, 90), "equipment": (140, 90, 160), "sports": (30, 150, 140), "classrooms": (120, 100, 80),
+    "toilets": (86, 119, 150),
+    "water": (40, 120, 181),
+    "electricity": (222, 160, 30),
+    "meals": (200, 90, 50),
+    "books": (60, 140, 90),
+    "equipment": (140, 90, 160),
+    "sports": (30, 150, 140),
+    "classrooms": (120, 100, 80),
     "other": (110, 110, 110),
 }
 
 LABELS = {
-    "toilets": "Nhà vệ sinh", "water": "Nước sạch", "electricity": "Điện", "meals": "Bữa ăn bán trú",
-    "books": "Sách vở", "equipment": "Thiết bị", "sports": "Thể dục thể thao", "classrooms": "Phòng học",
+    "toilets": "Nhà vệ sinh",
+    "water": "Nước sạch",
+    "electricity": "Điện",
+    "meals": "Bữa ăn bán trú",
+    "books": "Sách vở",
+    "equipment": "Thiết bị",
+    "sports": "Thể dục thể thao",
+    "classrooms": "Phòng học",
     "other": "Khác",
 }
 
 
 def _font(size):
-    for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+    for path in (
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ):
         if Path(path).exists():
             return ImageFont.truetype(path, size)
     return ImageFont.load_default(size=size)
@@ -126,9 +233,9 @@ def _demo_photo(category, caption, seed) -> SimpleUploadedFile:
     for band in range(3):
         shade = 90 + band * 35
         base = height * (0.45 + band * 0.12)
-        points = [(0, height)] + [
-            (x, base - rng.randint(20, 120)) for x in range(0, width + 150, 150)
-        ] + [(width, height)]
+        points = (
+            [(0, height)] + [(x, base - rng.randint(20, 120)) for x in range(0, width + 150, 150)] + [(width, height)]
+        )
         draw.polygon(points, fill=(60, shade + 40, 70))
     x0, y0 = rng.randint(250, 650), 520
     draw.rectangle([x0, y0, x0 + 360, y0 + 200], fill=(235, 225, 200), outline=(90, 70, 50), width=4)
@@ -138,7 +245,9 @@ def _demo_photo(category, caption, seed) -> SimpleUploadedFile:
     colour = COLOURS[category]
     draw.rectangle([0, 0, width, 150], fill=colour)
     draw.text((40, 30), LABELS[category], font=_font(64), fill=(255, 255, 255))
-    draw.text((40, height - 80), caption[:60], font=_font(36), fill=(255, 255, 255), stroke_width=2, stroke_fill=(0, 0, 0))
+    draw.text(
+        (40, height - 80), caption[:60], font=_font(36), fill=(255, 255, 255), stroke_width=2, stroke_fill=(0, 0, 0)
+    )
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=85)
     return SimpleUploadedFile(f"demo-{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")

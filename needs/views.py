@@ -37,7 +37,7 @@ def need_list(request):
 
 
 def _category_cards():
-    return [(value, label, CATEGORY_INFO[value][0]) for value, label in Category.choices]
+    return [(value, label, *CATEGORY_INFO[value]) for value, label in Category.choices]
 
 
 def need_detail(request, pk):

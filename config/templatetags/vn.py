@@ -42,3 +42,15 @@ def percent(value, digits=0):
 def get_item(mapping, key):
     """{{ mapping|get_item:key }}: look a key up where the key is a variable."""
     return mapping.get(key)
+
+
+@register.filter
+def days_since(moment):
+    """Whole days from a date or datetime until now (0 for today), for "waiting N days"."""
+    if not moment:
+        return 0
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    day = timezone.localtime(moment).date() if hasattr(moment, "hour") else moment
+    return max((today - day).days, 0)

@@ -1,0 +1,28 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Need
+from .services import ActionInvalid, need_transition
+
+
+def overdue_needs():
+    """Verified needs whose wanted-by date passed more than the grace days ago."""
+    cutoff = timezone.localdate() - timedelta(days=settings.NEED_EXPIRY_GRACE_DAYS)
+    return Need.objects.filter(status=Need.Status.VERIFIED, wanted_by__lt=cutoff)
+
+
+@shared_task
+def expire_overdue_needs() -> int:
+    """Expire overdue needs (daily). Safe to run twice: the transition re-checks the
+    status under a row lock, so a need expired by another run is skipped."""
+    expired = 0
+    for need in overdue_needs().only("pk"):
+        try:
+            need_transition(need=need, action="expire", note="Quá hạn cần hỗ trợ mà chưa đủ kinh phí.")
+            expired += 1
+        except ActionInvalid:
+            continue
+    return expired

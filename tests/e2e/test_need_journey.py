@@ -1,0 +1,114 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from PIL import Image
+
+from needs.models import Need
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+TITLE = "Bếp ăn bán trú cho điểm trường bản Huổi Lóng"
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path):
+    photo = tmp_path / "bep-an.png"
+    Image.new("RGB", (800, 600), (180, 90, 40)).save(photo)
+    school = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN")
+    officer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    clerk, desk, anyone = school.new_page(), officer.new_page(), visitor.new_page()
+    for page in (clerk, desk, anyone):
+        page.base_url = live_server.url
+        page.set_default_timeout(15000)
+
+    # The school clerk posts from a phone: two items, one photo, submit.
+    sign_in(clerk, "school@demo.vn")
+    clerk.goto(live_server.url + "/needs/my-school/")
+    clerk.get_by_role("link", name="Đăng nhu cầu").first.click()
+    clerk.select_option("select[name=category]", "meals")
+    clerk.fill("input[name=title]", TITLE)
+    clerk.fill("textarea[name=description]", "Các em ăn trưa ngồi dưới đất, bếp nấu bằng củi ám khói.")
+    clerk.fill("input[name=pupils_benefiting]", "48")
+    clerk.select_option("select[name=urgency]", "3")
+    clerk.fill("input[name='items-0-description']", "Bếp đun cải tiến")
+    clerk.fill("input[name='items-0-quantity']", "2")
+    clerk.fill("input[name='items-0-unit']", "cái")
+    clerk.fill("input[name='items-0-unit_cost']", "4500000")
+    clerk.get_by_role("button", name="Thêm hạng mục").click()
+    clerk.fill("input[name='items-1-description']", "Bộ khay cơm inox")
+    clerk.fill("input[name='items-1-quantity']", "50")
+    clerk.fill("input[name='items-1-unit']", "bộ")
+    clerk.fill("input[name='items-1-unit_cost']", "95000")
+    assert clerk.locator("#items-total").inner_text() == "13.750.000\u00a0₫"
+    clerk.set_input_files("input[name=photos]", str(photo))
+    screenshot(clerk, "need-1-school-posts-on-phone")
+    clerk.get_by_role("button", name="Lưu và gửi xác minh").click()
+    assert clerk.get_by_text("Đã gửi tới cơ quan giáo dục để xác minh.").is_visible()
+    need = Need.objects.get(title=TITLE)
+    assert need.status == Need.Status.SUBMITTED
+    assert need.amount_requested == 13_750_000
+    assert need.photos.count() == 1
+    screenshot(clerk, "need-2-submitted")
+
+    # The district officer finds it in the queue and returns it with a reason.
+    sign_in(desk, "district@demo.vn")
+    desk.locator("#mainNav").get_by_text("Chờ xác minh").click()
+    assert desk.get_by_text(TITLE).is_visible()
+    screenshot(desk, "need-3-verification-queue")
+    desk.locator("article", has_text=TITLE).get_by_role("link", name="Mở để trả lại hoặc hỏi thêm").click()
+    desk.fill("#note-return", "Đề nghị bổ sung báo giá bếp đun của đơn vị cung cấp.")
+    desk.get_by_role("button", name="Trả lại nhà trường").click()
+    assert desk.get_by_text("Đã trả lại nhà trường kèm lý do.").is_visible()
+    screenshot(desk, "need-4-returned-by-officer")
+
+    # The school sees the reason, fixes the cost and resubmits.
+    clerk.goto(live_server.url + "/needs/my-school/")
+    assert clerk.get_by_text("Đề nghị bổ sung báo giá bếp đun của đơn vị cung cấp.").is_visible()
+    screenshot(clerk, "need-5-school-sees-reason")
+    clerk.get_by_role("link", name=TITLE).click()
+    clerk.get_by_role("link", name="Sửa").click()
+    clerk.fill("input[name='items-0-unit_cost']", "4200000")
+    clerk.fill(
+        "textarea[name=description]", "Các em ăn trưa ngồi dưới đất. Báo giá bếp: Công ty Minh Phát, 4,2 triệu/bếp."
+    )
+    clerk.get_by_role("button", name="Lưu và gửi xác minh").click()
+    need.refresh_from_db()
+    assert need.status == Need.Status.SUBMITTED
+    assert need.amount_requested == 2 * 4_200_000 + 50 * 95_000
+
+    # The officer verifies it.
+    desk.goto(live_server.url + need.get_absolute_url())
+    desk.get_by_role("button", name="Xác minh").click()
+    assert desk.get_by_text("Đã xác minh: nhu cầu được công khai").is_visible()
+    need.refresh_from_db()
+    assert need.status == Need.Status.VERIFIED
+    screenshot(desk, "need-6-verified")
+
+    # An anonymous visitor finds it by filtering, and by an unaccented search.
+    anyone.goto(live_server.url + "/needs/")
+    anyone.get_by_role("link", name="Bữa ăn bán trú").click()
+    # Each select applies itself at once (and the page reloads with the choice in the URL).
+    with anyone.expect_navigation():
+        anyone.locator("#filters select[name=province]").select_option(label="Tỉnh Điện Biên")
+    with anyone.expect_navigation():
+        anyone.locator("#filters select[name=district]").select_option(label="Huyện Tuần Giáo")
+    assert anyone.get_by_role("link", name=TITLE).is_visible()
+    assert "category=meals" in anyone.url and "district=" in anyone.url
+    screenshot(anyone, "need-7-visitor-filters")
+    anyone.goto(live_server.url + "/needs/?q=bep+an+ban+tru+huoi+long")
+    assert anyone.get_by_role("link", name=TITLE).is_visible()
+    screenshot(anyone, "need-8-visitor-unaccented-search")
+    anyone.get_by_role("link", name=TITLE).click()
+    assert anyone.get_by_text("13.150.000 ₫").first.is_visible()
+    assert anyone.get_by_text("Đề nghị bổ sung báo giá").count() == 0
+    screenshot(anyone, "need-9-visitor-need-page")
+    for context in (school, officer, visitor):
+        context.close()
