@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.listing import filtered_page
 from schools.models import School
 from schools.permissions import get_school_for_editing, roles_of
 
@@ -25,14 +25,11 @@ PAGE_SIZE = 12
 
 def need_list(request):
     need_filter = NeedFilter(request.GET or None, queryset=Need.objects.public())
-    needs = need_filter.qs
-    page = Paginator(selectors.with_card_columns(needs), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    _needs, page, query = filtered_page(request, need_filter, columns=selectors.with_card_columns, page_size=PAGE_SIZE)
     return render(
         request,
         "needs/need_list.html",
-        {"filter": need_filter, "page": page, "query": query.urlencode(), "categories": _category_cards()},
+        {"filter": need_filter, "page": page, "query": query, "categories": _category_cards()},
     )
 
 

@@ -150,21 +150,8 @@ def import_units(source, *, dry_run: bool = False) -> ImportReport:
     return report
 
 
-SCHOOL_COLUMNS = [
-    "code",
-    "name",
-    "level",
-    "commune_code",
-    "address",
-    "latitude",
-    "longitude",
-    "pupils",
-    "ethnic_minority_percent",
-    "boarding",
-    "focal_point_name",
-    "focal_point_phone",
-    "focal_point_email",
-]
+# The CSV header: the importer form's fields, with the commune given by its code.
+SCHOOL_COLUMNS = ["code", "name", "level", "commune_code", *SchoolImportForm.Meta.fields[3:]]
 
 
 def import_schools(source, *, dry_run: bool = False) -> ImportReport:

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from config.listing import filtered_page
 
 from . import selectors, services
 from .filters import SchoolFilter
@@ -17,17 +18,16 @@ PAGE_SIZE = 24
 
 def school_list(request):
     school_filter = SchoolFilter(request.GET or None, queryset=School.objects.order_by("name", "pk"))
-    schools = school_filter.qs if school_filter.is_bound and school_filter.is_valid() else school_filter.queryset
-    page = Paginator(selectors.with_list_columns(schools), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    schools, page, query = filtered_page(
+        request, school_filter, columns=selectors.with_list_columns, page_size=PAGE_SIZE
+    )
     return render(
         request,
         "schools/school_list.html",
         {
             "filter": school_filter,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "totals": selectors.registry_totals(schools),
         },
     )
