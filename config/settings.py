@@ -225,6 +225,10 @@ NEED_PHOTOS_MAX = 6
 # A verified need expires this many days after its wanted-by date passed unfunded.
 NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 
+# A pledge not received within this many days expires; a reminder goes out first.
+PLEDGE_EXPIRY_DAYS = env.int("PLEDGE_EXPIRY_DAYS", default=14)
+PLEDGE_REMINDER_DAYS = env.int("PLEDGE_REMINDER_DAYS", default=7)
+
 # A school profile not confirmed within this many days is flagged as stale.
 SCHOOL_PROFILE_STALE_DAYS = env.int("SCHOOL_PROFILE_STALE_DAYS", default=180)
 

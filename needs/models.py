@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +130,10 @@ class Need(models.Model):
             models.CheckConstraint(condition=Q(amount_requested__gte=0), name="needs_need_requested_positive"),
             models.CheckConstraint(condition=Q(amount_pledged__gte=0), name="needs_need_pledged_positive"),
             models.CheckConstraint(condition=Q(amount_received__gte=0), name="needs_need_received_positive"),
+            # The database itself refuses over-funding, whatever code path writes the counter.
+            models.CheckConstraint(
+                condition=Q(amount_pledged__lte=F("amount_requested")), name="needs_need_not_overfunded"
+            ),
         ]
 
     def __str__(self):

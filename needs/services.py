@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from .images import process_photo
 from .models import Need, NeedEvent, NeedItem, NeedPhoto
 from .permissions import SYSTEM, need_roles
+from .signals import need_status_changed
 
 S = Need.Status
 
@@ -135,6 +136,8 @@ def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> N
             note=note,
             created_at=now,
         )
+        if spec.to_status is not None:
+            need_status_changed.send(sender=Need, need=locked, action=action, actor=actor)
     need.refresh_from_db()
     return need
 

@@ -1,0 +1,134 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from needs.models import Need
+
+# Reference codes avoid letters and digits that are easy to confuse (0/O, 1/I/L).
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    """A short code a donor types into a bank transfer: "DU" + 6 characters."""
+    return "DU" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class DonorProfile(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+        BUSINESS = "business", _("Business")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_profile")
+    kind = models.CharField(_("donor type"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    tax_code = models.CharField(_("tax code"), max_length=20, blank=True)
+    display_name = models.CharField(
+        _("public name"), max_length=200, blank=True, help_text=_("How the honour roll names you.")
+    )
+    anonymous_by_default = models.BooleanField(_("give anonymously by default"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("donor profile")
+        verbose_name_plural = _("donor profiles")
+
+    def __str__(self):
+        return self.display_name or self.name
+
+
+class Pledge(models.Model):
+    """A promise to fund part of one need, in money or in goods.
+
+    The portal never holds money: a money pledge is paid by bank transfer carrying the
+    reference, and the school or the office confirms receipt.
+    """
+
+    class Kind(models.TextChoices):
+        MONEY = "money", _("Money")
+        GOODS = "goods", _("Goods")
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", _("Pledged, awaiting receipt")
+        RECEIVED = "received", _("Received")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    # Pledges that count against what a need still lacks.
+    ACTIVE_STATUSES = (Status.PLEDGED, Status.RECEIVED, Status.DELIVERED)
+
+    need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="pledges")
+    donor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges"
+    )
+    donor_name = models.CharField(_("name"), max_length=200)
+    donor_email = models.EmailField(_("e-mail"))
+    donor_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    kind = models.CharField(_("kind of gift"), max_length=6, choices=Kind.choices, default=Kind.MONEY)
+    # Whole VND: the money promised, or the estimated value of the goods.
+    amount = models.BigIntegerField(_("amount (VND)"))
+    goods_description = models.TextField(_("goods"), blank=True)
+    message = models.TextField(_("message to the school"), blank=True, max_length=1000)
+    anonymous = models.BooleanField(_("give anonymously"), default=False)
+    reference = models.CharField(_("reference code"), max_length=12, unique=True, default=new_reference)
+    # The form's one-time token: a double-submitted form finds the pledge it made.
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLEDGED)
+    received_amount = models.BigIntegerField(_("amount received (VND)"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_on = models.DateField(_("expires on"))
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["-created_at"]
+        indexes = [
+            # "My pledges" and the claim of guest pledges on sign-up.
+            models.Index(fields=["donor", "-created_at"], name="donations_pledge_donor"),
+            models.Index(fields=["donor_email"], name="donations_pledge_email"),
+            # Expiry and reminders scan pledges still waiting for receipt.
+            models.Index(fields=["status", "expires_on"], name="donations_pledge_status_expiry"),
+            models.Index(fields=["need", "status"], name="donations_pledge_need_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donations_pledge_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(received_amount__isnull=True) | Q(received_amount__gte=0),
+                name="donations_pledge_received_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def public_name(self) -> str:
+        return "" if self.anonymous else self.donor_name
+
+
+class PledgeEvent(models.Model):
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=Pledge.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Pledge.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pledge history entry")
+        verbose_name_plural = _("pledge history")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.pledge_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,184 @@
+"""Writes to pledges. Every pledge change locks its need's row first, so the need's
+counters and the pledges' statuses move together, and over-funding is impossible even
+when two donors pledge the last part at the same moment."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from needs.models import Need
+from needs.services import need_transition
+
+from .models import Pledge, PledgeEvent
+
+P = Pledge.Status
+
+
+class PledgeRefused(Exception):
+    def __init__(self, message, *, still_needed: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.still_needed = still_needed
+
+
+@dataclass
+class DonorDetails:
+    name: str
+    email: str
+    phone: str = ""
+    user: object = None
+
+
+def _lock_need(need_id) -> Need:
+    return Need.objects.select_for_update().get(pk=need_id)
+
+
+def _record(pledge: Pledge, from_status: str, actor=None, note: str = "") -> None:
+    PledgeEvent.objects.create(pledge=pledge, from_status=from_status, to_status=pledge.status, actor=actor, note=note)
+
+
+def pledge_create(
+    *,
+    need: Need,
+    donor: DonorDetails,
+    amount: int,
+    kind: str = Pledge.Kind.MONEY,
+    goods_description: str = "",
+    message: str = "",
+    anonymous: bool = False,
+    submission_token=None,
+) -> tuple[Pledge, bool]:
+    """Create a pledge; returns (pledge, created). The same submission token returns the
+    pledge it already made, so a double-submitted form creates one pledge."""
+    if submission_token:
+        existing = Pledge.objects.filter(submission_token=submission_token).first()
+        if existing:
+            return existing, False
+    if amount <= 0:
+        raise PledgeRefused(_("The amount must be more than 0 ₫."))
+    try:
+        with transaction.atomic():
+            locked = _lock_need(need.pk)
+            if submission_token:
+                # Checked again under the lock: the twin submission may have just committed.
+                existing = Pledge.objects.filter(submission_token=submission_token).first()
+                if existing:
+                    return existing, False
+            if locked.status != Need.Status.VERIFIED:
+                raise PledgeRefused(_("This need is not open for gifts at the moment."), still_needed=0)
+            still_needed = locked.amount_requested - locked.amount_pledged
+            if amount > still_needed:
+                raise PledgeRefused(
+                    _("This need lacks only %(amount)s now.") % {"amount": _format(still_needed)},
+                    still_needed=still_needed,
+                )
+            pledge = Pledge.objects.create(
+                need=locked,
+                donor=donor.user if donor.user and donor.user.is_authenticated else None,
+                donor_name=donor.name.strip(),
+                donor_email=donor.email.strip().lower(),
+                donor_phone=donor.phone.strip(),
+                kind=kind,
+                amount=amount,
+                goods_description=goods_description.strip(),
+                message=message.strip(),
+                anonymous=anonymous,
+                submission_token=submission_token,
+                expires_on=timezone.localdate() + timedelta(days=settings.PLEDGE_EXPIRY_DAYS),
+            )
+            Need.objects.filter(pk=locked.pk).update(amount_pledged=F("amount_pledged") + amount)
+            _record(pledge, "", actor=pledge.donor)
+            if amount == still_needed:
+                need_transition(need=locked, action="fund")
+    except IntegrityError:
+        # The twin of a double submission won the unique token; return its pledge.
+        if submission_token:
+            existing = Pledge.objects.filter(submission_token=submission_token).first()
+            if existing:
+                return existing, False
+        raise
+    return pledge, True
+
+
+def _format(amount: int) -> str:
+    from config.templatetags.vn import format_vnd
+
+    return format_vnd(amount)
+
+
+def _release(pledge: Pledge, locked: Need) -> None:
+    """Give the pledged amount back to the need, and reopen it if it was funded."""
+    Need.objects.filter(pk=locked.pk).update(amount_pledged=F("amount_pledged") - pledge.amount)
+    if pledge.received_amount:
+        Need.objects.filter(pk=locked.pk).update(amount_received=F("amount_received") - pledge.received_amount)
+    if locked.status == Need.Status.FUNDED:
+        need_transition(need=locked, action="reopen")
+
+
+def pledge_cancel(*, pledge: Pledge, actor, note: str = "") -> Pledge:
+    """The donor (or an officer for them) withdraws a pledge that has not arrived."""
+    with transaction.atomic():
+        locked_need = _lock_need(pledge.need_id)
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        if pledge.status != P.PLEDGED:
+            raise PledgeRefused(_("Only a pledge that has not been received can be cancelled."))
+        pledge.status = P.CANCELLED
+        pledge.save(update_fields=["status", "updated_at"])
+        _release(pledge, locked_need)
+        _record(pledge, P.PLEDGED, actor=actor, note=note)
+    return pledge
+
+
+def pledge_expire(*, pledge: Pledge) -> bool:
+    """Expire a pledge not received in time. Safe to run twice: returns False if it moved."""
+    with transaction.atomic():
+        locked_need = _lock_need(pledge.need_id)
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        if pledge.status != P.PLEDGED or pledge.expires_on >= timezone.localdate():
+            return False
+        pledge.status = P.EXPIRED
+        pledge.save(update_fields=["status", "updated_at"])
+        _release(pledge, locked_need)
+        _record(pledge, P.PLEDGED, note=_("Not received within %(days)s days.") % {"days": settings.PLEDGE_EXPIRY_DAYS})
+    return True
+
+
+def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge:
+    """The school or the office confirms what actually arrived, and when."""
+    if amount <= 0:
+        raise PledgeRefused(_("The amount received must be more than 0 ₫."))
+    with transaction.atomic():
+        _lock_need(pledge.need_id)
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        if pledge.status != P.PLEDGED:
+            raise PledgeRefused(_("This pledge has already been confirmed or closed."))
+        pledge.status = P.RECEIVED
+        pledge.received_amount = amount
+        pledge.received_on = received_on
+        pledge.received_by = actor
+        pledge.save(update_fields=["status", "received_amount", "received_on", "received_by", "updated_at"])
+        Need.objects.filter(pk=pledge.need_id).update(amount_received=F("amount_received") + amount)
+        _record(pledge, P.PLEDGED, actor=actor)
+    return pledge
+
+
+def pledges_delivered(*, need: Need) -> int:
+    """When a need is delivered, the gifts received for it are delivered too."""
+    count = 0
+    with transaction.atomic():
+        for pledge in Pledge.objects.select_for_update().filter(need=need, status=P.RECEIVED):
+            pledge.status = P.DELIVERED
+            pledge.save(update_fields=["status", "updated_at"])
+            _record(pledge, P.RECEIVED)
+            count += 1
+    return count
+
+
+def claim_guest_pledges(*, user, email: str) -> int:
+    """Attach pledges made without an account to the user who proved this e-mail is theirs."""
+    return Pledge.objects.filter(donor__isnull=True, donor_email__iexact=email).update(donor=user)
