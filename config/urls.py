@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("schools/", include("schools.urls")),
     path("needs/", include("needs.urls")),
+    path("donations/", include("donations.urls")),
     prefix_default_language=False,
 )
 

@@ -1,11 +1,13 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from needs.models import Need
+from schools.models import Office, School
 
 # Reference codes avoid letters and digits that are easy to confuse (0/O, 1/I/L).
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -14,6 +16,55 @@ REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 def new_reference() -> str:
     """A short code a donor types into a bank transfer: "DU" + 6 characters."""
     return "DU" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+class BankAccount(models.Model):
+    """An account that receives gifts: a school's own, or its education office's."""
+
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="bank_accounts", verbose_name=_("school")
+    )
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.CASCADE, related_name="bank_accounts", verbose_name=_("office")
+    )
+    bank_bin = models.CharField(
+        _("bank code (BIN)"), max_length=6, validators=[RegexValidator(r"^\d{6}$", _("Six digits, e.g. 970405."))]
+    )
+    bank_name = models.CharField(_("bank"), max_length=120)
+    account_number = models.CharField(
+        _("account number"), max_length=19, validators=[RegexValidator(r"^\d{6,19}$", _("Digits only."))]
+    )
+    account_holder = models.CharField(_("account holder"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school__isnull=False, office__isnull=True) | Q(school__isnull=True, office__isnull=False),
+                name="donations_bankaccount_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bank_name} {self.account_number} – {self.account_holder}"
+
+
+class PaymentRoute(models.Model):
+    """Which account receives money given to a school's needs, as its officer set it."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="payment_route")
+    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="+")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("receiving account of a school")
+        verbose_name_plural = _("receiving accounts of schools")
+
+    def __str__(self):
+        return f"{self.school} → {self.account}"
 
 
 class DonorProfile(models.Model):
@@ -132,3 +183,24 @@ class PledgeEvent(models.Model):
 
     def __str__(self):
         return f"{self.pledge_id}: {self.from_status} → {self.to_status}"
+
+
+class PledgeNotice(models.Model):
+    """One row per e-mail a pledge triggers: claimed before sending, so a task run twice
+    sends once."""
+
+    class Kind(models.TextChoices):
+        PLEDGED = "pledged", _("Payment details")
+        RECEIVED = "received", _("Gift received")
+        DELIVERED = "delivered", _("Gift delivered")
+        REMINDER = "reminder", _("Reminder")
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pledge", "kind"], name="donations_pledgenotice_once")]
+
+    def __str__(self):
+        return f"{self.pledge_id} {self.kind}"

@@ -175,8 +175,15 @@ def pledges_delivered(*, need: Need) -> int:
             pledge.status = P.DELIVERED
             pledge.save(update_fields=["status", "updated_at"])
             _record(pledge, P.RECEIVED)
+            _notify_on_commit(pledge, "delivered")
             count += 1
     return count
+
+
+def _notify_on_commit(pledge: Pledge, kind: str) -> None:
+    from .tasks import send_pledge_mail
+
+    transaction.on_commit(lambda: send_pledge_mail.delay(pledge.pk, kind))
 
 
 def claim_guest_pledges(*, user, email: str) -> int:

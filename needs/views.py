@@ -262,4 +262,11 @@ def my_school(request):
         (_("Open for gifts"), [n for n in needs if n.status in (Need.Status.VERIFIED, Need.Status.FUNDED)]),
         (_("Delivered and closed"), [n for n in needs if n.status in (Need.Status.DELIVERED, Need.Status.CLOSED)]),
     ]
-    return render(request, "needs/my_school.html", {"schools": schools, "groups": groups})
+    # Gifts the school must confirm; the donations app knows them.
+    from donations.selectors import pledges_awaiting_receipt
+
+    return render(
+        request,
+        "needs/my_school.html",
+        {"schools": schools, "groups": groups, "awaiting": list(pledges_awaiting_receipt(schools))},
+    )

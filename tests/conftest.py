@@ -20,6 +20,18 @@ def _fast_hashing_and_clean_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks run in the test's own process, even where a broker is configured (CI); the
+    tests that need a real worker start one and turn this off."""
+    from config.celery_app import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def area(db):
     """A province with two districts, a commune in each, and a school in each commune.

@@ -1,0 +1,59 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_phone
+
+from .models import Pledge
+
+MAX_PLEDGE = 10_000_000_000
+
+
+class PledgeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("I give"), choices=Pledge.Kind.choices, initial=Pledge.Kind.MONEY, widget=forms.RadioSelect
+    )
+    amount = forms.IntegerField(
+        label=_("Amount, or the estimated value of the goods (VND)"),
+        min_value=1000,
+        max_value=MAX_PLEDGE,
+        widget=forms.NumberInput(attrs={"step": 1000, "inputmode": "numeric"}),
+        error_messages={
+            "min_value": _("The smallest gift is 1.000 ₫."),
+            "max_value": _("This amount is too large; please check it."),
+        },
+    )
+    goods_description = forms.CharField(
+        label=_("Which goods"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For goods: what, how many, and when you can bring or send them."),
+    )
+    message = forms.CharField(
+        label=_("A message to the school"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    anonymous = forms.BooleanField(label=_("Do not show my name publicly"), required=False)
+    name = forms.CharField(label=_("Your name, or your organisation's"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("Payment details and updates are sent here."))
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, need, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.need = need
+        self.fields["amount"].widget.attrs["max"] = need.amount_missing
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Pledge.Kind.GOODS and not cleaned.get("goods_description", "").strip():
+            self.add_error("goods_description", _("Say which goods you will give."))
+        return cleaned
+
+
+class ReceiptForm(forms.Form):
+    amount = forms.IntegerField(
+        label=_("Amount or value actually received (VND)"),
+        min_value=1,
+        max_value=MAX_PLEDGE,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,39 @@
+"""Who may see and act on a pledge. The donor sees it through their account or, for a
+pledge made without one, through a signed link; the school and its officers see it to
+confirm receipt. Everyone else gets 404, so references cannot be probed."""
+
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from needs.permissions import need_roles
+
+from .models import Pledge
+
+_SALT = "donations.pledge-link"
+
+
+def guest_key(pledge: Pledge) -> str:
+    return signing.Signer(salt=_SALT).sign(pledge.reference).split(":", 1)[1]
+
+
+def is_donor(request, pledge: Pledge) -> bool:
+    if request.user.is_authenticated and pledge.donor_id == request.user.pk:
+        return True
+    key = request.GET.get("key") or request.POST.get("key") or ""
+    try:
+        signing.Signer(salt=_SALT).unsign(f"{pledge.reference}:{key}")
+    except signing.BadSignature:
+        return False
+    return True
+
+
+def can_confirm(user, pledge: Pledge) -> bool:
+    return bool(need_roles(user, pledge.need) & {"staff", "officer"})
+
+
+def get_pledge_for_viewing(request, reference) -> Pledge:
+    pledge = get_object_or_404(Pledge.objects.select_related("need__school__district", "donor"), reference=reference)
+    if not (is_donor(request, pledge) or can_confirm(request.user, pledge)):
+        raise Http404
+    return pledge

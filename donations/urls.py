@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "donations"
+
+urlpatterns = [
+    path("give/<int:need_pk>/", views.pledge_create, name="give"),
+    path("mine/", views.my_pledges, name="mine"),
+    path("pledges/<str:reference>/", views.pledge_detail, name="detail"),
+    path("pledges/<str:reference>/cancel/", views.pledge_cancel, name="cancel"),
+    path("pledges/<str:reference>/receive/", views.pledge_receive, name="receive"),
+]

@@ -1,0 +1,143 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from needs.models import Need
+
+from . import selectors, services, vietqr
+from .forms import PledgeForm, ReceiptForm
+from .models import DonorProfile, Pledge
+from .permissions import can_confirm, get_pledge_for_viewing, guest_key, is_donor
+from .tasks import send_pledge_mail
+
+
+def _initial_donor(user) -> dict:
+    if not user.is_authenticated:
+        return {}
+    profile = DonorProfile.objects.filter(user=user).first()
+    return {
+        "name": (profile.name if profile else "") or user.full_name,
+        "email": user.email,
+        "phone": user.phone,
+        "anonymous": profile.anonymous_by_default if profile else False,
+    }
+
+
+def pledge_create(request, need_pk):
+    need = get_object_or_404(Need.objects.select_related("school__district", "school__province"), pk=need_pk)
+    if not need.is_public:
+        raise Http404
+    initial = {"submission_token": uuid.uuid4(), "kind": Pledge.Kind.MONEY, **_initial_donor(request.user)}
+    form = PledgeForm(request.POST or None, initial=initial, need=need)
+    similar = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pledge, created = services.pledge_create(
+                need=need,
+                donor=services.DonorDetails(
+                    name=data["name"], email=data["email"], phone=data["phone"], user=request.user
+                ),
+                amount=data["amount"],
+                kind=data["kind"],
+                goods_description=data["goods_description"],
+                message=data["message"],
+                anonymous=data["anonymous"],
+                submission_token=data["submission_token"],
+            )
+        except services.PledgeRefused as refused:
+            form.add_error("amount" if refused.still_needed else None, refused.message)
+            similar = selectors.similar_open_needs(need)
+            need.refresh_from_db()
+        else:
+            if created:
+                transaction.on_commit(lambda: send_pledge_mail.delay(pledge.pk, "pledged"))
+                messages.success(request, _("Thank you! Your pledge is recorded."))
+            return redirect(pledge_url(pledge))
+    return render(request, "donations/pledge_form.html", {"need": need, "form": form, "similar": similar})
+
+
+def pledge_url(pledge: Pledge) -> str:
+    url = reverse("donations:detail", args=[pledge.reference])
+    return url if pledge.donor_id else f"{url}?key={guest_key(pledge)}"
+
+
+def pledge_detail(request, reference):
+    pledge = get_pledge_for_viewing(request, reference)
+    account = selectors.receiving_account(pledge.need.school)
+    qr = None
+    if account and pledge.kind == Pledge.Kind.MONEY and pledge.status == Pledge.Status.PLEDGED:
+        qr = vietqr.svg(
+            vietqr.Transfer(
+                bank_bin=account.bank_bin,
+                account_number=account.account_number,
+                amount=pledge.amount,
+                reference=pledge.reference,
+            )
+        )
+    return render(
+        request,
+        "donations/pledge_detail.html",
+        {
+            "pledge": pledge,
+            "account": account,
+            "qr": qr,
+            "is_donor": is_donor(request, pledge),
+            "can_confirm": can_confirm(request.user, pledge) and pledge.status == Pledge.Status.PLEDGED,
+            "receipt_form": ReceiptForm(initial={"amount": pledge.amount, "received_on": timezone.localdate()}),
+            "key": request.GET.get("key", ""),
+            "events": list(pledge.events.select_related("actor")),
+        },
+    )
+
+
+@require_POST
+def pledge_cancel(request, reference):
+    pledge = get_pledge_for_viewing(request, reference)
+    if not is_donor(request, pledge):
+        raise PermissionDenied
+    try:
+        services.pledge_cancel(pledge=pledge, actor=request.user if request.user.is_authenticated else None)
+        messages.success(request, _("Your pledge is cancelled. The need is open to other donors again."))
+    except services.PledgeRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(pledge_url(pledge))
+
+
+@login_required
+@require_POST
+def pledge_receive(request, reference):
+    pledge = get_pledge_for_viewing(request, reference)
+    if not can_confirm(request.user, pledge):
+        raise PermissionDenied
+    form = ReceiptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("donations:detail", reference=pledge.reference)
+    try:
+        services.pledge_receive(
+            pledge=pledge,
+            actor=request.user,
+            amount=form.cleaned_data["amount"],
+            received_on=form.cleaned_data["received_on"],
+        )
+    except services.PledgeRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        transaction.on_commit(lambda: send_pledge_mail.delay(pledge.pk, "received"))
+        messages.success(request, _("Receipt confirmed. The donor is told by e-mail."))
+    return redirect("donations:detail", reference=pledge.reference)
+
+
+@login_required
+def my_pledges(request):
+    return render(request, "donations/my_pledges.html", {"pledges": list(selectors.pledges_of(request.user))})
