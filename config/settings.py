@@ -132,6 +132,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # can change their times in the admin site without a deploy.
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-needs": {"task": "needs.tasks.expire_overdue_needs", "schedule": crontab(hour=2, minute=15)},
+    "remind-and-expire-pledges": {
+        "task": "donations.tasks.remind_and_expire_pledges",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 # --- Auth and accounts --------------------------------------------------------------

@@ -46,3 +46,34 @@ def _send(pledge: Pledge, kind: str) -> None:
         text = render_to_string(f"donations/email/{kind}.txt", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[pledge.donor_email])
     message.send()
+
+
+@shared_task
+def remind_and_expire_pledges() -> dict:
+    """Daily: remind donors whose pledge waits past the reminder day, and expire those
+    past their date. Each pledge is claimed before its side effect, so a second run
+    neither reminds twice nor releases an amount twice."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from . import services
+
+    today = timezone.localdate()
+    reminded = 0
+    waiting_since = today - timedelta(days=settings.PLEDGE_REMINDER_DAYS)
+    due = Pledge.objects.filter(
+        status=Pledge.Status.PLEDGED, reminder_sent_at__isnull=True, created_at__date__lte=waiting_since
+    ).exclude(expires_on__lt=today)
+    for pledge in due.only("pk"):
+        claimed = Pledge.objects.filter(pk=pledge.pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=timezone.now()
+        )
+        if claimed:
+            transaction.on_commit(lambda pk=pledge.pk: send_pledge_mail.delay(pk, "reminder"))
+            reminded += 1
+    expired = sum(
+        services.pledge_expire(pledge=pledge)
+        for pledge in Pledge.objects.filter(status=Pledge.Status.PLEDGED, expires_on__lt=today).only("pk", "need_id")
+    )
+    return {"reminded": reminded, "expired": expired}
