@@ -20,7 +20,7 @@ def _snapshot():
     """Every row of every project model, to prove a second run changes nothing."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"accounts", "schools", "account", "needs"}:
+        if model._meta.app_label in {"accounts", "schools", "account", "needs", "donations"}:
             rows[model._meta.label] = list(model.objects.order_by("pk").values())
     return rows
 
@@ -55,6 +55,21 @@ def test_seed_demo_loads_the_registry_and_logins():
     assert Need.objects.count() >= 60
     assert set(Need.objects.values_list("status", flat=True)) == set(Need.Status.values)
     assert all(need.photos.exists() for need in Need.objects.all())
+
+    # Pledges add up to exactly what each need shows as pledged and received.
+    from django.db.models import Q, Sum
+
+    from donations.models import Pledge
+
+    active = Q(pledges__status__in=Pledge.ACTIVE_STATUSES)
+    received = Q(pledges__status__in=[Pledge.Status.RECEIVED, Pledge.Status.DELIVERED])
+    for need in Need.objects.annotate(
+        pledged=Sum("pledges__amount", filter=active), got=Sum("pledges__received_amount", filter=received)
+    ):
+        assert (need.pledged or 0, need.got or 0) == (need.amount_pledged, need.amount_received), need.title
+    mine = set(Pledge.objects.filter(donor__email="donor@demo.vn").values_list("status", flat=True))
+    assert mine == {"pledged", "received", "delivered", "cancelled"}
+    assert set(Pledge.objects.values_list("status", flat=True)) == set(Pledge.Status.values)
 
 
 def test_seed_demo_twice_changes_nothing():

@@ -1,0 +1,172 @@
+"""Demo donations: receiving accounts, donors, and pledges in every status.
+
+The needs demo already set each need's pledged and received amounts; the pledges made
+here add up to exactly those amounts, so every figure on every page agrees. Pledges are
+written directly (not through pledge_create) because the needs already carry the totals.
+A need that already has pledges is left alone, so a second run changes nothing.
+"""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from needs.models import Need
+from schools.models import Office, School
+
+from .models import BankAccount, DonorProfile, PaymentRoute, Pledge, PledgeEvent
+
+ACCOUNTS = [
+    # office code, BIN, bank, number, holder
+    (
+        "pgddt-tuan-giao",
+        "970405",
+        "Agribank – Chi nhánh Tuần Giáo",
+        "8803201004512",
+        "PHONG GIAO DUC VA DAO TAO HUYEN TUAN GIAO",
+    ),
+    (
+        "pgddt-muong-ang",
+        "970415",
+        "VietinBank – Chi nhánh Điện Biên",
+        "111602045678",
+        "PHONG GIAO DUC VA DAO TAO HUYEN MUONG ANG",
+    ),
+    (
+        "pgddt-dien-bien-dong",
+        "970418",
+        "BIDV – Chi nhánh Điện Biên",
+        "36010000987654",
+        "PHONG GD DT HUYEN DIEN BIEN DONG",
+    ),
+    (
+        "sgddt-dien-bien",
+        "970436",
+        "Vietcombank – Chi nhánh Điện Biên",
+        "0391000765432",
+        "SO GIAO DUC VA DAO TAO TINH DIEN BIEN",
+    ),
+]
+
+DONORS = [
+    # name, e-mail, kind, anonymous
+    ("Công ty TNHH Thương mại Minh Phát", "lienhe@minhphat.demo.vn", "business", False),
+    ("Hội Doanh nhân trẻ tỉnh Điện Biên", "hdnt@dienbien.demo.vn", "organisation", False),
+    ("Nguyễn Văn An", "an.nguyen@demo.vn", "person", True),
+    ("Nhóm thiện nguyện Sưởi ấm vùng cao", "suoiam@demo.vn", "organisation", False),
+    ("Phạm Thị Mai", "mai.pham@demo.vn", "person", False),
+    ("Ngân hàng Agribank Điện Biên – Công đoàn", "congdoan.agribank@demo.vn", "organisation", False),
+]
+
+MESSAGES = [
+    "Chúc các em học giỏi, chăm ngoan!",
+    "Một chút tấm lòng gửi các em vùng cao.",
+    "",
+    "Mong các em có mùa đông ấm áp.",
+]
+
+
+def _pledge(need, donor, amount, status, when, message, user=None, anonymous=False):
+    pledge = Pledge.objects.create(
+        need=need,
+        donor=user,
+        donor_name=donor[0],
+        donor_email=donor[1],
+        kind=Pledge.Kind.MONEY,
+        amount=amount,
+        message=message,
+        anonymous=anonymous,
+        status=status,
+        expires_on=(when + timedelta(days=14)).date(),
+        received_amount=amount if status in ("received", "delivered") else None,
+        received_on=(when + timedelta(days=3)).date() if status in ("received", "delivered") else None,
+    )
+    Pledge.objects.filter(pk=pledge.pk).update(created_at=when)
+    steps = {
+        "pledged": ["pledged"],
+        "received": ["pledged", "received"],
+        "delivered": ["pledged", "received", "delivered"],
+        "cancelled": ["pledged", "cancelled"],
+        "expired": ["pledged", "expired"],
+    }[status]
+    previous = ""
+    for step in steps:
+        PledgeEvent.objects.create(pledge=pledge, from_status=previous, to_status=step, actor=user)
+        previous = step
+    return pledge
+
+
+@transaction.atomic
+def load(out) -> None:
+    User = get_user_model()
+    for office_code, bank_bin, bank, number, holder in ACCOUNTS:
+        BankAccount.objects.get_or_create(
+            office=Office.objects.get(code=office_code),
+            account_number=number,
+            defaults={"bank_bin": bank_bin, "bank_name": bank, "account_holder": holder},
+        )
+    pu_xi = School.objects.get(code="11099012")
+    own, _ = BankAccount.objects.get_or_create(
+        school=pu_xi,
+        account_number="8803205112233",
+        defaults={
+            "bank_bin": "970405",
+            "bank_name": "Agribank – Chi nhánh Tuần Giáo",
+            "account_holder": "TRUONG PTDTBT TIEU HOC PU XI",
+        },
+    )
+    PaymentRoute.objects.get_or_create(
+        school=pu_xi, defaults={"account": own, "set_by": User.objects.get(email="district@demo.vn")}
+    )
+
+    donor_user = User.objects.get(email="donor@demo.vn")
+    DonorProfile.objects.get_or_create(
+        user=donor_user, defaults={"name": donor_user.full_name, "display_name": "Trần Thu Hà (Hà Nội)"}
+    )
+    EmailAddress.objects.get_or_create(user=donor_user, email=donor_user.email, defaults={"verified": True})
+    demo_donor = (donor_user.full_name, donor_user.email, "person", False)
+
+    now = timezone.now()
+    created = 0
+    needs = Need.objects.filter(amount_pledged__gt=0).select_related("school").order_by("pk")
+    for index, need in enumerate(needs):
+        if need.pledges.exists():
+            continue
+        # donor@demo.vn gives to every third need, and to the demo school's first ones.
+        is_demo = index % 3 == 0 or (need.school_id == pu_xi.pk and index < 12)
+        donor = demo_donor if is_demo else DONORS[index % len(DONORS)]
+        user = donor_user if is_demo else None
+        when = now - timedelta(days=20 - index % 15)
+        delivered = need.status in (Need.Status.DELIVERED, Need.Status.CLOSED)
+        received_status = "delivered" if delivered else "received"
+        if need.amount_received:
+            _pledge(need, donor, need.amount_received, received_status, when, MESSAGES[index % 4], user, donor[3])
+            created += 1
+        rest = need.amount_pledged - need.amount_received
+        if rest:
+            other = DONORS[(index + 1) % len(DONORS)]
+            _pledge(need, other, rest, "pledged", when + timedelta(days=2), MESSAGES[(index + 1) % 4], None, other[3])
+            created += 1
+        if index % 5 == 0 and need.status == Need.Status.VERIFIED:
+            # Gifts that did not happen: they count nowhere, but the history shows them.
+            _pledge(need, DONORS[(index + 2) % len(DONORS)], 500_000, "cancelled", when - timedelta(days=5), "")
+            _pledge(need, DONORS[(index + 3) % len(DONORS)], 800_000, "expired", when - timedelta(days=30), "")
+            created += 2
+    # donor@demo.vn also has a pledge waiting at the demo school (for the receipt journey)
+    # and one they cancelled.
+    waiting_need = (
+        Need.objects.filter(school=pu_xi, status=Need.Status.VERIFIED, amount_pledged=0).order_by("pk").first()
+    )
+    already = Pledge.objects.filter(donor=donor_user, need__school=pu_xi, status="pledged", amount__gt=0).exists()
+    if waiting_need and not already:
+        amount = waiting_need.amount_requested // 4
+        _pledge(
+            waiting_need, demo_donor, amount, "pledged", now - timedelta(days=2), "Chúc các em học tốt!", donor_user
+        )
+        _pledge(waiting_need, demo_donor, 300_000, "cancelled", now - timedelta(days=9), "", donor_user)
+        Need.objects.filter(pk=waiting_need.pk).update(amount_pledged=amount)
+        created += 2
+    if created:
+        out(f"  pledges: {created} created")
