@@ -17,13 +17,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# gettext compiles the translation catalogue. Installed with apt when we are root;
-# otherwise the message below says what to install.
+# gettext compiles the translation catalogue; Pango and fonts let WeasyPrint write PDFs.
+# Installed with apt when we are root; otherwise the message says what to install.
+SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 system-deps:
-	@command -v msgfmt >/dev/null || { \
+	@{ command -v msgfmt >/dev/null && ldconfig -p | grep -q libpangoft2-1.0 && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
-	  else echo "Please install gettext (msgfmt), e.g. sudo apt-get install gettext"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else echo "Please install: $(SYSTEM_PACKAGES) (e.g. sudo apt-get install ...)"; exit 1; fi; }
 
 # Browser tests drive Debian's Chromium with Playwright; never a downloaded browser.
 browser-deps: system-deps

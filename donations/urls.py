@@ -10,4 +10,5 @@ urlpatterns = [
     path("pledges/<str:reference>/", views.pledge_detail, name="detail"),
     path("pledges/<str:reference>/cancel/", views.pledge_cancel, name="cancel"),
     path("pledges/<str:reference>/receive/", views.pledge_receive, name="receive"),
+    path("pledges/<str:reference>/letter.pdf", views.pledge_letter, name="letter"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from needs.models import Need
 
 from . import selectors, services, vietqr
 from .forms import PledgeForm, ReceiptForm
+from .letters import thank_you_pdf
 from .models import DonorProfile, Pledge
 from .permissions import can_confirm, get_pledge_for_viewing, guest_key, is_donor
 from .tasks import send_pledge_mail
@@ -141,3 +142,13 @@ def pledge_receive(request, reference):
 @login_required
 def my_pledges(request):
     return render(request, "donations/my_pledges.html", {"pledges": list(selectors.pledges_of(request.user))})
+
+
+def pledge_letter(request, reference):
+    """The thank-you letter, once the gift has arrived."""
+    pledge = get_pledge_for_viewing(request, reference)
+    if pledge.status not in (Pledge.Status.RECEIVED, Pledge.Status.DELIVERED):
+        raise Http404
+    response = HttpResponse(thank_you_pdf(pledge), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="thu-cam-on-{pledge.reference}.pdf"'
+    return response
