@@ -57,3 +57,19 @@ class ReceiptForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class StatementForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bank statement (CSV or Excel)"),
+        help_text=_("The bank's export of credits, with date, amount and description columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
+            raise forms.ValidationError(_("Send a .csv or .xlsx file."))
+        return upload

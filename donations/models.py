@@ -204,3 +204,40 @@ class PledgeNotice(models.Model):
 
     def __str__(self):
         return f"{self.pledge_id} {self.kind}"
+
+
+class StatementImport(models.Model):
+    """One uploaded bank statement: previewed first, applied once."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(max_length=255)
+    rows = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bank statement import")
+        verbose_name_plural = _("bank statement imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    def rows_by_outcome(self) -> dict[str, list[dict]]:
+        grouped = {"matched": [], "ambiguous": [], "unmatched": [], "duplicate": [], "malformed": []}
+        for row in self.rows:
+            grouped.setdefault(row["outcome"], []).append(row)
+        return grouped
+
+
+class StatementLine(models.Model):
+    """A bank transaction that confirmed a pledge; its id is never applied twice."""
+
+    statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
+    transaction = models.CharField(max_length=100, unique=True)
+    pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="+")
+    amount = models.BigIntegerField()
+    booked_on = models.DateField()
+
+    def __str__(self):
+        return self.transaction

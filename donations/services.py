@@ -189,3 +189,36 @@ def _notify_on_commit(pledge: Pledge, kind: str) -> None:
 def claim_guest_pledges(*, user, email: str) -> int:
     """Attach pledges made without an account to the user who proved this e-mail is theirs."""
     return Pledge.objects.filter(donor__isnull=True, donor_email__iexact=email).update(donor=user)
+
+
+def statement_apply(*, statement, actor, pledges_in_area) -> tuple[int, list[str]]:
+    """Confirm receipt of the matched rows of a previewed statement, once."""
+    from .models import StatementImport, StatementLine
+
+    claimed = StatementImport.objects.filter(pk=statement.pk, applied_at__isnull=True).update(applied_at=timezone.now())
+    if not claimed:
+        raise PledgeRefused(_("This statement has already been imported."))
+    applied, skipped = 0, []
+    for row in statement.rows:
+        if row["outcome"] != "matched":
+            continue
+        pledge = pledges_in_area.filter(pk=row["pledge_id"]).first()
+        if pledge is None:
+            skipped.append(row["reference"])
+            continue
+        try:
+            with transaction.atomic():
+                pledge_receive(pledge=pledge, actor=actor, amount=row["amount"], received_on=row["date"])
+                StatementLine.objects.create(
+                    statement=statement,
+                    transaction=row["transaction"] or f"{statement.pk}:{row['line']}",
+                    pledge=pledge,
+                    amount=row["amount"],
+                    booked_on=row["date"],
+                )
+        except (PledgeRefused, IntegrityError):
+            skipped.append(row["reference"])
+            continue
+        _notify_on_commit(pledge, "received")
+        applied += 1
+    return applied, skipped

@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from needs.models import Need
+from schools.permissions import roles_of
+from schools.selectors import schools_in_units
 
-from . import selectors, services, vietqr
-from .forms import PledgeForm, ReceiptForm
+from . import selectors, services, statements, vietqr
+from .forms import PledgeForm, ReceiptForm, StatementForm
 from .letters import thank_you_pdf
-from .models import DonorProfile, Pledge
+from .models import DonorProfile, Pledge, StatementImport
 from .permissions import can_confirm, get_pledge_for_viewing, guest_key, is_donor
 from .tasks import send_pledge_mail
 
@@ -152,3 +154,54 @@ def pledge_letter(request, reference):
     response = HttpResponse(thank_you_pdf(pledge), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="thu-cam-on-{pledge.reference}.pdf"'
     return response
+
+
+def _officer_pledges(request):
+    """Pledges for schools in the officer's area; 403 for anyone who is not an officer."""
+    roles = roles_of(request.user)
+    if roles.is_superuser:
+        return Pledge.objects.all()
+    if not roles.is_officer:
+        raise PermissionDenied
+    return Pledge.objects.filter(need__school__in=schools_in_units(roles.officer_units))
+
+
+@login_required
+def statement_upload(request):
+    pledges_in_area = _officer_pledges(request)
+    form = StatementForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = statements.read_statement(upload.name, upload.read())
+        except statements.StatementError as error:
+            form.add_error("file", str(error))
+        else:
+            classified = statements.classify(rows, pledges_in_area=pledges_in_area)
+            statement = StatementImport.objects.create(
+                uploaded_by=request.user, file_name=upload.name[:255], rows=statements.as_json(classified)
+            )
+            return redirect("donations:statement", pk=statement.pk)
+    recent = StatementImport.objects.filter(uploaded_by=request.user)[:10]
+    return render(request, "donations/statement_upload.html", {"form": form, "recent": recent})
+
+
+@login_required
+def statement_preview(request, pk):
+    pledges_in_area = _officer_pledges(request)
+    statement = get_object_or_404(StatementImport, pk=pk, uploaded_by=request.user)
+    if request.method == "POST":
+        try:
+            applied, skipped = services.statement_apply(
+                statement=statement, actor=request.user, pledges_in_area=pledges_in_area
+            )
+        except services.PledgeRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("%(count)s pledges confirmed as received.") % {"count": applied})
+            if skipped:
+                messages.warning(request, _("Not applied: %(refs)s") % {"refs": ", ".join(skipped)})
+        return redirect("donations:statement", pk=statement.pk)
+    return render(
+        request, "donations/statement_preview.html", {"statement": statement, "groups": statement.rows_by_outcome()}
+    )

@@ -54,3 +54,14 @@ def days_since(moment):
     today = timezone.localdate()
     day = timezone.localtime(moment).date() if hasattr(moment, "hour") else moment
     return max((today - day).days, 0)
+
+
+@register.filter
+def isodate(text):
+    """ "2026-11-20" (as stored in JSON) -> "20/11/2026"; anything else unchanged."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return text

@@ -1,0 +1,185 @@
+"""Reading a bank statement and matching its credits to pledges by reference code.
+
+Nothing changes until an officer confirms the preview; then only the matched rows are
+applied, each through `pledge_receive`. A transaction id seen before (in this file or
+an earlier import) is reported as a duplicate and never applied twice.
+"""
+
+import csv
+import io
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from config.text import fold
+
+from .models import Pledge, StatementLine
+
+REFERENCE_RE = re.compile(r"DU[A-HJ-NP-Z2-9]{6}")
+
+# Header names banks use, folded (no accents, lower case).
+COLUMNS = {
+    "date": ("ngay", "ngay giao dich", "ngay gd", "date", "transaction date", "ngay hach toan"),
+    "amount": ("so tien", "so tien ghi co", "ghi co", "credit", "amount", "so tien (vnd)"),
+    "description": ("noi dung", "dien giai", "mo ta", "description", "noi dung giao dich", "details"),
+    "transaction": ("ma giao dich", "so but toan", "so tham chieu", "transaction id", "reference", "ma gd"),
+}
+
+MATCHED, UNMATCHED, AMBIGUOUS, DUPLICATE, MALFORMED = "matched", "unmatched", "ambiguous", "duplicate", "malformed"
+
+
+@dataclass
+class Row:
+    line: int
+    date: str
+    amount: int | None
+    description: str
+    transaction: str
+    outcome: str = ""
+    reason: str = ""
+    pledge_id: int | None = None
+    reference: str = ""
+
+
+class StatementError(Exception):
+    pass
+
+
+def _rows_from_csv(data: bytes) -> list[list[str]]:
+    text = data.decode("utf-8-sig", errors="replace")
+    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _rows_from_excel(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        rows.append(
+            [
+                "" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, datetime | date) else str(v))
+                for v in values
+            ]
+        )
+    return rows
+
+
+def _header_map(header: list[str]) -> dict[str, int]:
+    found = {}
+    for index, name in enumerate(header):
+        key = fold(name).strip(" :")
+        for column, names in COLUMNS.items():
+            if key in names and column not in found:
+                found[column] = index
+    return found
+
+
+def _parse_amount(text: str) -> int | None:
+    cleaned = re.sub(r"[^\d,.\-]", "", text or "")
+    if not cleaned or cleaned.startswith("-"):
+        return None
+    # Vietnamese statements write 1.250.000 or 1,250,000; whole dong either way.
+    whole = re.sub(r"[.,]\d{1,2}$", "", cleaned) if re.search(r"[.,]\d{3}$", cleaned) is None else cleaned
+    digits = re.sub(r"[.,]", "", whole)
+    return int(digits) if digits.isdigit() and int(digits) > 0 else None
+
+
+def _parse_date(text: str) -> date | None:
+    for pattern in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _find_header(table) -> tuple[int, dict[str, int]]:
+    """Banks put a title and account details above the header: look in the first rows."""
+    for index, header in enumerate(table[:15]):
+        columns = _header_map(header)
+        if {"date", "amount", "description"} <= set(columns):
+            return index, columns
+    raise StatementError(_("No header with date, amount and description columns was found."))
+
+
+def read_statement(name: str, data: bytes) -> list[Row]:
+    """The statement's credit rows, whatever the bank's column order."""
+    try:
+        table = _rows_from_excel(data) if name.lower().endswith((".xlsx", ".xlsm")) else _rows_from_csv(data)
+    except Exception as error:  # a damaged or foreign file: say so, never a 500
+        raise StatementError(_("This file cannot be read as CSV or Excel.")) from error
+    start, columns = _find_header(table)
+    rows = []
+    for offset, values in enumerate(table[start + 1 :], start=start + 2):
+        if not any(v.strip() for v in values):
+            continue
+
+        def cell(column, values=values):
+            index = columns.get(column)
+            return values[index].strip() if index is not None and index < len(values) else ""
+
+        rows.append(
+            Row(
+                line=offset,
+                date=cell("date"),
+                amount=_parse_amount(cell("amount")),
+                description=cell("description"),
+                transaction=cell("transaction"),
+            )
+        )
+    return rows
+
+
+def classify(rows: list[Row], *, pledges_in_area) -> list[Row]:
+    """Sort each row into matched, unmatched, ambiguous, duplicate or malformed."""
+    seen = set()
+    known = set(
+        StatementLine.objects.filter(transaction__in=[r.transaction for r in rows if r.transaction]).values_list(
+            "transaction", flat=True
+        )
+    )
+    references = {ref for r in rows for ref in REFERENCE_RE.findall(r.description.upper().replace(" ", ""))}
+    pledges = {p.reference: p for p in pledges_in_area.filter(reference__in=references)}
+    matched_pledges = set()
+    for row in rows:
+        parsed_date = _parse_date(row.date)
+        if parsed_date is None or row.amount is None:
+            row.outcome, row.reason = MALFORMED, _("The date or the amount cannot be read.")
+            continue
+        row.date = parsed_date.isoformat()
+        if row.transaction and (row.transaction in seen or row.transaction in known):
+            row.outcome, row.reason = DUPLICATE, _("This transaction was already listed or imported.")
+            continue
+        if row.transaction:
+            seen.add(row.transaction)
+        found = sorted(set(REFERENCE_RE.findall(row.description.upper().replace(" ", ""))))
+        if not found:
+            row.outcome, row.reason = UNMATCHED, _("No reference code in the description.")
+            continue
+        if len(found) > 1:
+            row.outcome, row.reason = AMBIGUOUS, _("Several reference codes: %(codes)s.") % {"codes": ", ".join(found)}
+            continue
+        row.reference = found[0]
+        pledge = pledges.get(found[0])
+        if pledge is None:
+            row.outcome, row.reason = UNMATCHED, _("No pledge in your area has this reference.")
+        elif pledge.status != Pledge.Status.PLEDGED or pledge.pk in matched_pledges:
+            row.outcome, row.reason = AMBIGUOUS, _("This pledge is already received or closed.")
+        elif row.amount != pledge.amount:
+            row.outcome = AMBIGUOUS
+            row.reason = _("The amount differs from the pledge (%(amount)s).") % {
+                "amount": f"{pledge.amount:,}".replace(",", ".")
+            }
+            row.pledge_id = pledge.pk
+        else:
+            row.outcome, row.pledge_id = MATCHED, pledge.pk
+            matched_pledges.add(pledge.pk)
+    return rows
+
+
+def as_json(rows: list[Row]) -> list[dict]:
+    return [asdict(row) for row in rows]
