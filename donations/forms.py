@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
 
-from .models import Pledge
+from .models import DonorProfile, Pledge
 
 MAX_PLEDGE = 10_000_000_000
 
@@ -73,3 +73,21 @@ class StatementForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
             raise forms.ValidationError(_("Send a .csv or .xlsx file."))
         return upload
+
+
+class DonorProfileForm(forms.ModelForm):
+    class Meta:
+        model = DonorProfile
+        fields = ["kind", "name", "tax_code", "display_name", "anonymous_by_default"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") in (DonorProfile.Kind.ORGANISATION, DonorProfile.Kind.BUSINESS)
+            and not cleaned.get("tax_code", "").strip()
+        ):
+            self.add_error("tax_code", _("Organisations and businesses give their tax code, for the receipts."))
+        tax_code = (cleaned.get("tax_code") or "").replace("-", "")
+        if tax_code and not (tax_code.isdigit() and len(tax_code) in (10, 13)):
+            self.add_error("tax_code", _("A tax code has 10 digits, or 13 with a branch number."))
+        return cleaned

@@ -49,3 +49,60 @@ def pledges_awaiting_receipt(schools) -> QuerySet[Pledge]:
         .select_related("need__school")
         .order_by("created_at")
     )
+
+
+GIVEN = (Pledge.Status.RECEIVED, Pledge.Status.DELIVERED)
+
+
+def honour_roll(schools, *, limit: int = 100) -> dict:
+    """Donors whose gifts arrived in these schools, most generous first.
+
+    Anonymous gifts count in the total but bring no name; e-mails never leave here.
+    """
+    from django.db.models import Count, Max, Sum
+
+    given = Pledge.objects.filter(need__school__in=schools, status__in=GIVEN)
+    named = (
+        given.filter(anonymous=False)
+        .values("donor_email")
+        .annotate(name=Max("donor_name"), total=Sum("received_amount"), gifts=Count("pk"))
+        .order_by("-total", "name")[:limit]
+    )
+    totals = given.aggregate(
+        total=Sum("received_amount"), gifts=Count("pk"), donors=Count("donor_email", distinct=True)
+    )
+    anonymous = given.filter(anonymous=True).aggregate(total=Sum("received_amount"), gifts=Count("pk"))
+    return {
+        "donors": [{"name": row["name"], "total": row["total"], "gifts": row["gifts"]} for row in named],
+        "total": totals["total"] or 0,
+        "gifts": totals["gifts"],
+        "donor_count": totals["donors"],
+        "anonymous_total": anonymous["total"] or 0,
+        "anonymous_gifts": anonymous["gifts"],
+    }
+
+
+def transparency(schools) -> dict:
+    """Money and goods pledged, received and delivered for these schools, and their
+    needs by status: public figures only."""
+    from django.db.models import Count, Q, Sum
+
+    pledges = Pledge.objects.filter(need__school__in=schools)
+
+    def money(kind):
+        of_kind = Q(kind=kind)
+        return pledges.aggregate(
+            pledged=Sum("amount", filter=of_kind & Q(status__in=Pledge.ACTIVE_STATUSES)),
+            received=Sum("received_amount", filter=of_kind & Q(status__in=GIVEN)),
+            delivered=Sum("received_amount", filter=of_kind & Q(status=Pledge.Status.DELIVERED)),
+        )
+
+    needs = Need.objects.filter(school__in=schools).public()
+    by_status = dict(needs.values_list("status").annotate(n=Count("pk")))
+    requested = needs.aggregate(total=Sum("amount_requested"))["total"] or 0
+    return {
+        "money": {k: v or 0 for k, v in money(Pledge.Kind.MONEY).items()},
+        "goods": {k: v or 0 for k, v in money(Pledge.Kind.GOODS).items()},
+        "needs_by_status": [(Need.Status(s).label, by_status.get(s, 0)) for s in Need.PUBLIC_STATUSES],
+        "requested": requested,
+    }

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from needs.models import Need
+from schools.models import AdministrativeUnit, School
 from schools.permissions import roles_of
 from schools.selectors import schools_in_units
 
 from . import selectors, services, statements, vietqr
-from .forms import PledgeForm, ReceiptForm, StatementForm
+from .forms import DonorProfileForm, PledgeForm, ReceiptForm, StatementForm
 from .letters import thank_you_pdf
 from .models import DonorProfile, Pledge, StatementImport
 from .permissions import can_confirm, get_pledge_for_viewing, guest_key, is_donor
@@ -205,3 +206,52 @@ def statement_preview(request, pk):
     return render(
         request, "donations/statement_preview.html", {"statement": statement, "groups": statement.rows_by_outcome()}
     )
+
+
+def honour_roll(request, unit_pk):
+    """“Tôn vinh nhà hảo tâm” for a district, a province or a commune."""
+    unit = get_object_or_404(AdministrativeUnit, pk=unit_pk)
+    schools = School.objects.filter(unit.school_filter())
+    return render(request, "donations/honour_roll.html", {"unit": unit, "roll": selectors.honour_roll(schools)})
+
+
+def transparency_unit(request, unit_pk):
+    unit = get_object_or_404(AdministrativeUnit, pk=unit_pk)
+    schools = School.objects.filter(unit.school_filter())
+    return render(
+        request,
+        "donations/transparency.html",
+        {
+            "place": unit,
+            "figures": selectors.transparency(schools),
+            "honour_url": reverse("donations:honour", args=[unit.pk]),
+        },
+    )
+
+
+def transparency_school(request, school_pk):
+    school = get_object_or_404(School.objects.select_related("commune", "district", "province"), pk=school_pk)
+    schools = School.objects.filter(pk=school.pk)
+    return render(
+        request,
+        "donations/transparency.html",
+        {
+            "place": school,
+            "school": school,
+            "figures": selectors.transparency(schools),
+            "roll": selectors.honour_roll(schools, limit=20),
+        },
+    )
+
+
+@login_required
+def donor_profile(request):
+    profile = DonorProfile.objects.filter(user=request.user).first() or DonorProfile(
+        user=request.user, name=request.user.full_name
+    )
+    form = DonorProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your donor profile has been saved."))
+        return redirect("donations:mine")
+    return render(request, "donations/donor_profile.html", {"form": form})
