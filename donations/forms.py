@@ -56,7 +56,10 @@ class ReceiptForm(forms.Form):
         max_value=MAX_PLEDGE,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes ISO dates whatever the language; the browser shows them locally.
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class StatementForm(forms.Form):

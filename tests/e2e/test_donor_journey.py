@@ -1,0 +1,85 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from donations.models import Pledge
+from needs.models import Need
+from tests.e2e.conftest import screenshot, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_path):
+    need = (
+        Need.objects.filter(school__code="11099012", status=Need.Status.VERIFIED)
+        .order_by("pk")
+        .exclude(amount_requested__lt=2_000_000)
+        .first()
+    )
+    assert need.amount_missing >= 1_500_000
+    donor_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
+    school_ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
+    guest_ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
+    donor, school, guest = donor_ctx.new_page(), school_ctx.new_page(), guest_ctx.new_page()
+    for page in (donor, school, guest):
+        page.base_url = live_server.url
+        page.set_default_timeout(15000)
+
+    # The donor finds the need and pledges part of it.
+    sign_in(donor, "donor@demo.vn")
+    donor.goto(live_server.url + "/needs/?q=pu+xi")
+    donor.get_by_role("link", name=need.title).first.click()
+    donor.get_by_role("link", name="Ủng hộ nhu cầu này").click()
+    assert donor.input_value("input[name=name]") == "Trần Thu Hà"
+    donor.fill("input[name=amount]", "1000000")
+    donor.fill("textarea[name=message]", "Chúc các em một mùa đông ấm áp!")
+    screenshot(donor, "donor-1-pledge-form")
+    donor.get_by_role("button", name="Cam kết ủng hộ").click()
+    assert donor.get_by_text("Cảm ơn bạn! Cam kết ủng hộ đã được ghi nhận.").is_visible()
+    pledge = Pledge.objects.filter(donor__email="donor@demo.vn", need=need).latest("pk")
+    assert donor.get_by_text(pledge.reference).first.is_visible()
+    assert donor.locator(".vietqr svg").is_visible()
+    screenshot(donor, "donor-2-vietqr-and-reference")
+
+    # The school confirms receipt from its phone.
+    sign_in(school, "school@demo.vn")
+    school.goto(live_server.url + "/needs/my-school/")
+    school.get_by_role("link", name=pledge.reference).click()
+    screenshot(school, "donor-3-school-confirms")
+    school.get_by_role("button", name="Xác nhận đã nhận").click()
+    assert school.get_by_text("Đã xác nhận nhận quà").is_visible()
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.RECEIVED
+
+    # The donor sees "received" and downloads the thank-you letter.
+    donor.goto(live_server.url + "/donations/mine/")
+    assert donor.locator("a", has_text=pledge.reference).get_by_text("Đã nhận").is_visible()
+    screenshot(donor, "donor-4-my-pledges")
+    donor.locator("a", has_text=pledge.reference).click()
+    with donor.expect_download() as download:
+        donor.get_by_role("link", name="Tải thư cảm ơn (PDF)").click()
+    letter = tmp_path / "letter.pdf"
+    download.value.save_as(letter)
+    assert letter.read_bytes().startswith(b"%PDF")
+
+    # A visitor without an account pledges too.
+    guest.goto(live_server.url + need.get_absolute_url())
+    guest.get_by_role("link", name="Ủng hộ nhu cầu này").click()
+    guest.fill("input[name=amount]", "300000")
+    guest.fill("input[name=name]", "Lê Văn Khách")
+    guest.fill("input[name=email]", "khach@example.vn")
+    guest.get_by_role("button", name="Cam kết ủng hộ").click()
+    guest_pledge = Pledge.objects.get(donor_email="khach@example.vn")
+    assert guest_pledge.donor is None
+    assert guest.get_by_text(guest_pledge.reference).first.is_visible()
+    assert "key=" in guest.url
+    screenshot(guest, "donor-5-guest-pledge")
+    for context in (donor_ctx, school_ctx, guest_ctx):
+        context.close()
