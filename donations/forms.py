@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
 
-from .models import DonorProfile, Pledge
+from .models import BankAccount, DonorProfile, Pledge
 
 MAX_PLEDGE = 10_000_000_000
 
@@ -94,3 +94,23 @@ class DonorProfileForm(forms.ModelForm):
         if tax_code and not (tax_code.isdigit() and len(tax_code) in (10, 13)):
             self.add_error("tax_code", _("A tax code has 10 digits, or 13 with a branch number."))
         return cleaned
+
+
+class BankAccountForm(forms.ModelForm):
+    class Meta:
+        model = BankAccount
+        fields = ["bank_bin", "bank_name", "account_number", "account_holder"]
+        help_texts = {"bank_bin": _("The bank's six-digit NAPAS code, printed in its VietQR documentation.")}
+
+
+class PaymentRouteForm(forms.Form):
+    account = forms.ModelChoiceField(
+        label=_("Gifts for this school go to"),
+        queryset=BankAccount.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts

@@ -8,6 +8,7 @@ urlpatterns = [
     path("give/<int:need_pk>/", views.pledge_create, name="give"),
     path("mine/", views.my_pledges, name="mine"),
     path("profile/", views.donor_profile, name="profile"),
+    path("accounts/school/<int:school_pk>/", views.receiving_account, name="receiving_account"),
     path("honour/<int:unit_pk>/", views.honour_roll, name="honour"),
     path("transparency/<int:unit_pk>/", views.transparency_unit, name="transparency"),
     path("transparency/school/<int:school_pk>/", views.transparency_school, name="transparency_school"),

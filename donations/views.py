@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from needs.models import Need
-from schools.models import AdministrativeUnit, School
-from schools.permissions import roles_of
+from schools.models import AdministrativeUnit, Office, School
+from schools.permissions import can_act_on_unit, roles_of
 from schools.selectors import schools_in_units
 
 from . import selectors, services, statements, vietqr
-from .forms import DonorProfileForm, PledgeForm, ReceiptForm, StatementForm
+from .forms import BankAccountForm, DonorProfileForm, PaymentRouteForm, PledgeForm, ReceiptForm, StatementForm
 from .letters import thank_you_pdf
-from .models import DonorProfile, Pledge, StatementImport
+from .models import BankAccount, DonorProfile, PaymentRoute, Pledge, StatementImport
 from .permissions import can_confirm, get_pledge_for_viewing, guest_key, is_donor
 from .tasks import send_pledge_mail
 
@@ -255,3 +256,38 @@ def donor_profile(request):
         messages.success(request, _("Your donor profile has been saved."))
         return redirect("donations:mine")
     return render(request, "donations/donor_profile.html", {"form": form})
+
+
+@login_required
+def receiving_account(request, school_pk):
+    """The officer chooses which account receives gifts for a school, or adds the school's own."""
+    school = get_object_or_404(School.objects.select_related("commune", "district", "province"), pk=school_pk)
+    if not can_act_on_unit(request.user, school.commune):
+        raise PermissionDenied
+    units = [unit for unit in (school.district_id, school.province_id) if unit]
+    accounts = BankAccount.objects.filter(
+        Q(school=school) | Q(office__unit_id__in=units, office__kind__in=Office.EDUCATION_KINDS)
+    ).select_related("school", "office")
+    current = selectors.receiving_account(school)
+    route_form = PaymentRouteForm(
+        request.POST if "choose" in request.POST else None, accounts=accounts, initial={"account": current}
+    )
+    account_form = BankAccountForm(request.POST if "add" in request.POST else None)
+    if request.method == "POST":
+        if "choose" in request.POST and route_form.is_valid():
+            PaymentRoute.objects.update_or_create(
+                school=school, defaults={"account": route_form.cleaned_data["account"], "set_by": request.user}
+            )
+            messages.success(request, _("Gifts for this school now go to the chosen account."))
+            return redirect("donations:receiving_account", school_pk=school.pk)
+        if "add" in request.POST and account_form.is_valid():
+            account = account_form.save(commit=False)
+            account.school = school
+            account.save()
+            messages.success(request, _("The school's account has been added. Choose it below to use it."))
+            return redirect("donations:receiving_account", school_pk=school.pk)
+    return render(
+        request,
+        "donations/receiving_account.html",
+        {"school": school, "current": current, "route_form": route_form, "account_form": account_form},
+    )
