@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("schools/", include("schools.urls")),
     path("needs/", include("needs.urls")),
     path("donations/", include("donations.urls")),
+    path("campaigns/", include("campaigns.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,66 @@
+from django.db.models import Count, Prefetch, Q, Sum
+
+from donations.selectors import honour_roll
+from needs import selectors as need_selectors
+from needs.models import Need
+from schools.models import School
+
+from .models import Campaign, Event, Responsibility, Target
+
+COVERED = (Need.Status.FUNDED, Need.Status.DELIVERED, Need.Status.CLOSED)
+
+
+def target_progress(campaign: Campaign) -> list[dict]:
+    """Each target with what is covered so far: needs fully funded or delivered, the
+    pupils they serve, or the money received, in the target's category."""
+    needs = campaign.needs()
+    covered = Q(status__in=COVERED)
+    figures = {
+        row["category"]: row
+        for row in needs.values("category").annotate(
+            needs=Count("pk", filter=covered),
+            pupils=Sum("pupils_benefiting", filter=covered),
+            amount=Sum("amount_received"),
+        )
+    }
+    progress = []
+    for target in campaign.targets.all():
+        row = figures.get(target.category, {})
+        achieved = {
+            Target.Measure.NEEDS: row.get("needs") or 0,
+            Target.Measure.PUPILS: row.get("pupils") or 0,
+            Target.Measure.AMOUNT: row.get("amount") or 0,
+        }[target.measure]
+        progress.append({"target": target, "achieved": achieved, "fraction": min(achieved / target.quantity, 1)})
+    return progress
+
+
+def campaign_page(slug) -> Campaign:
+    return (
+        Campaign.objects.select_related("scope", "lead_office")
+        .prefetch_related(
+            "legal_basis",
+            "targets",
+            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("office")),
+            Prefetch("events", queryset=Event.objects.select_related("host").order_by("starts_at")),
+            "communications",
+        )
+        .get(slug=slug)
+    )
+
+
+def campaign_context(campaign: Campaign) -> dict:
+    schools = School.objects.filter(campaign.scope.school_filter())
+    featured = list(need_selectors.with_card_columns(campaign.featured_needs.public()).order_by("-urgency", "pk"))
+    totals = (
+        campaign.needs()
+        .public()
+        .aggregate(requested=Sum("amount_requested"), pledged=Sum("amount_pledged"), received=Sum("amount_received"))
+    )
+    return {
+        "campaign": campaign,
+        "progress": target_progress(campaign),
+        "featured": featured,
+        "roll": honour_roll(schools, limit=20),
+        "totals": {k: v or 0 for k, v in totals.items()},
+    }
