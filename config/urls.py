@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("needs/", include("needs.urls")),
     path("donations/", include("donations.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("dashboard/", include("campaigns.dashboard_urls")),
     prefix_default_language=False,
 )
 

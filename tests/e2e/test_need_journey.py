@@ -60,7 +60,8 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
 
     # The district officer finds it in the queue and returns it with a reason.
     sign_in(desk, "district@demo.vn")
-    desk.locator("#mainNav").get_by_text("Chờ xác minh").click()
+    desk.locator("#mainNav").get_by_text("Công việc").click()
+    desk.locator("#mainNav").get_by_role("link", name="Chờ xác minh").click()
     assert desk.get_by_text(TITLE).is_visible()
     screenshot(desk, "need-3-verification-queue")
     desk.locator("article", has_text=TITLE).get_by_role("link", name="Mở để trả lại hoặc hỏi thêm").click()

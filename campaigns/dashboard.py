@@ -1,0 +1,229 @@
+"""Figures for the officer dashboards, for one administrative unit.
+
+Every figure is one aggregate query (or a grouped one), so a dashboard runs the same
+number of queries whatever the number of schools. The provincial dashboard adds a
+league table with one grouped query per table.
+"""
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+
+from donations.models import Pledge
+from needs.models import Category, Need
+from schools.models import AdministrativeUnit, School, SchoolSite
+
+from .models import Task
+
+S = Need.Status
+# Needs that ask for money now or did: the base of requested / pledged / received.
+COUNTED = (S.VERIFIED, S.FUNDED, S.DELIVERED, S.CLOSED)
+OPEN_FOR_GIFTS = (S.VERIFIED,)
+
+
+@dataclass
+class Area:
+    unit: AdministrativeUnit
+
+    def schools(self):
+        return School.objects.filter(self.unit.school_filter())
+
+    def needs(self):
+        return Need.objects.filter(self.unit.school_filter("school__"))
+
+    def pledges(self):
+        return Pledge.objects.filter(self.unit.school_filter("need__school__"))
+
+
+def _median_days(pairs) -> float | None:
+    days = [(end - start).total_seconds() / 86400 for start, end in pairs if start and end and end >= start]
+    return round(statistics.median(days), 1) if days else None
+
+
+def headline(area: Area) -> dict:
+    schools = area.schools().aggregate(schools=Count("pk"), pupils=Coalesce(Sum("pupils"), 0))
+    sites = SchoolSite.objects.filter(area.unit.school_filter("school__")).aggregate(
+        sites=Count("pk"), site_pupils=Coalesce(Sum("pupils"), 0)
+    )
+    needs = area.needs()
+    money = needs.filter(status__in=COUNTED).aggregate(
+        requested=Coalesce(Sum("amount_requested"), 0),
+        pledged=Coalesce(Sum("amount_pledged"), 0),
+        received=Coalesce(Sum("amount_received"), 0),
+    )
+    by_status = dict(needs.values_list("status").annotate(n=Count("pk")))
+    timings = list(needs.exclude(submitted_at=None).values_list("submitted_at", "verified_at", "funded_at"))
+    return {
+        **schools,
+        **sites,
+        **money,
+        "share_funded": money["pledged"] / money["requested"] if money["requested"] else 0,
+        "needs_by_status": [(status, S(status).label, by_status.get(status, 0)) for status in S.values],
+        "queue": by_status.get(S.SUBMITTED, 0),
+        "median_days_to_verify": _median_days((sub, ver) for sub, ver, _f in timings),
+        "median_days_to_fund": _median_days((ver, fund) for _s, ver, fund in timings),
+    }
+
+
+def needs_by_category(area: Area) -> list[dict]:
+    rows = {
+        row["category"]: row
+        for row in area.needs()
+        .filter(status__in=COUNTED)
+        .values("category")
+        .annotate(
+            count=Count("pk"),
+            requested=Sum("amount_requested"),
+            pledged=Sum("amount_pledged"),
+            received=Sum("amount_received"),
+            pupils=Sum("pupils_benefiting"),
+        )
+    }
+    empty = {"count": 0, "requested": 0, "pledged": 0, "received": 0, "pupils": 0}
+    return [{"category": value, "label": label, **(rows.get(value) or empty)} for value, label in Category.choices]
+
+
+def needs_by_place(area: Area, level: str) -> list[dict]:
+    """Per commune (district dashboard) or per district (provincial league table)."""
+    column = f"school__{level}"
+    rows = (
+        area.needs()
+        .filter(status__in=COUNTED)
+        .values(f"{column}_id", f"{column}__name")
+        .annotate(
+            count=Count("pk"),
+            requested=Sum("amount_requested"),
+            pledged=Sum("amount_pledged"),
+            received=Sum("amount_received"),
+            delivered=Count("pk", filter=Q(status__in=(S.DELIVERED, S.CLOSED))),
+        )
+        .order_by(f"{column}__name")
+    )
+    result = []
+    for row in rows:
+        requested = row["requested"] or 0
+        result.append(
+            {
+                "unit_id": row[f"{column}_id"],
+                "name": row[f"{column}__name"],
+                "count": row["count"],
+                "requested": requested,
+                "pledged": row["pledged"] or 0,
+                "received": row["received"] or 0,
+                "delivered": row["delivered"],
+                "share_funded": (row["pledged"] or 0) / requested if requested else 0,
+            }
+        )
+    return result
+
+
+def league_table(area: Area) -> list[dict]:
+    """Districts ranked by the share of requested money already pledged, then deliveries."""
+    rows = needs_by_place(area, "district")
+    waiting = dict(area.needs().filter(status=S.SUBMITTED).values_list("school__district_id").annotate(n=Count("pk")))
+    stale = dict(area.schools().stale().values_list("district_id").annotate(n=Count("pk")))
+    for row in rows:
+        row["queue"] = waiting.get(row["unit_id"], 0)
+        row["stale"] = stale.get(row["unit_id"], 0)
+    return sorted(rows, key=lambda r: (-r["share_funded"], -r["delivered"], r["name"]))
+
+
+def attention(area: Area) -> dict:
+    """What waits for the office: stale profiles, silent schools, pledges and tasks."""
+    today = timezone.localdate()
+    schools = area.schools()
+    silent = schools.annotate(posted=Exists(Need.objects.filter(school=OuterRef("pk")))).filter(posted=False)
+    waiting_since = timezone.now() - timedelta(days=settings.PLEDGE_REMINDER_DAYS)
+    pledges = area.pledges().filter(status=Pledge.Status.PLEDGED)
+    # Tasks of campaigns held in this area, and tasks its own units owe to any campaign.
+    tasks = Task.objects.filter(
+        area.unit.unit_filter("campaign__scope__") | area.unit.unit_filter("owner__unit__"),
+        status__in=(Task.Status.TODO, Task.Status.DOING),
+    ).distinct()
+    return {
+        "stale_schools": schools.stale().count(),
+        "silent_schools": list(silent.order_by("name").values("pk", "name")[:50]),
+        "pledges_waiting": pledges.count(),
+        "pledges_overdue": pledges.filter(created_at__lt=waiting_since).count(),
+        "tasks_overdue": list(
+            tasks.filter(due_on__lt=today).select_related("owner", "campaign").order_by("due_on")[:20]
+        ),
+        "tasks_due_soon": tasks.filter(due_on__gte=today, due_on__lte=today + timedelta(days=14)).count(),
+    }
+
+
+def weekly_series(area: Area, weeks: int = 12) -> list[dict]:
+    """Money pledged and needs delivered per week, the last `weeks` weeks."""
+    start = timezone.localdate() - timedelta(weeks=weeks)
+    pledged = dict(
+        area.pledges()
+        .filter(created_at__date__gte=start, status__in=Pledge.ACTIVE_STATUSES)
+        .annotate(week=TruncWeek("created_at"))
+        .values_list("week")
+        .annotate(total=Sum("amount"))
+    )
+    delivered = dict(
+        area.needs()
+        .filter(delivered_at__date__gte=start)
+        .annotate(week=TruncWeek("delivered_at"))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+    )
+    by_week_pledged = {key.date() if hasattr(key, "date") else key: value for key, value in pledged.items()}
+    by_week_delivered = {key.date() if hasattr(key, "date") else key: value for key, value in delivered.items()}
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    series = []
+    for offset in range(weeks - 1, -1, -1):
+        week = monday - timedelta(weeks=offset)
+        series.append(
+            {"week": week, "pledged": by_week_pledged.get(week, 0), "delivered": by_week_delivered.get(week, 0)}
+        )
+    return series
+
+
+def school_map(area: Area) -> list[dict]:
+    """Schools with coordinates and what they still lack (open needs' missing money)."""
+    unmet = Coalesce(
+        Sum(F("needs__amount_requested") - F("needs__amount_pledged"), filter=Q(needs__status__in=OPEN_FOR_GIFTS)), 0
+    )
+    return list(
+        area.schools()
+        .exclude(latitude=None)
+        .annotate(unmet=unmet)
+        .values("pk", "name", "latitude", "longitude", "unmet")
+    )
+
+
+def school_report(area: Area) -> list[dict]:
+    """One row per school: profile, sites, and its needs' money. Two grouped queries."""
+    cutoff = timezone.now() - timedelta(days=settings.SCHOOL_PROFILE_STALE_DAYS)
+    schools = list(
+        area.schools()
+        .annotate(site_count=Count("sites"))
+        .values("pk", "code", "name", "commune__name", "district__name", "pupils", "site_count", "profile_confirmed_at")
+        .order_by("district__name", "commune__name", "name")
+    )
+    money = {
+        row["school_id"]: row
+        for row in area.needs()
+        .filter(status__in=COUNTED)
+        .values("school_id")
+        .annotate(
+            needs=Count("pk"),
+            requested=Sum("amount_requested"),
+            pledged=Sum("amount_pledged"),
+            received=Sum("amount_received"),
+        )
+    }
+    for school in schools:
+        row = money.get(school["pk"], {})
+        confirmed = school.pop("profile_confirmed_at")
+        school["stale"] = confirmed is None or confirmed < cutoff
+        for key in ("needs", "requested", "pledged", "received"):
+            school[key] = row.get(key) or 0
+    return schools

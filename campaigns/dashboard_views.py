@@ -1,0 +1,227 @@
+"""The officers' dashboards (district and provincial) and the lists behind each figure."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.exports import csv_response, xlsx_response
+from donations.models import Pledge
+from needs.models import Need
+from schools.models import AdministrativeUnit
+from schools.permissions import can_act_on_unit, roles_of
+
+from . import dashboard
+
+MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 420, 24
+CHART_HEIGHT = 140
+
+
+def _area_for(request) -> dashboard.Area:
+    """The unit the officer looks at: ?unit= if they may, else their own office's unit."""
+    roles = roles_of(request.user)
+    if not (roles.is_officer or roles.is_superuser):
+        raise PermissionDenied
+    unit_id = request.GET.get("unit")
+    if unit_id:
+        if not str(unit_id).isdigit():
+            raise Http404
+        unit = get_object_or_404(AdministrativeUnit, pk=unit_id)
+        if not can_act_on_unit(request.user, unit):
+            raise PermissionDenied
+    elif roles.officer_units:
+        unit = roles.officer_units[0]
+    else:
+        unit = AdministrativeUnit.objects.filter(level="province", abolished_on=None).order_by("name").first()
+        if unit is None:
+            raise Http404
+    return dashboard.Area(unit)
+
+
+def _project(points):
+    """Place schools on an SVG by their coordinates (no map tiles: nothing from outside)."""
+    if not points:
+        return []
+    lats = [float(p["latitude"]) for p in points]
+    lons = [float(p["longitude"]) for p in points]
+    lat_span = (max(lats) - min(lats)) or 0.01
+    lon_span = (max(lons) - min(lons)) or 0.01
+    placed = []
+    for point, lat, lon in zip(points, lats, lons, strict=True):
+        unmet = point["unmet"] or 0
+        placed.append(
+            {
+                **point,
+                "x": round(MAP_PAD + (lon - min(lons)) / lon_span * (MAP_WIDTH - 2 * MAP_PAD), 1),
+                "y": round(MAP_PAD + (max(lats) - lat) / lat_span * (MAP_HEIGHT - 2 * MAP_PAD), 1),
+                "r": 5 if unmet == 0 else 7 if unmet < 30_000_000 else 10,
+                "level": "none" if unmet == 0 else "some" if unmet < 30_000_000 else "high",
+            }
+        )
+    return placed
+
+
+def _bars(series):
+    top = max([row["pledged"] for row in series] + [1])
+    width = 100 / len(series)
+    return [
+        {
+            **row,
+            "x": round(index * width + width * 0.15, 2),
+            "w": round(width * 0.7, 2),
+            "h": round(row["pledged"] / top * CHART_HEIGHT, 1),
+            "y": round(CHART_HEIGHT - row["pledged"] / top * CHART_HEIGHT, 1),
+        }
+        for index, row in enumerate(series)
+    ]
+
+
+@login_required
+def dashboard_view(request):
+    area = _area_for(request)
+    unit = area.unit
+    provincial = unit.level == AdministrativeUnit.Level.PROVINCE
+    series = dashboard.weekly_series(area)
+    context = {
+        "unit": unit,
+        "provincial": provincial,
+        "headline": dashboard.headline(area),
+        "categories": dashboard.needs_by_category(area),
+        "places": dashboard.league_table(area) if provincial else dashboard.needs_by_place(area, "commune"),
+        "attention": dashboard.attention(area),
+        "series": _bars(series),
+        "chart_height": CHART_HEIGHT,
+        "points": _project(dashboard.school_map(area)),
+        "map_width": MAP_WIDTH,
+        "map_height": MAP_HEIGHT,
+        "units": roles_of(request.user).officer_units,
+    }
+    return render(request, "campaigns/dashboard.html", context)
+
+
+EXPORTS = {
+    "categories": (
+        lambda area: dashboard.needs_by_category(area),
+        ["Nhóm nhu cầu", "Số nhu cầu", "Số học sinh", "Đề nghị (đồng)", "Đã cam kết (đồng)", "Đã nhận (đồng)"],
+        lambda r: [
+            str(r["label"]),
+            r["count"],
+            r["pupils"] or 0,
+            r["requested"] or 0,
+            r["pledged"] or 0,
+            r["received"] or 0,
+        ],
+        (3, 4, 5),
+    ),
+    "places": (
+        lambda area: (
+            dashboard.league_table(area) if area.unit.level == "province" else dashboard.needs_by_place(area, "commune")
+        ),
+        [
+            "Địa bàn",
+            "Số nhu cầu",
+            "Đã bàn giao",
+            "Đề nghị (đồng)",
+            "Đã cam kết (đồng)",
+            "Đã nhận (đồng)",
+            "Tỷ lệ cam kết",
+        ],
+        lambda r: [
+            r["name"],
+            r["count"],
+            r["delivered"],
+            r["requested"],
+            r["pledged"],
+            r["received"],
+            round(r["share_funded"], 4),
+        ],
+        (3, 4, 5),
+    ),
+    "schools": (
+        lambda area: dashboard.school_report(area),
+        [
+            "Mã trường",
+            "Tên trường",
+            "Xã",
+            "Huyện",
+            "Học sinh",
+            "Điểm trường lẻ",
+            "Hồ sơ cập nhật",
+            "Số nhu cầu",
+            "Đề nghị (đồng)",
+            "Đã cam kết (đồng)",
+            "Đã nhận (đồng)",
+        ],
+        lambda r: [
+            r["code"],
+            r["name"],
+            r["commune__name"],
+            r["district__name"] or "",
+            r["pupils"],
+            r["site_count"],
+            "Không" if r["stale"] else "Có",
+            r["needs"],
+            r["requested"],
+            r["pledged"],
+            r["received"],
+        ],
+        (8, 9, 10),
+    ),
+}
+
+
+@login_required
+def dashboard_export(request, table, fmt):
+    if table not in EXPORTS or fmt not in ("xlsx", "csv"):
+        raise Http404
+    area = _area_for(request)
+    rows_of, headers, to_row, money = EXPORTS[table]
+    rows = [to_row(row) for row in rows_of(area)]
+    filename = f"{table}-{area.unit.code}"
+    if fmt == "csv":
+        return csv_response(filename, headers, rows)
+    return xlsx_response(filename, str(area.unit.name), headers, rows, money_columns=money)
+
+
+@login_required
+def dashboard_needs(request):
+    """Every need behind a dashboard figure, whatever its status, for the officer's area."""
+    area = _area_for(request)
+    needs = area.needs().select_related("school__commune").order_by("-created_at")
+    status, category = request.GET.get("status"), request.GET.get("category")
+    if status in Need.Status.values:
+        needs = needs.filter(status=status)
+    if category:
+        needs = needs.filter(category=category)
+    page = Paginator(needs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaigns/dashboard_needs.html",
+        {"area": area, "page": page, "status": status, "category": category, "query": _query(request)},
+    )
+
+
+@login_required
+def dashboard_pledges(request):
+    area = _area_for(request)
+    pledges = area.pledges().filter(status=Pledge.Status.PLEDGED).select_related("need__school").order_by("created_at")
+    if request.GET.get("state") == "overdue":
+        pledges = pledges.filter(created_at__lt=timezone.now() - timedelta(days=settings.PLEDGE_REMINDER_DAYS))
+    page = Paginator(pledges, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "campaigns/dashboard_pledges.html",
+        {"area": area, "page": page, "title": _("Pledges waiting for receipt"), "query": _query(request)},
+    )
+
+
+def _query(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
