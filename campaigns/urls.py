@@ -7,4 +7,7 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.campaign_list, name="list"),
     path("<slug:slug>/", views.campaign_detail, name="detail"),
+    path("<slug:slug>/reviews/", views.review_list, name="reviews"),
+    path("<slug:slug>/reviews/<int:pk>/", views.review_detail, name="review"),
+    path("<slug:slug>/reviews/<int:pk>/document.pdf", views.review_document, name="review_document"),
 ]

@@ -65,3 +65,12 @@ def isodate(text):
         return date.fromisoformat(text).strftime("%d/%m/%Y")
     except (TypeError, ValueError):
         return text
+
+
+@register.filter
+def nobreak(value):
+    """Keep a document number like "288/SGDĐT-VP" on one line in printed documents."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(f'<span class="nowrap">{escape(value)}</span>')  # noqa: S308 - the value is escaped

@@ -1,0 +1,77 @@
+"""Interim and final reviews (sơ kết, tổng kết): figures from the data, the officer's own
+words, rendered as a Vietnamese administrative report (PDF)."""
+
+from django.db.models import Count, Q, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML
+
+from donations.selectors import honour_roll
+from needs.models import Category, Need
+from schools.models import School
+
+from .models import Campaign, Review, Task
+
+S = Need.Status
+COUNTED = (S.VERIFIED, S.FUNDED, S.DELIVERED, S.CLOSED)
+DONE = (S.DELIVERED, S.CLOSED)
+
+
+def _money_rows(needs, group_by):
+    return (
+        needs.values(*group_by)
+        .annotate(
+            count=Count("pk"),
+            delivered=Count("pk", filter=Q(status__in=DONE)),
+            pupils=Sum("pupils_benefiting"),
+            requested=Sum("amount_requested"),
+            pledged=Sum("amount_pledged"),
+            received=Sum("amount_received"),
+        )
+        .order_by(*group_by)
+    )
+
+
+def review_figures(campaign: Campaign) -> dict:
+    needs = campaign.needs().filter(status__in=COUNTED)
+    labels = dict(Category.choices)
+    by_category = [{**row, "label": labels[row["category"]]} for row in _money_rows(needs, ["category"])]
+    by_school = list(_money_rows(needs, ["school__commune__name", "school__name"]))
+    totals = needs.aggregate(
+        count=Count("pk"),
+        delivered=Count("pk", filter=Q(status__in=DONE)),
+        pupils=Sum("pupils_benefiting"),
+        requested=Sum("amount_requested"),
+        pledged=Sum("amount_pledged"),
+        received=Sum("amount_received"),
+    )
+    schools = School.objects.filter(campaign.scope.school_filter())
+    tasks = campaign.tasks.select_related("owner")
+    today = timezone.localdate()
+    return {
+        "by_category": by_category,
+        "by_school": by_school,
+        "totals": {key: value or 0 for key, value in totals.items()},
+        "roll": honour_roll(schools, limit=30),
+        "tasks_done": list(tasks.filter(status=Task.Status.DONE)),
+        "tasks_overdue": list(tasks.filter(status__in=(Task.Status.TODO, Task.Status.DOING), due_on__lt=today)),
+        "events": list(campaign.events.filter(starts_at__lte=timezone.now()).order_by("starts_at")),
+        "communications": campaign.communications.count(),
+        "schools_posting": needs.values("school").distinct().count(),
+        "schools_total": schools.count(),
+    }
+
+
+def review_pdf(review: Review) -> bytes:
+    campaign = review.campaign
+    with translation.override("vi"):
+        html = render_to_string(
+            "campaigns/review_document.html",
+            {
+                "review": review,
+                "campaign": campaign,
+                "figures": review_figures(campaign),
+                "today": timezone.localdate(review.issued_at) if review.issued_at else timezone.localdate(),
+            },
+        )
+    return HTML(string=html).write_pdf()

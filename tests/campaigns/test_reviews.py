@@ -1,0 +1,88 @@
+import io
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from campaigns.dashboard import Area, headline
+from campaigns.models import Campaign, Review
+from schools.models import AdministrativeUnit
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    return Campaign.objects.get(slug="dieu-uoc-cho-em-tuan-giao")
+
+
+def pdf_text(content: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+
+
+def test_the_final_review_of_the_demo_campaign_has_vietnamese_text_and_the_dashboard_figures(client, demo):
+    from django.contrib.auth import get_user_model
+
+    officer = get_user_model().objects.get(email="district@demo.vn")
+    client.force_login(officer)
+    response = client.post(
+        reverse("campaigns:reviews", args=[demo.slug]),
+        {
+            "kind": "final",
+            "number": "125/BC-PGDĐT",
+            "introduction": "Ngành giáo dục huyện đã triển khai đồng bộ.",
+            "assessment": "Các nhà hảo tâm đã chung tay hỗ trợ kịp thời.",
+            "next_steps": "Tiếp tục cập nhật điểm trường lẻ.",
+        },
+    )
+    review = Review.objects.get()
+    assert response.url == reverse("campaigns:review", args=[demo.slug, review.pk])
+    client.post(response.url, {"issue": "1"})
+
+    document = client.get(reverse("campaigns:review_document", args=[demo.slug, review.pk]))
+
+    assert document["Content-Type"] == "application/pdf"
+    text = pdf_text(document.content)
+    figures = headline(Area(AdministrativeUnit.objects.get(code="099")))
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "BÁO CÁO",
+        "Tổng kết",
+        "Điều ước cho em – huyện Tuần Giáo",
+        "191/UBND-KGVX",
+        "288/SGDĐT-VP",
+        "Nhà vệ sinh",
+        "Bữa ăn bán trú",
+        "Các nhà hảo tâm đã chung tay hỗ trợ kịp thời.",
+        "Trần Thu Hà",
+        f"{figures['requested']:,}".replace(",", ".") + " ₫",
+        f"{figures['received']:,}".replace(",", ".") + " ₫",
+        "Quàng Thị Hoa",
+    ):
+        assert expected in text, expected
+
+
+def test_an_issued_review_cannot_be_edited(client, demo):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(email="district@demo.vn"))
+    review = Review.objects.create(campaign=demo, kind="interim", assessment="Ban đầu")
+    url = reverse("campaigns:review", args=[demo.slug, review.pk])
+    client.post(url, {"issue": "1"})
+    client.post(url, {"kind": "interim", "assessment": "Sửa sau khi ban hành"})
+    review.refresh_from_db()
+    assert review.assessment == "Ban đầu"
+
+
+def test_reviews_are_for_the_campaigns_officers(client, demo):
+    from schools.models import Office
+    from tests.schools.factories import MembershipFactory
+
+    other_district = MembershipFactory(role="officer", office=Office.objects.get(code="pgddt-muong-ang")).user
+    client.force_login(other_district)
+    assert client.get(reverse("campaigns:reviews", args=[demo.slug])).status_code == 403
+    client.logout()
+    assert client.get(reverse("campaigns:reviews", args=[demo.slug])).status_code == 302
