@@ -1,6 +1,7 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from .models import Review
+from .models import AgendaItem, BudgetLine, CommunicationActivity, Event, Invitation, Review, Task
 
 
 class ReviewForm(forms.ModelForm):
@@ -12,3 +13,81 @@ class ReviewForm(forms.ModelForm):
             "assessment": forms.Textarea(attrs={"rows": 6}),
             "next_steps": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+def offices_for(campaign):
+    """Units that can take part: the offices of the campaign's province."""
+    from django.db.models import Q
+
+    from schools.models import Office
+
+    province = campaign.scope if campaign.scope.level == "province" else campaign.scope.province
+    return Office.objects.filter(Q(unit=province) | Q(unit__province=province)).order_by("name")
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "owner", "focal_point", "due_on", "status", "notes"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = offices_for(campaign)
+
+
+class CommunicationForm(forms.ModelForm):
+    class Meta:
+        model = CommunicationActivity
+        fields = ["published_on", "channel", "title", "link", "office"]
+        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices_for(campaign)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = Event
+        fields = ["kind", "title", "starts_at", "ends_at", "venue", "host", "expected_attendance", "notes"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = offices_for(campaign)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("The end is before the start."))
+        return cleaned
+
+
+AgendaFormSet = forms.inlineformset_factory(
+    Event,
+    AgendaItem,
+    fields=["position", "starts_at", "title", "presenter"],
+    extra=2,
+    can_delete=True,
+    widgets={"starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")},
+)
+InvitationFormSet = forms.inlineformset_factory(
+    Event, Invitation, fields=["office", "guest", "people", "reply"], extra=2, can_delete=True
+)
+BudgetFormSet = forms.inlineformset_factory(
+    Event,
+    BudgetLine,
+    fk_name="event",
+    fields=["description", "amount", "funding_source", "decision_number", "settled"],
+    extra=1,
+    can_delete=True,
+)

@@ -120,7 +120,7 @@ class Responsibility(models.Model):
         COORDINATE = "coordinate", _("Coordinate")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responsibilities")
-    office = models.ForeignKey(Office, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(Office, verbose_name=_("participating unit"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     duties = models.TextField(_("duties"))
     position = models.PositiveSmallIntegerField(default=0)
@@ -198,7 +198,7 @@ class Event(models.Model):
 
 class AgendaItem(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     starts_at = models.TimeField(_("time"), null=True, blank=True)
     title = models.CharField(_("item"), max_length=300)
     presenter = models.CharField(_("presented by"), max_length=200, blank=True)
@@ -221,7 +221,9 @@ class Invitation(models.Model):
         DECLINED = "declined", _("Declined")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitations")
-    office = models.ForeignKey(Office, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT)
+    office = models.ForeignKey(
+        Office, verbose_name=_("participating unit"), null=True, blank=True, on_delete=models.PROTECT
+    )
     guest = models.CharField(_("guest"), max_length=200, blank=True, help_text=_("For invitees who are not a unit."))
     people = models.PositiveSmallIntegerField(_("people"), default=1)
     reply = models.CharField(_("reply"), max_length=10, choices=Reply.choices, default=Reply.PENDING)

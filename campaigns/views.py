@@ -1,13 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import selectors
-from .forms import ReviewForm
-from .models import Campaign, Review
+from .forms import (
+    AgendaFormSet,
+    BudgetFormSet,
+    CommunicationForm,
+    EventForm,
+    InvitationFormSet,
+    ReviewForm,
+    TaskForm,
+    offices_for,
+)
+from .models import Campaign, Event, Invitation, Review, Task
 from .permissions import can_manage_campaign, get_campaign_for_managing
 from .reviews import review_figures, review_pdf
 
@@ -76,3 +87,99 @@ def review_document(request, slug, pk):
     response = HttpResponse(review_pdf(review), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{review.kind}-{campaign.slug}.pdf"'
     return response
+
+
+@login_required
+def plan(request, slug):
+    """The plan at work: tasks with their status, communication activities, events."""
+    campaign = get_campaign_for_managing(request, slug)
+    task_form = TaskForm(request.POST if "add_task" in request.POST else None, campaign=campaign)
+    comm_form = CommunicationForm(request.POST if "add_communication" in request.POST else None, campaign=campaign)
+    event_form = EventForm(request.POST if "add_event" in request.POST else None, campaign=campaign)
+    if request.method == "POST":
+        for form, flag, message in (
+            (task_form, "add_task", _("The task has been added.")),
+            (comm_form, "add_communication", _("The activity has been recorded.")),
+        ):
+            if flag in request.POST and form.is_valid():
+                form.instance.campaign = campaign
+                form.save()
+                messages.success(request, message)
+                return redirect("campaigns:plan", slug=campaign.slug)
+        if "add_event" in request.POST and event_form.is_valid():
+            event_form.instance.campaign = campaign
+            event = event_form.save()
+            messages.success(request, _("The event has been created. Add its agenda, invitees and budget."))
+            return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
+    return render(
+        request,
+        "campaigns/plan.html",
+        {
+            "campaign": campaign,
+            "tasks": campaign.tasks.select_related("owner"),
+            "events": campaign.events.select_related("host"),
+            "communications": campaign.communications.select_related("office"),
+            "task_form": task_form,
+            "comm_form": comm_form,
+            "event_form": event_form,
+            "statuses": Task.Status.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def task_status(request, slug, pk):
+    campaign = get_campaign_for_managing(request, slug)
+    task = get_object_or_404(Task, pk=pk, campaign=campaign)
+    status = request.POST.get("status")
+    if status in Task.Status.values:
+        task.status = status
+        task.done_on = timezone.localdate() if status == Task.Status.DONE else None
+        task.save(update_fields=["status", "done_on", "updated_at"])
+        messages.success(
+            request, _("“%(task)s”: %(status)s.") % {"task": task.title, "status": task.get_status_display()}
+        )
+    return redirect("campaigns:plan", slug=campaign.slug)
+
+
+@login_required
+def event_detail(request, slug, pk):
+    """An event's details, agenda, invitees with their replies, and budget lines."""
+    campaign = get_campaign_for_managing(request, slug)
+    event = get_object_or_404(Event, pk=pk, campaign=campaign)
+    data = request.POST or None
+    form = EventForm(data, instance=event, campaign=campaign)
+    agenda = AgendaFormSet(data, instance=event, prefix="agenda")
+    invitations = InvitationFormSet(data, instance=event, prefix="invitations")
+    for invitation_form in invitations.forms:
+        invitation_form.fields["office"].queryset = offices_for(campaign)
+    budget = BudgetFormSet(data, instance=event, prefix="budget")
+    if request.method == "POST" and all(f.is_valid() for f in (form, agenda, invitations, budget)):
+        with transaction.atomic():
+            form.save()
+            agenda.save()
+            invitations.save()
+            lines = budget.save(commit=False)
+            for line in lines:
+                line.campaign = campaign
+                line.save()
+            for line in budget.deleted_objects:
+                line.delete()
+        messages.success(request, _("The event has been saved."))
+        return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
+    confirmed = sum(i.people for i in event.invitations.all() if i.reply == Invitation.Reply.CONFIRMED)
+    return render(
+        request,
+        "campaigns/event.html",
+        {
+            "campaign": campaign,
+            "event": event,
+            "form": form,
+            "agenda": agenda,
+            "invitations": invitations,
+            "budget": budget,
+            "confirmed": confirmed,
+            "budget_total": sum(line.amount for line in event.budget_lines.all()),
+        },
+    )

@@ -1,0 +1,133 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Campaign, Event, Invitation, Task
+
+
+@pytest.fixture
+def campaign(area):
+    return Campaign.objects.create(
+        name="Điều ước cho em – huyện Tuần Giáo",
+        slug="duce-tg",
+        scope=area.district_a,
+        lead_office=area.office_a,
+        starts_on=date(2021, 2, 20),
+        purpose="Kêu gọi hỗ trợ học sinh.",
+        is_published=True,
+    )
+
+
+def test_an_officer_adds_a_task_and_marks_it_done(client, area, campaign):
+    client.force_login(area.officer_a)
+    url = reverse("campaigns:plan", args=[campaign.slug])
+    client.post(
+        url,
+        {
+            "add_task": "1",
+            "title": "Tổng hợp số liệu điểm trường",
+            "owner": area.office_a.pk,
+            "focal_point": "Quàng Thị Hoa",
+            "due_on": "2026-12-01",
+            "status": "todo",
+        },
+    )
+    task = Task.objects.get()
+    client.post(reverse("campaigns:task_status", args=[campaign.slug, task.pk]), {"status": "done"})
+    task.refresh_from_db()
+    assert task.status == "done" and task.done_on is not None
+
+
+def test_a_task_needs_a_due_date_and_says_so(client, area, campaign):
+    client.force_login(area.officer_a)
+    response = client.post(
+        reverse("campaigns:plan", args=[campaign.slug]),
+        {"add_task": "1", "title": "Việc không hạn", "owner": area.office_a.pk, "status": "todo"},
+    )
+    assert "id_due_on_error" in response.content.decode()
+    assert not Task.objects.exists()
+
+
+def test_an_event_gets_agenda_invitees_with_replies_and_budget(client, area, campaign):
+    client.force_login(area.officer_a)
+    response = client.post(
+        reverse("campaigns:plan", args=[campaign.slug]),
+        {
+            "add_event": "1",
+            "kind": "review",
+            "title": "Hội nghị sơ kết",
+            "starts_at": "2026-12-17T08:00",
+            "venue": "Hội trường UBND huyện",
+            "host": area.office_a.pk,
+            "expected_attendance": "40",
+        },
+    )
+    event = Event.objects.get()
+    assert response.url == reverse("campaigns:event", args=[campaign.slug, event.pk])
+    data = {
+        "kind": "review",
+        "title": "Hội nghị sơ kết",
+        "starts_at": "2026-12-17T08:00",
+        "ends_at": "2026-12-17T11:30",
+        "venue": "Hội trường UBND huyện",
+        "host": area.office_a.pk,
+        "expected_attendance": "40",
+        "agenda-TOTAL_FORMS": "1",
+        "agenda-INITIAL_FORMS": "0",
+        "agenda-0-position": "1",
+        "agenda-0-starts_at": "08:00",
+        "agenda-0-title": "Khai mạc",
+        "agenda-0-presenter": "",
+        "invitations-TOTAL_FORMS": "2",
+        "invitations-INITIAL_FORMS": "0",
+        "invitations-0-office": area.office_a.pk,
+        "invitations-0-guest": "",
+        "invitations-0-people": "6",
+        "invitations-0-reply": "confirmed",
+        "invitations-1-office": "",
+        "invitations-1-guest": "Phóng viên báo Điện Biên Phủ",
+        "invitations-1-people": "2",
+        "invitations-1-reply": "pending",
+        "budget-TOTAL_FORMS": "1",
+        "budget-INITIAL_FORMS": "0",
+        "budget-0-description": "Tài liệu, nước uống",
+        "budget-0-amount": "6500000",
+        "budget-0-funding_source": "Ngân sách huyện",
+        "budget-0-decision_number": "1120/QĐ-UBND",
+    }
+    client.post(response.url, data)
+    event.refresh_from_db()
+    assert [a.title for a in event.agenda.all()] == ["Khai mạc"]
+    assert sorted(i.reply for i in event.invitations.all()) == ["confirmed", "pending"]
+    line = event.budget_lines.get()
+    assert (line.amount, line.campaign_id, line.settled) == (6_500_000, campaign.pk, False)
+    page = client.get(response.url).content.decode()
+    assert "6 đã xác nhận / 40 dự kiến" in page or "6 confirmed of 40 expected" in page
+
+
+def test_an_event_ending_before_it_starts_is_refused(client, area, campaign):
+    client.force_login(area.officer_a)
+    response = client.post(
+        reverse("campaigns:plan", args=[campaign.slug]),
+        {
+            "add_event": "1",
+            "kind": "meeting",
+            "title": "Họp",
+            "starts_at": "2026-12-17T08:00",
+            "ends_at": "2026-12-16T08:00",
+            "venue": "Phòng họp",
+            "host": area.office_a.pk,
+            "expected_attendance": "5",
+        },
+    )
+    assert "id_ends_at_error" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_the_plan_is_for_the_campaigns_officers(client, area, campaign):
+    client.force_login(area.officer_b)
+    assert client.get(reverse("campaigns:plan", args=[campaign.slug])).status_code == 403
+    client.force_login(area.staff_a)
+    assert client.get(reverse("campaigns:plan", args=[campaign.slug])).status_code == 403
+    assert Invitation.objects.count() == 0
