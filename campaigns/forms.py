@@ -40,6 +40,9 @@ class TaskForm(forms.ModelForm):
 
 
 class CommunicationForm(forms.ModelForm):
+    # A link typed without a scheme is https.
+    link = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+
     class Meta:
         model = CommunicationActivity
         fields = ["published_on", "channel", "title", "link", "office"]

@@ -178,8 +178,6 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 # Our own date and number formats (dd/mm/yyyy, 1.250.000) for both languages.
 FORMAT_MODULE_PATH = ["config.formats"]
-# Links typed without a scheme are https (Django 6's default, taken now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 USE_THOUSAND_SEPARATOR = True
 
 # --- Static and media ---------------------------------------------------------------
