@@ -178,7 +178,9 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 # Our own date and number formats (dd/mm/yyyy, 1.250.000) for both languages.
 FORMAT_MODULE_PATH = ["config.formats"]
-USE_THOUSAND_SEPARATOR = True
+# No automatic grouping: it would turn id 1234 into "1.234" inside URLs and form values.
+# Figures are grouped explicitly with the |num and |vnd filters.
+USE_THOUSAND_SEPARATOR = False
 
 # --- Static and media ---------------------------------------------------------------
 STATIC_URL = "static/"

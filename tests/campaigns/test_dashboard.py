@@ -146,3 +146,18 @@ def test_the_dashboards_run_a_fixed_number_of_queries(client, area, django_asser
         assert client.get(reverse("dashboard:home")).status_code == 200
     with django_assert_num_queries(20):
         assert client.get(reverse("dashboard:home"), {"unit": area.district_a.pk}).status_code == 200
+
+
+def test_links_carry_ids_above_a_thousand_unformatted(client, area):
+    """Regression: with thousands grouping, id 12345 rendered as "12.345" and broke links."""
+    from schools.models import AdministrativeUnit
+
+    big = AdministrativeUnit.objects.create(
+        pk=12345, code="888", name="Huyện Số Lớn", level="district", parent=area.province
+    )
+    client.force_login(area.officer_province)
+    html = client.get(reverse("dashboard:home"), {"unit": big.pk}).content.decode()
+    assert "unit=12345" in html
+    assert "12.345" not in html
+    response = client.get(reverse("dashboard:export", args=["schools", "csv"]), {"unit": "12345"})
+    assert response.status_code == 200

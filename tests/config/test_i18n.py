@@ -29,9 +29,10 @@ def test_dates_are_dd_mm_yyyy_in_both_languages():
             assert template.render(Context({"day": day})) == "20/02/2024 20/02/2024"
 
 
-def test_numbers_group_with_dots():
+def test_numbers_group_with_dots_only_where_asked():
+    """Figures are grouped by |num; plain values (ids in URLs and forms) never are."""
     with translation.override("vi"):
-        assert Template("{{ n|num }} {{ n }}").render(Context({"n": 14144})) == "14.144 14.144"
+        assert Template("{{ n|num }} {{ n }}").render(Context({"n": 14144})) == "14.144 14144"
 
 
 def test_time_zone_is_vietnam():
