@@ -3,13 +3,15 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from config.exports import csv_response, xlsx_response
 from donations.models import Pledge
@@ -17,7 +19,8 @@ from needs.models import Need
 from schools.models import AdministrativeUnit
 from schools.permissions import can_act_on_unit, roles_of
 
-from . import dashboard
+from . import dashboard, digests
+from .models import DigestPreference, DigestRun, DigestSettings, Frequency
 
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 420, 24
 CHART_HEIGHT = 140
@@ -225,3 +228,70 @@ def _query(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def _officer_offices(user):
+    roles = roles_of(user)
+    return [m.office for m in roles.memberships if m.role == "officer"]
+
+
+@login_required
+def digest_archive(request):
+    """The digests this officer's offices were sent, their settings, and a preview button."""
+    offices = _officer_offices(request.user)
+    if not offices and not request.user.is_superuser:
+        raise PermissionDenied
+    if request.method == "POST":
+        office = next((o for o in offices if str(o.pk) == request.POST.get("office")), None)
+        if office is None:
+            raise PermissionDenied
+        frequency = request.POST.get("frequency")
+        if frequency in Frequency.values:
+            if request.POST.get("scope") == "office":
+                DigestSettings.objects.update_or_create(
+                    office=office,
+                    defaults={"frequency": frequency, "send_when_empty": request.POST.get("send_when_empty") == "on"},
+                )
+            else:
+                DigestPreference.objects.update_or_create(
+                    user=request.user, office=office, defaults={"frequency": frequency}
+                )
+            messages.success(request, _("Your digest settings have been saved."))
+        return redirect("dashboard:digests")
+    runs = DigestRun.objects.filter(office__in=offices, status=DigestRun.Status.SENT).select_related("office")[:52]
+    chosen = dict(DigestPreference.objects.filter(user=request.user).values_list("office_id", "frequency"))
+    office_settings = {s.office_id: s for s in DigestSettings.objects.filter(office__in=offices)}
+    rows = [
+        {
+            "office": office,
+            "mine": chosen.get(office.pk, ""),
+            "office_frequency": getattr(office_settings.get(office.pk), "frequency", Frequency.WEEKLY),
+            "send_when_empty": getattr(office_settings.get(office.pk), "send_when_empty", True),
+        }
+        for office in offices
+    ]
+    return render(request, "campaigns/digests.html", {"runs": runs, "rows": rows, "frequencies": Frequency.choices})
+
+
+@login_required
+def digest_show(request, pk):
+    run = get_object_or_404(DigestRun, pk=pk, status=DigestRun.Status.SENT)
+    if run.office not in _officer_offices(request.user) and not request.user.is_superuser:
+        raise Http404
+    # The stored e-mail as it was sent; it holds no script and is shown in its own page.
+    return HttpResponse(run.html)
+
+
+@login_required
+@require_POST
+def digest_preview(request):
+    """Send this officer, and only them, the digest of the week so far."""
+    office = next((o for o in _officer_offices(request.user) if str(o.pk) == request.POST.get("office")), None)
+    if office is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    digest = digests.build_digest(office, Frequency.WEEKLY, monday, today)
+    digests.deliver(digest, [request.user.email])
+    messages.success(request, _("A preview has been sent to %(email)s.") % {"email": request.user.email})
+    return redirect("dashboard:digests")

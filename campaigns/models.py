@@ -310,3 +310,78 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.campaign}"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("Weekly")
+    DAILY = "daily", _("Daily")
+    OFF = "off", _("Off")
+
+
+class DigestSettings(models.Model):
+    """How an education office wants its digest."""
+
+    office = models.OneToOneField(Office, on_delete=models.CASCADE, related_name="digest_settings")
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    send_when_empty = models.BooleanField(
+        _("send a short “nothing new” digest when there is nothing to report"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("digest settings")
+        verbose_name_plural = _("digest settings")
+
+    def __str__(self):
+        return f"{self.office}: {self.get_frequency_display()}"
+
+
+class DigestPreference(models.Model):
+    """An officer's own choice; without one, they get their office's digest."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preferences")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "office"], name="campaigns_digestpreference_unique")]
+
+    def __str__(self):
+        return f"{self.user} – {self.office}: {self.frequency}"
+
+
+class DigestRun(models.Model):
+    """One digest for one office and one period. The unique constraint and the status
+    claim make sending happen once, whoever runs the job and however often."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Nothing to report, not sent")
+        FAILED = "failed", _("Failed, will be retried")
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="digest_runs")
+    period = models.CharField(max_length=10, choices=Frequency.choices)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    recipients = models.TextField(blank=True)
+    subject = models.CharField(max_length=255, blank=True)
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        ordering = ["-period_start", "office"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "period", "period_start"], name="campaigns_digestrun_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.office} {self.period} {self.period_start}"

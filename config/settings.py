@@ -132,6 +132,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # can change their times in the admin site without a deploy.
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-needs": {"task": "needs.tasks.expire_overdue_needs", "schedule": crontab(hour=2, minute=15)},
+    "weekly-digests": {
+        "task": "campaigns.tasks.send_due_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "kwargs": {"period": "weekly"},
+    },
+    "daily-digests": {
+        "task": "campaigns.tasks.send_due_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "kwargs": {"period": "daily"},
+    },
     "remind-and-expire-pledges": {
         "task": "donations.tasks.remind_and_expire_pledges",
         "schedule": crontab(hour=8, minute=0),
@@ -202,6 +212,9 @@ STORAGES = {
 # --- Mail ---------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A backend by dotted path wins over EMAIL_URL (tests and special deployments).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=EMAIL_CONFIG.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@dieuuocchoem.vn>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("Admin", a) for a in env.list("ADMIN_EMAILS", default=[])]

@@ -1,0 +1,43 @@
+import logging
+from datetime import date
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.utils import timezone
+
+from schools.models import Office
+
+from . import digests
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError, SMTPException),
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_office_digest(self, office_id: int, period: str, day: str) -> str:
+    """One office's digest. Redelivered after a worker died, it keeps its task id and so
+    finishes its own claim; a run another task sent is left alone."""
+    office = Office.objects.select_related("unit").get(pk=office_id)
+    try:
+        return digests.send_digest(office, period, date.fromisoformat(day), claimant=self.request.id or "")
+    except (OSError, SMTPException):
+        if self.request.retries >= self.max_retries:
+            # Reported, never silently dropped: the run stays "failed" with its error.
+            logger.error("Digest for %s (%s, %s) failed after %s attempts", office, period, day, self.max_retries)
+        raise
+
+
+@shared_task
+def send_due_digests(period: str = "weekly", day: str | None = None) -> int:
+    """Queue one task per education office (the beat schedule calls this)."""
+    day = day or timezone.localdate().isoformat()
+    offices = list(digests.digest_offices().values_list("pk", flat=True))
+    for office_id in offices:
+        send_office_digest.delay(office_id, period, day)
+    return len(offices)
