@@ -29,8 +29,6 @@ from . import dashboard
 from .models import DigestPreference, DigestRun, DigestSettings, Frequency, Task
 
 LIST_LIMIT = 25
-# A "sending" claim older than this was abandoned (its process died): anyone may take it.
-CLAIM_LEASE = timedelta(minutes=15)
 
 
 def period_bounds(period: str, day: date) -> tuple[date, date]:
@@ -252,7 +250,9 @@ def send_digest(office: Office, period: str, day: date, *, claimant: str = "") -
     # after its worker died; or a claim abandoned for longer than the lease.
     now = timezone.now()
     claimable = Q(status__in=[DigestRun.Status.PENDING, DigestRun.Status.FAILED]) | Q(
-        status=DigestRun.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
+        # A "sending" claim older than the lease was abandoned (its process died).
+        status=DigestRun.Status.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS),
     )
     if claimant:
         claimable |= Q(status=DigestRun.Status.SENDING, claimed_by=claimant)

@@ -385,3 +385,18 @@ class DigestRun(models.Model):
 
     def __str__(self):
         return f"{self.office} {self.period} {self.period_start}"
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent: claimed before sending, so a job run twice reminds once."""
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=60)
+    period = models.CharField(max_length=10, help_text="e.g. 2026-11 or 2026-W48")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key", "period"], name="campaigns_reminderlog_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} {self.period}"

@@ -41,3 +41,15 @@ def send_due_digests(period: str = "weekly", day: str | None = None) -> int:
     for office_id in offices:
         send_office_digest.delay(office_id, period, day)
     return len(offices)
+
+
+@shared_task
+def send_reminders() -> dict:
+    """Daily: schools with a stale profile (monthly each), officers with needs waiting
+    too long (weekly each). Donors' pledge reminders run in donations.tasks."""
+    from . import reminders
+
+    return {
+        "stale_schools": reminders.remind_stale_schools(),
+        "waiting_needs": reminders.remind_officers_of_waiting_needs(),
+    }

@@ -128,6 +128,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# A task whose worker died unacknowledged is delivered again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # Fixed jobs; beat copies them into django-celery-beat's tables, where an administrator
 # can change their times in the admin site without a deploy.
 CELERY_BEAT_SCHEDULE = {
@@ -142,6 +145,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "kwargs": {"period": "daily"},
     },
+    "reminders": {"task": "campaigns.tasks.send_reminders", "schedule": crontab(hour=8, minute=30)},
     "remind-and-expire-pledges": {
         "task": "donations.tasks.remind_and_expire_pledges",
         "schedule": crontab(hour=8, minute=0),
@@ -247,6 +251,12 @@ NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 # A pledge not received within this many days expires; a reminder goes out first.
 PLEDGE_EXPIRY_DAYS = env.int("PLEDGE_EXPIRY_DAYS", default=14)
 PLEDGE_REMINDER_DAYS = env.int("PLEDGE_REMINDER_DAYS", default=7)
+
+# Officers are reminded of needs waiting longer than this for verification.
+NEED_WAITING_REMINDER_DAYS = env.int("NEED_WAITING_REMINDER_DAYS", default=7)
+
+# A digest claimed by a process that died may be taken over after this many seconds.
+DIGEST_CLAIM_LEASE_SECONDS = env.int("DIGEST_CLAIM_LEASE_SECONDS", default=900)
 
 # A school profile not confirmed within this many days is flagged as stale.
 SCHOOL_PROFILE_STALE_DAYS = env.int("SCHOOL_PROFILE_STALE_DAYS", default=180)

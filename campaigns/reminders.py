@@ -1,0 +1,74 @@
+"""Reminders that keep the programme moving: schools whose profile is stale, officers
+with needs waiting too long. (Donors are reminded by donations.tasks.) Each is claimed
+in ReminderLog before it is sent, once a month for a school, once a week for an officer."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from needs.models import Need
+from schools.models import Membership, School
+
+from .models import ReminderLog
+
+
+def _claim(kind, key, period) -> bool:
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(kind=kind, key=key, period=period)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _send(template, context, to) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"campaigns/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"campaigns/email/{template}.txt", context)
+    send_mail(subject, body, None, to)
+
+
+def remind_stale_schools() -> int:
+    month = timezone.localdate().strftime("%Y-%m")
+    sent = 0
+    staff = Membership.objects.filter(role=Membership.Role.SCHOOL_STAFF).select_related("user")
+    emails = {}
+    for membership in staff:
+        emails.setdefault(membership.school_id, []).append(membership.user.email)
+    for school in School.objects.stale().only("pk", "name", "focal_point_email", "profile_confirmed_at"):
+        to = sorted(set(emails.get(school.pk, []) + ([school.focal_point_email] if school.focal_point_email else [])))
+        if not to or not _claim("stale-school", str(school.pk), month):
+            continue
+        link = settings.SITE_URL + reverse("schools:detail", args=[school.pk])
+        _send("stale_school", {"school": school, "link": link, "site_name": settings.SITE_NAME}, to)
+        sent += 1
+    return sent
+
+
+def remind_officers_of_waiting_needs() -> int:
+    week = timezone.localdate().strftime("%G-W%V")
+    cutoff = timezone.now() - timedelta(days=settings.NEED_WAITING_REMINDER_DAYS)
+    waiting = list(Need.objects.filter(status=Need.Status.SUBMITTED, submitted_at__lt=cutoff).select_related("school"))
+    if not waiting:
+        return 0
+    sent = 0
+    officers = Membership.objects.filter(role=Membership.Role.OFFICER).select_related("user", "office__unit")
+    for membership in officers:
+        mine = [need for need in waiting if need.school.is_in(membership.office.unit)]
+        if not mine or not _claim("waiting-needs", str(membership.pk), week):
+            continue
+        context = {
+            "office": membership.office,
+            "needs": mine,
+            "days": settings.NEED_WAITING_REMINDER_DAYS,
+            "link": settings.SITE_URL + reverse("needs:queue"),
+            "site_name": settings.SITE_NAME,
+        }
+        _send("waiting_needs", context, [membership.user.email])
+        sent += 1
+    return sent

@@ -1,0 +1,27 @@
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+
+from campaigns.tasks import send_reminders
+from needs.models import Need
+from tests.needs.factories import NeedFactory
+
+
+def test_stale_schools_and_officers_with_waiting_needs_are_reminded_once(area, settings):
+    settings.NEED_WAITING_REMINDER_DAYS = 7
+    area.school_b.profile_confirmed_at = timezone.now()
+    area.school_b.save()
+    need = NeedFactory(school=area.school_a, status=Need.Status.SUBMITTED, title="Nhà vệ sinh chờ lâu")
+    Need.objects.filter(pk=need.pk).update(submitted_at=timezone.now() - timedelta(days=9))
+
+    first = send_reminders()
+    second = send_reminders()
+
+    assert first == {"stale_schools": 1, "waiting_needs": 2}  # the district officer and the provincial one
+    assert second == {"stale_schools": 0, "waiting_needs": 0}
+    to_school = [m for m in mail.outbox if area.staff_a.email in m.to]
+    assert len(to_school) == 1 and area.school_a.name in to_school[0].subject
+    to_officer = [m for m in mail.outbox if m.to == [area.officer_a.email]]
+    assert len(to_officer) == 1 and "Nhà vệ sinh chờ lâu" in to_officer[0].body
+    assert not [m for m in mail.outbox if area.officer_b.email in m.to]
