@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("donations/", include("donations.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("dashboard/", include("campaigns.dashboard_urls")),
+    path("contest/", include("letters_contest.urls")),
     prefix_default_language=False,
 )
 

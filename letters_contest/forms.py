@@ -1,0 +1,68 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from needs.images import process_photo
+
+from .models import Entry
+
+MAX_PDF_BYTES = 10 * 1024 * 1024
+
+
+class EntryForm(forms.ModelForm):
+    consent_given = forms.BooleanField(
+        label=_("The pupil's parent or guardian agrees to the entry and to its use by the contest"),
+        required=False,
+    )
+
+    class Meta:
+        model = Entry
+        fields = [
+            "school",
+            "pupil_name",
+            "date_of_birth",
+            "class_name",
+            "letter_file",
+            "letter_text",
+            "word_count",
+            "consent_given",
+            "consent_guardian",
+            "consent_publish_name",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "letter_text": forms.Textarea(attrs={"rows": 6}),
+            "word_count": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+            "letter_file": forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
+            ),
+        }
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = self.fields["school"].queryset.filter(pk__in=[s.pk for s in schools])
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0].pk
+        for name in ("pupil_name", "date_of_birth", "class_name", "letter_file", "consent_guardian"):
+            self.fields[name].required = True
+        self.fields["word_count"].min_value = 1
+
+    def clean_consent_given(self):
+        if not self.cleaned_data.get("consent_given"):
+            raise ValidationError(_("An entry needs the guardian's consent."), code="consent")
+        return True
+
+    def clean_letter_file(self):
+        upload = self.cleaned_data.get("letter_file")
+        if upload is None or not hasattr(upload, "read"):
+            return upload
+        head = upload.read(5)
+        upload.seek(0)
+        if head == b"%PDF-":
+            if upload.size > MAX_PDF_BYTES:
+                raise ValidationError(_("The PDF is larger than 10 MB."))
+            return upload
+        # A photo or scan: checked by its content and stored re-encoded, without EXIF.
+        processed = process_photo(upload)
+        processed.large.name = "letter.jpg"
+        return processed.large
