@@ -20,6 +20,7 @@ from .forms import (
 )
 from .models import Campaign, Event, Invitation, Review, Task
 from .permissions import can_manage_campaign, get_campaign_for_managing
+from .plans import event_plan_pdf
 from .reviews import review_figures, review_pdf
 
 
@@ -183,3 +184,12 @@ def event_detail(request, slug, pk):
             "budget_total": sum(line.amount for line in event.budget_lines.all()),
         },
     )
+
+
+@login_required
+def event_plan(request, slug, pk):
+    campaign = get_campaign_for_managing(request, slug)
+    event = get_object_or_404(Event, pk=pk, campaign=campaign)
+    response = HttpResponse(event_plan_pdf(event), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{event.pk}.pdf"'
+    return response

@@ -1,0 +1,72 @@
+import io
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from campaigns.models import Campaign, Event
+from letters_contest.models import ContestRound, Entry, Score
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_conference_plan_pdf_reproduces_the_seeds_structure(client, demo):
+    campaign = Campaign.objects.get(slug="upu-53-bac-giang")
+    conference = Event.objects.get(campaign=campaign, kind="conference")
+    client.force_login(get_user_model().objects.get(email="organiser@demo.vn"))
+
+    response = client.get(reverse("campaigns:event_plan", args=[campaign.slug, conference.pk]))
+
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
+    for expected in (
+        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG TỈNH BẮC GIANG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "Bắc Giang, ngày",
+        "KẾ HOẠCH",
+        "Tổ chức Hội nghị bàn tổ chức Lễ Phát động và công tác triển khai hưởng ứng Cuộc thi Viết thư Quốc tế UPU lần thứ 53 (Năm 2024) trên địa bàn tỉnh Bắc Giang",
+        "Thực hiện Công văn số 31/BTTTT-HTQT ngày 08/01/2024 của Bộ Thông tin và Truyền thông",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "1. Mục đích",
+        "Phối hợp với Sở Giáo dục và Đào tạo, Tỉnh đoàn TNCS HCM và Bưu điện tỉnh Bắc Giang",
+        "2. Yêu cầu",
+        "II. NỘI DUNG KẾ HOẠCH",
+        "1. Chủ đề Hội nghị",
+        "2. Nội dung hội nghị",
+        "Đánh giá, rút kinh nghiệm công tác tổ chức Hưởng ứng Cuộc thi Viết thư Quốc tế UPU lần thứ 52",
+        "Kết luận Hội nghị",
+        "3. Thành phần gồm",
+        "Tổng số khách dự kiến: 23 người, bao gồm cả phục vụ",
+        "4. Thời gian tổ chức: Ngày 20/02/2024",
+        "5. Địa điểm: tại Hội trường tầng 1, trụ sở Sở Thông tin và Truyền thông",
+        "III. KINH PHÍ THỰC HIỆN",
+        "Quyết định số 05/QĐ-STTTT ngày 22/01/2024",
+        "IV. TỔ CHỨC THỰC HIỆN",
+        "Nơi nhận:",
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ):
+        assert expected in text, expected
+
+
+def test_the_contest_demo_has_its_rounds_entries_and_judges(demo):
+    bac_giang = ContestRound.objects.get(province__code="24", edition__number=53)
+    assert bac_giang.campaign.responsibilities.count() == 4
+    assert Entry.objects.count() >= 200
+    assert Score.objects.values("judge").distinct().count() == 2
+    assert ContestRound.objects.filter(province__code="11").exists()
+
+
+def test_the_plan_document_is_for_the_organisers(client, demo, area=None):
+    campaign = Campaign.objects.get(slug="upu-53-bac-giang")
+    conference = Event.objects.get(campaign=campaign, kind="conference")
+    client.force_login(get_user_model().objects.get(email="school@demo.vn"))
+    assert client.get(reverse("campaigns:event_plan", args=[campaign.slug, conference.pk])).status_code == 403
