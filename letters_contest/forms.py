@@ -66,3 +66,23 @@ class EntryForm(forms.ModelForm):
         processed = process_photo(upload)
         processed.large.name = "letter.jpg"
         return processed.large
+
+
+class ScoreForm(forms.Form):
+    """One score per criterion of the rubric, between 0 and its highest score."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"c{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.name} ({criterion.weight}%)",
+                min_value=0,
+                max_value=criterion.max_score,
+                decimal_places=1,
+                help_text=_("From 0 to %(max)s") % {"max": criterion.max_score},
+                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+            )
+
+    def values(self) -> dict:
+        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}

@@ -12,4 +12,10 @@ urlpatterns = [
     path("<int:pk>/entries/<int:entry_pk>/", views.entry_detail, name="entry"),
     path("<int:pk>/entries/<int:entry_pk>/letter/", views.entry_letter, name="entry_letter"),
     path("<int:pk>/entries/<int:entry_pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path("<int:pk>/entries/<int:entry_pk>/certificate.pdf", views.certificate, name="certificate"),
+    path("<int:pk>/judging/", views.judging_list, name="judging"),
+    path("<int:pk>/judging/<int:entry_pk>/", views.judging_entry, name="judging_entry"),
+    path("<int:pk>/judging/<int:entry_pk>/letter/", views.judging_letter, name="judging_letter"),
+    path("<int:pk>/rankings/", views.rankings, name="rankings"),
+    path("<int:pk>/results/", views.results, name="results"),
 ]

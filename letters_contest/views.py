@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
-from .forms import EntryForm
-from .models import ContestRound, Entry, EntryAccess
+from . import judging, services
+from .certificates import certificate_pdf
+from .forms import EntryForm, ScoreForm
+from .models import Award, ContestRound, Criterion, Entry, EntryAccess, Score
 from .permissions import get_entry_for_person, get_round, is_organiser, staff_schools_in
 
 
@@ -26,6 +27,7 @@ def round_detail(request, pk):
             "round": round_,
             "edition": round_.edition,
             "is_organiser": is_organiser(request.user, round_),
+            "is_judge": judging.is_judge(request.user, round_),
             "schools": staff_schools_in(request.user, round_) if request.user.is_authenticated else [],
             "units": round_.campaign.responsibilities.select_related("office"),
         },
@@ -110,3 +112,93 @@ def entry_withdraw(request, pk, entry_pk):
     services.entry_withdraw(entry=entry, actor=request.user)
     messages.success(request, _("Consent withdrawn: the pupil's data and letter have been erased."))
     return redirect("letters_contest:entries", pk=round_.pk)
+
+
+@login_required
+def judging_list(request, pk):
+    round_ = get_round(pk)
+    if not judging.is_judge(request.user, round_):
+        raise PermissionDenied
+    scored = set(Score.objects.filter(entry__round=round_, judge=request.user).values_list("entry_id", flat=True))
+    entries = list(judging.entries_for_judging(round_).order_by("code"))
+    return render(request, "letters_contest/judging_list.html", {"round": round_, "entries": entries, "scored": scored})
+
+
+@login_required
+def judging_entry(request, pk, entry_pk):
+    """An entry as a judge sees it: code and letter only, never the pupil or the school."""
+    round_ = get_round(pk)
+    if not judging.is_judge(request.user, round_):
+        raise PermissionDenied
+    entry = judging.get_entry_for_judging(round_, entry_pk)
+    criteria = list(Criterion.objects.filter(round=round_))
+    mine = {s.criterion_id: s.value for s in Score.objects.filter(entry=entry, judge=request.user, stage=1)}
+    form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c{c.pk}": mine.get(c.pk) for c in criteria})
+    if request.method == "POST" and form.is_valid():
+        judging.save_scores(entry=entry, judge=request.user, stage=1, values=form.values())
+        messages.success(request, _("Scores saved for %(code)s.") % {"code": entry.code})
+        following = judging.entries_for_judging(round_).filter(code__gt=entry.code).order_by("code").first()
+        return (
+            redirect("letters_contest:judging_entry", pk=round_.pk, entry_pk=following.pk)
+            if following
+            else redirect("letters_contest:judging", pk=round_.pk)
+        )
+    return render(request, "letters_contest/judging_entry.html", {"round": round_, "entry": entry, "form": form})
+
+
+@login_required
+def judging_letter(request, pk, entry_pk):
+    round_ = get_round(pk)
+    if not judging.is_judge(request.user, round_):
+        raise PermissionDenied
+    entry = judging.get_entry_for_judging(round_, entry_pk)
+    if not entry.letter_file:
+        raise Http404
+    EntryAccess.objects.create(entry=entry, entry_code=entry.code, user=request.user, action="judge-letter")
+    return FileResponse(entry.letter_file.open("rb"), as_attachment=False)
+
+
+@login_required
+def rankings(request, pk):
+    round_ = get_round(pk)
+    if not is_organiser(request.user, round_):
+        raise PermissionDenied
+    if request.method == "POST":
+        if "publish" in request.POST:
+            round_.results_published = request.POST.get("publish") == "1"
+            round_.save(update_fields=["results_published"])
+            messages.success(request, _("The results page is updated."))
+        else:
+            entry = get_object_or_404(Entry, pk=request.POST.get("entry"), round=round_)
+            level = request.POST.get("level", "")
+            if level and level not in Award.Level.values:
+                raise Http404
+            judging.award(entry=entry, level=level, actor=request.user)
+            messages.success(request, _("Award saved for %(code)s.") % {"code": entry.code})
+        return redirect("letters_contest:rankings", pk=round_.pk)
+    rows = judging.ranking(round_)
+    EntryAccess.objects.bulk_create(
+        [EntryAccess(entry=r["entry"], entry_code=r["entry"].code, user=request.user, action="ranking") for r in rows]
+    )
+    return render(
+        request, "letters_contest/rankings.html", {"round": round_, "rows": rows, "levels": Award.Level.choices}
+    )
+
+
+def results(request, pk):
+    round_ = get_round(pk)
+    if not round_.results_published and not is_organiser(request.user, round_):
+        raise Http404
+    return render(request, "letters_contest/results.html", {"round": round_, "rows": judging.published_results(round_)})
+
+
+@login_required
+def certificate(request, pk, entry_pk):
+    round_ = get_round(pk)
+    entry = get_entry_for_person(request, round_, entry_pk)
+    award = Award.objects.filter(entry=entry).first()
+    if award is None:
+        raise Http404
+    response = HttpResponse(certificate_pdf(entry, award), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-{entry.code}.pdf"'
+    return response
