@@ -94,9 +94,12 @@ def review_document(request, slug, pk):
 def plan(request, slug):
     """The plan at work: tasks with their status, communication activities, events."""
     campaign = get_campaign_for_managing(request, slug)
-    task_form = TaskForm(request.POST if "add_task" in request.POST else None, campaign=campaign)
-    comm_form = CommunicationForm(request.POST if "add_communication" in request.POST else None, campaign=campaign)
-    event_form = EventForm(request.POST if "add_event" in request.POST else None, campaign=campaign)
+    # Three forms on one page: prefixes keep their field names and ids apart.
+    task_form = TaskForm(request.POST if "add_task" in request.POST else None, campaign=campaign, prefix="task")
+    comm_form = CommunicationForm(
+        request.POST if "add_communication" in request.POST else None, campaign=campaign, prefix="comm"
+    )
+    event_form = EventForm(request.POST if "add_event" in request.POST else None, campaign=campaign, prefix="event")
     if request.method == "POST":
         for form, flag, message in (
             (task_form, "add_task", _("The task has been added.")),

@@ -86,3 +86,38 @@ class ScoreForm(forms.Form):
 
     def values(self) -> dict:
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
+
+
+class RoundForm(forms.Form):
+    """An organiser opens their province's round of an edition (created if it is new)."""
+
+    number = forms.IntegerField(label=_("edition number"), min_value=1)
+    year = forms.IntegerField(label=_("year"), min_value=1971, max_value=2100)
+    theme = forms.CharField(label=_("theme"), widget=forms.Textarea(attrs={"rows": 3}))
+    guidance_document = forms.CharField(label=_("national guidance document"), max_length=300)
+    age_min = forms.IntegerField(label=_("youngest age"), initial=9, min_value=5, max_value=20)
+    age_max = forms.IntegerField(label=_("oldest age"), initial=15, min_value=5, max_value=20)
+    word_limit = forms.IntegerField(label=_("word limit"), initial=800, min_value=50)
+    launch_on = forms.DateField(
+        label=_("launch ceremony"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    school_deadline = forms.DateField(label=_("deadline for schools"), widget=forms.DateInput(attrs={"type": "date"}))
+    judging_from = forms.DateField(
+        label=_("provincial judging from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    judging_to = forms.DateField(
+        label=_("provincial judging until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    forward_by = forms.DateField(
+        label=_("forward to the national round by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("age_min") and cleaned.get("age_max") and cleaned["age_min"] > cleaned["age_max"]:
+            self.add_error("age_max", _("The oldest age is below the youngest."))
+        return cleaned
+
+
+class JudgeForm(forms.Form):
+    email = forms.EmailField(label=_("The judge's e-mail (an account on the portal)"))

@@ -71,3 +71,53 @@ def entry_withdraw(*, entry: Entry, actor) -> Entry:
         entry.status = Entry.Status.WITHDRAWN
         entry.save()
     return entry
+
+
+DEFAULT_RUBRIC = [
+    ("Nội dung, bám sát chủ đề", 40),
+    ("Ngôn ngữ, hình thức thể hiện", 30),
+    ("Tính sáng tạo, cảm xúc", 30),
+]
+
+
+def round_open(*, office, data: dict) -> "ContestRound":
+    """Open the office's province round of an edition, with its plan and a default rubric."""
+    from django.utils.text import slugify
+
+    from campaigns.models import Campaign
+
+    from .models import Criterion, Edition
+
+    province = office.unit if office.unit.level == "province" else office.unit.province
+    with transaction.atomic():
+        edition, _created = Edition.objects.get_or_create(
+            number=data["number"],
+            defaults={
+                key: data[key] for key in ("year", "theme", "guidance_document", "age_min", "age_max", "word_limit")
+            },
+        )
+        if ContestRound.objects.filter(edition=edition, province=province).exists():
+            raise EntryRefused(_("This province already has a round of this edition."), field="number")
+        campaign = Campaign.objects.create(
+            name=_("Responding to UPU letter-writing contest no. %(number)s – %(province)s")
+            % {"number": edition.number, "province": province.name},
+            slug=slugify(f"upu-{edition.number}-{province.code}-{province.pk}"),
+            kind=Campaign.Kind.CONTEST,
+            scope=province,
+            lead_office=office,
+            starts_on=data.get("launch_on") or timezone.localdate(),
+            purpose=edition.theme,
+        )
+        round_ = ContestRound.objects.create(
+            edition=edition,
+            province=province,
+            organiser=office,
+            campaign=campaign,
+            **{
+                key: data.get(key)
+                for key in ("launch_on", "school_deadline", "judging_from", "judging_to", "forward_by")
+            },
+        )
+        for position, (name, weight) in enumerate(DEFAULT_RUBRIC):
+            Criterion.objects.create(round=round_, name=name, weight=weight, max_score=10, position=position)
+    return round_

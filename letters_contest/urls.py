@@ -6,6 +6,8 @@ app_name = "letters_contest"
 
 urlpatterns = [
     path("", views.contest_home, name="home"),
+    path("new/", views.round_create, name="round_create"),
+    path("<int:pk>/judges/", views.judges, name="judges"),
     path("<int:pk>/", views.round_detail, name="round"),
     path("<int:pk>/entries/", views.entry_list, name="entries"),
     path("<int:pk>/entries/new/", views.entry_create, name="entry_create"),

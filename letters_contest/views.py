@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
@@ -6,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from schools.permissions import roles_of
+
 from . import judging, services
 from .certificates import certificate_pdf
-from .forms import EntryForm, ScoreForm
-from .models import Award, ContestRound, Criterion, Entry, EntryAccess, Score
+from .forms import EntryForm, JudgeForm, RoundForm, ScoreForm
+from .models import Award, ContestRound, Criterion, Entry, EntryAccess, Judge, Score
 from .permissions import get_entry_for_person, get_round, is_organiser, staff_schools_in
 
 
@@ -202,3 +205,45 @@ def certificate(request, pk, entry_pk):
     response = HttpResponse(certificate_pdf(entry, award), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-{entry.code}.pdf"'
     return response
+
+
+@login_required
+def round_create(request):
+    offices = [m.office for m in roles_of(request.user).memberships if m.role == "organiser"]
+    if not offices:
+        raise PermissionDenied
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_open(office=offices[0], data=form.cleaned_data)
+        except services.EntryRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, _("The round is open. Plan its conference and launch ceremony next."))
+            return redirect(round_)
+    return render(request, "letters_contest/round_form.html", {"form": form, "office": offices[0]})
+
+
+@login_required
+def judges(request, pk):
+    round_ = get_round(pk)
+    if not is_organiser(request.user, round_):
+        raise PermissionDenied
+    form = JudgeForm(request.POST or None)
+    if request.method == "POST":
+        if "remove" in request.POST:
+            Judge.objects.filter(round=round_, pk=request.POST.get("remove")).delete()
+            return redirect("letters_contest:judges", pk=round_.pk)
+        if form.is_valid():
+            user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
+            if user is None:
+                form.add_error("email", _("No account has this e-mail. Ask the judge to sign up first."))
+            else:
+                Judge.objects.get_or_create(round=round_, user=user, stage=1)
+                messages.success(request, _("%(name)s can now judge this round.") % {"name": user})
+                return redirect("letters_contest:judges", pk=round_.pk)
+    return render(
+        request,
+        "letters_contest/judges.html",
+        {"round": round_, "form": form, "judges": round_.judges.select_related("user")},
+    )

@@ -26,11 +26,11 @@ def test_an_officer_adds_a_task_and_marks_it_done(client, area, campaign):
         url,
         {
             "add_task": "1",
-            "title": "Tổng hợp số liệu điểm trường",
-            "owner": area.office_a.pk,
-            "focal_point": "Quàng Thị Hoa",
-            "due_on": "2026-12-01",
-            "status": "todo",
+            "task-title": "Tổng hợp số liệu điểm trường",
+            "task-owner": area.office_a.pk,
+            "task-focal_point": "Quàng Thị Hoa",
+            "task-due_on": "2026-12-01",
+            "task-status": "todo",
         },
     )
     task = Task.objects.get()
@@ -43,9 +43,9 @@ def test_a_task_needs_a_due_date_and_says_so(client, area, campaign):
     client.force_login(area.officer_a)
     response = client.post(
         reverse("campaigns:plan", args=[campaign.slug]),
-        {"add_task": "1", "title": "Việc không hạn", "owner": area.office_a.pk, "status": "todo"},
+        {"add_task": "1", "task-title": "Việc không hạn", "task-owner": area.office_a.pk, "task-status": "todo"},
     )
-    assert "id_due_on_error" in response.content.decode()
+    assert "id_task-due_on_error" in response.content.decode()
     assert not Task.objects.exists()
 
 
@@ -55,12 +55,12 @@ def test_an_event_gets_agenda_invitees_with_replies_and_budget(client, area, cam
         reverse("campaigns:plan", args=[campaign.slug]),
         {
             "add_event": "1",
-            "kind": "review",
-            "title": "Hội nghị sơ kết",
-            "starts_at": "2026-12-17T08:00",
-            "venue": "Hội trường UBND huyện",
-            "host": area.office_a.pk,
-            "expected_attendance": "40",
+            "event-kind": "review",
+            "event-title": "Hội nghị sơ kết",
+            "event-starts_at": "2026-12-17T08:00",
+            "event-venue": "Hội trường UBND huyện",
+            "event-host": area.office_a.pk,
+            "event-expected_attendance": "40",
         },
     )
     event = Event.objects.get()
@@ -112,16 +112,16 @@ def test_an_event_ending_before_it_starts_is_refused(client, area, campaign):
         reverse("campaigns:plan", args=[campaign.slug]),
         {
             "add_event": "1",
-            "kind": "meeting",
-            "title": "Họp",
-            "starts_at": "2026-12-17T08:00",
-            "ends_at": "2026-12-16T08:00",
-            "venue": "Phòng họp",
-            "host": area.office_a.pk,
-            "expected_attendance": "5",
+            "event-kind": "meeting",
+            "event-title": "Họp",
+            "event-starts_at": "2026-12-17T08:00",
+            "event-ends_at": "2026-12-16T08:00",
+            "event-venue": "Phòng họp",
+            "event-host": area.office_a.pk,
+            "event-expected_attendance": "5",
         },
     )
-    assert "id_ends_at_error" in response.content.decode()
+    assert "id_event-ends_at_error" in response.content.decode()
     assert not Event.objects.exists()
 
 
