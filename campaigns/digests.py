@@ -151,6 +151,7 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
         for t in tasks[:LIST_LIMIT]
     ]
     content = {
+        "contest": _contest_summary(office),
         "awaiting": awaiting_rows,
         "awaiting_count": awaiting.count(),
         "moves": {key: moves.get(key, 0) for key in ("verified", "returned", "funded", "delivered")},
@@ -169,6 +170,29 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
         },
     }
     return Digest(office=office, period=period, start=start, end=end, content=content)
+
+
+def _contest_summary(office: Office) -> dict | None:
+    """For a province: its latest letters-contest round and how many take part."""
+    if office.unit.level != AdministrativeUnit.Level.PROVINCE:
+        return None
+    from letters_contest.models import ContestRound
+    from letters_contest.participation import participation
+
+    round_ = (
+        ContestRound.objects.filter(province=office.unit).select_related("edition").order_by("-edition__number").first()
+    )
+    if round_ is None:
+        return None
+    figures = participation(round_)
+    return {
+        "edition": str(round_.edition),
+        "entries": figures["total"],
+        "schools": figures["schools"],
+        "silent": len(figures["silent"]),
+        "previous": figures["previous"]["entries"] if figures["previous"] else None,
+        "url": _url("letters_contest:participation", round_.pk),
+    }
 
 
 def _workbook(digest: Digest) -> bytes:

@@ -146,6 +146,10 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"period": "daily"},
     },
     "reminders": {"task": "campaigns.tasks.send_reminders", "schedule": crontab(hour=8, minute=30)},
+    "delete-expired-contest-entries": {
+        "task": "letters_contest.tasks.delete_expired_entries",
+        "schedule": crontab(hour=3, minute=0),
+    },
     "remind-and-expire-pledges": {
         "task": "donations.tasks.remind_and_expire_pledges",
         "schedule": crontab(hour=8, minute=0),

@@ -20,4 +20,5 @@ urlpatterns = [
     path("<int:pk>/judging/<int:entry_pk>/letter/", views.judging_letter, name="judging_letter"),
     path("<int:pk>/rankings/", views.rankings, name="rankings"),
     path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/participation/", views.participation_view, name="participation"),
 ]

@@ -13,6 +13,7 @@ from . import judging, services
 from .certificates import certificate_pdf
 from .forms import EntryForm, JudgeForm, RoundForm, ScoreForm
 from .models import Award, ContestRound, Criterion, Entry, EntryAccess, Judge, Score
+from .participation import participation
 from .permissions import get_entry_for_person, get_round, is_organiser, staff_schools_in
 
 
@@ -247,3 +248,11 @@ def judges(request, pk):
         "letters_contest/judges.html",
         {"round": round_, "form": form, "judges": round_.judges.select_related("user")},
     )
+
+
+@login_required
+def participation_view(request, pk):
+    round_ = get_round(pk)
+    if not is_organiser(request.user, round_):
+        raise PermissionDenied
+    return render(request, "letters_contest/participation.html", {"round": round_, "figures": participation(round_)})
