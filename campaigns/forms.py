@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgendaItem, BudgetLine, CommunicationActivity, Event, Invitation, Review, Task
+from .models import AgendaItem, BudgetLine, CommunicationActivity, Event, Invitation, Responsibility, Review, Task
 
 
 class ReviewForm(forms.ModelForm):
@@ -94,3 +94,14 @@ BudgetFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class ResponsibilityForm(forms.ModelForm):
+    class Meta:
+        model = Responsibility
+        fields = ["office", "role", "duties"]
+        widgets = {"duties": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices_for(campaign)

@@ -14,6 +14,7 @@ from .forms import (
     CommunicationForm,
     EventForm,
     InvitationFormSet,
+    ResponsibilityForm,
     ReviewForm,
     TaskForm,
     offices_for,
@@ -100,10 +101,14 @@ def plan(request, slug):
         request.POST if "add_communication" in request.POST else None, campaign=campaign, prefix="comm"
     )
     event_form = EventForm(request.POST if "add_event" in request.POST else None, campaign=campaign, prefix="event")
+    unit_form = ResponsibilityForm(
+        request.POST if "add_unit" in request.POST else None, campaign=campaign, prefix="unit"
+    )
     if request.method == "POST":
         for form, flag, message in (
             (task_form, "add_task", _("The task has been added.")),
             (comm_form, "add_communication", _("The activity has been recorded.")),
+            (unit_form, "add_unit", _("The unit and its duties have been added.")),
         ):
             if flag in request.POST and form.is_valid():
                 form.instance.campaign = campaign
@@ -126,6 +131,8 @@ def plan(request, slug):
             "task_form": task_form,
             "comm_form": comm_form,
             "event_form": event_form,
+            "unit_form": unit_form,
+            "units": campaign.responsibilities.select_related("office"),
             "statuses": Task.Status.choices,
         },
     )

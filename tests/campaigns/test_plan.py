@@ -131,3 +131,13 @@ def test_the_plan_is_for_the_campaigns_officers(client, area, campaign):
     client.force_login(area.staff_a)
     assert client.get(reverse("campaigns:plan", args=[campaign.slug])).status_code == 403
     assert Invitation.objects.count() == 0
+
+
+def test_an_officer_adds_a_unit_with_its_role_and_duties(client, area, campaign):
+    client.force_login(area.officer_a)
+    client.post(
+        reverse("campaigns:plan", args=[campaign.slug]),
+        {"add_unit": "1", "unit-office": area.office_a.pk, "unit-role": "lead", "unit-duties": "Chủ trì tổ chức."},
+    )
+    duty = campaign.responsibilities.get()
+    assert (duty.office, duty.role, duty.duties) == (area.office_a, "lead", "Chủ trì tổ chức.")
