@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -5,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from letters_contest.models import Award, ContestRound, Entry, Score
 from tests.e2e.conftest import screenshot, sign_in
@@ -38,6 +40,7 @@ def open_round(page, deadline):
     page.fill("input[name=guidance_document]", "Công văn số 10/BKHCN ngày 06/01/2025")
     page.fill("input[name=school_deadline]", deadline)
     page.get_by_role("button", name="Mở vòng thi").click()
+    page.wait_for_url(re.compile(r"/contest/\d+/$"))
 
 
 def test_a_contest_from_planning_to_published_results(browser, live_server, demo, tmp_path):
@@ -46,7 +49,7 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     organiser = new_page(browser, live_server)
     sign_in(organiser, "organiser@demo.vn")
     open_round(organiser, deadline)
-    assert organiser.get_by_text("Vòng thi đã được mở").is_visible()
+    expect(organiser.get_by_text("Vòng thi đã được mở")).to_be_visible()
     organiser.get_by_role("link", name="Quản lý kế hoạch").first.click()
     organiser.locator("summary", has_text="Thêm sự kiện").click()
     organiser.select_option("select[name=event-kind]", "conference")
@@ -66,7 +69,7 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     organiser.fill("input[name='budget-0-amount']", "4600000")
     organiser.fill("input[name='budget-0-funding_source']", "Dự toán ngân sách năm 2025")
     organiser.get_by_role("button", name="Lưu sự kiện").click()
-    assert organiser.get_by_text("Đã lưu sự kiện.").is_visible()
+    expect(organiser.get_by_text("Đã lưu sự kiện.")).to_be_visible()
     screenshot(organiser, "contest-1-conference-planned")
 
     # Điện Biên opens its round of the same edition and names a judge.
@@ -97,8 +100,7 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     screenshot(school, "contest-2-school-registers")
     school.get_by_role("button", name="Đăng ký").click()
     entry = Entry.objects.get(round=round_)
-    assert school.get_by_text(f"Đã đăng ký bài dự thi {entry.code}.").is_visible()
-
+    expect(school.get_by_text(f"Đã đăng ký bài dự thi {entry.code}.")).to_be_visible()
     # The judge scores it seeing only the code.
     judge = new_page(browser, live_server)
     sign_in(judge, "judge1@demo.vn")
@@ -119,6 +121,6 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     assert Award.objects.get(entry=entry).level == "first"
     visitor = new_page(browser, live_server)
     visitor.goto(f"{live_server.url}/contest/{round_.pk}/results/")
-    assert visitor.get_by_text("Giải Nhất").is_visible()
-    assert visitor.get_by_text("Lò Thị Mai").is_visible()
+    expect(visitor.get_by_text("Giải Nhất")).to_be_visible()
+    expect(visitor.get_by_text("Lò Thị Mai")).to_be_visible()
     screenshot(visitor, "contest-4-results")

@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from campaigns.dashboard import Area, headline
 from schools.models import AdministrativeUnit
@@ -40,7 +41,7 @@ def test_officers_see_their_dashboard_click_through_and_export(
     sign_in(page, email)
     page.locator("#mainNav").get_by_text("Công việc").click()
     page.locator("#mainNav").get_by_role("link", name="Bảng điều hành").click()
-    assert page.get_by_role("heading", name=heading).is_visible()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
     assert page.locator('[data-figure="requested"]').inner_text() == money(figures["requested"])
     assert page.locator('[data-figure="pledged"]').inner_text() == money(figures["pledged"])
     assert page.locator(".school-map circle").count() > 0
@@ -58,6 +59,7 @@ def test_officers_see_their_dashboard_click_through_and_export(
     # A figure leads to the list behind it.
     submitted = dict((s, c) for s, _l, c in figures["needs_by_status"])["submitted"]
     page.locator('[data-status-count="submitted"]').click()
+    page.wait_for_url("**/dashboard/needs/**")
     assert page.locator("tbody tr").count() == submitted
     screenshot(page, f"dashboard-{unit_code}-list")
     context.close()

@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from campaigns.digests import build_digest, period_bounds, render_digest
 from schools.models import Office
@@ -28,8 +29,8 @@ def test_the_digest_reads_well_in_a_browser(browser, settings, tmp_path, code, m
     for width, name in ((680, "desktop"), (390, "phone")):
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.set_content(html)
-        assert page.get_by_text(must_show).first.is_visible()
-        assert page.get_by_text("Báo cáo tổng hợp tuần").is_visible()
+        expect(page.get_by_text(must_show).first).to_be_visible()
+        expect(page.get_by_text("Báo cáo tổng hợp tuần")).to_be_visible()
         # No image or stylesheet is fetched from anywhere: the mail stands alone.
         assert page.locator("img, link[rel=stylesheet], script").count() == 0
         screenshot(page, f"digest-{code}-{name}")

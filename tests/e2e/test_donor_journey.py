@@ -2,6 +2,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from donations.models import Pledge
 from needs.models import Need
@@ -42,10 +43,10 @@ def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_
     donor.fill("textarea[name=message]", "Chúc các em một mùa đông ấm áp!")
     screenshot(donor, "donor-1-pledge-form")
     donor.get_by_role("button", name="Cam kết ủng hộ").click()
-    assert donor.get_by_text("Cảm ơn bạn! Cam kết ủng hộ đã được ghi nhận.").is_visible()
+    expect(donor.get_by_text("Cảm ơn bạn! Cam kết ủng hộ đã được ghi nhận.")).to_be_visible()
     pledge = Pledge.objects.filter(donor__email="donor@demo.vn", need=need).latest("pk")
-    assert donor.get_by_text(pledge.reference).first.is_visible()
-    assert donor.locator(".vietqr svg").is_visible()
+    expect(donor.get_by_text(pledge.reference).first).to_be_visible()
+    expect(donor.locator(".vietqr svg")).to_be_visible()
     screenshot(donor, "donor-2-vietqr-and-reference")
 
     # The school confirms receipt from its phone.
@@ -54,13 +55,13 @@ def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_
     school.get_by_role("link", name=pledge.reference).click()
     screenshot(school, "donor-3-school-confirms")
     school.get_by_role("button", name="Xác nhận đã nhận").click()
-    assert school.get_by_text("Đã xác nhận nhận quà").is_visible()
+    expect(school.get_by_text("Đã xác nhận nhận quà")).to_be_visible()
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.RECEIVED
 
     # The donor sees "received" and downloads the thank-you letter.
     donor.goto(live_server.url + "/donations/mine/")
-    assert donor.locator("a", has_text=pledge.reference).get_by_text("Đã nhận").is_visible()
+    expect(donor.locator("a", has_text=pledge.reference).get_by_text("Đã nhận")).to_be_visible()
     screenshot(donor, "donor-4-my-pledges")
     donor.locator("a", has_text=pledge.reference).click()
     with donor.expect_download() as download:
@@ -78,7 +79,7 @@ def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_
     guest.get_by_role("button", name="Cam kết ủng hộ").click()
     guest_pledge = Pledge.objects.get(donor_email="khach@example.vn")
     assert guest_pledge.donor is None
-    assert guest.get_by_text(guest_pledge.reference).first.is_visible()
+    expect(guest.get_by_text(guest_pledge.reference).first).to_be_visible()
     assert "key=" in guest.url
     screenshot(guest, "donor-5-guest-pledge")
     for context in (donor_ctx, school_ctx, guest_ctx):

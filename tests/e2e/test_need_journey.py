@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from PIL import Image
+from playwright.sync_api import expect
 
 from needs.models import Need
 from tests.e2e.conftest import screenshot, sign_in
@@ -51,7 +52,7 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
     clerk.set_input_files("input[name=photos]", str(photo))
     screenshot(clerk, "need-1-school-posts-on-phone")
     clerk.get_by_role("button", name="Lưu và gửi xác minh").click()
-    assert clerk.get_by_text("Đã gửi tới cơ quan giáo dục để xác minh.").is_visible()
+    expect(clerk.get_by_text("Đã gửi tới cơ quan giáo dục để xác minh.")).to_be_visible()
     need = Need.objects.get(title=TITLE)
     assert need.status == Need.Status.SUBMITTED
     assert need.amount_requested == 13_750_000
@@ -62,17 +63,17 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
     sign_in(desk, "district@demo.vn")
     desk.locator("#mainNav").get_by_text("Công việc").click()
     desk.locator("#mainNav").get_by_role("link", name="Chờ xác minh").click()
-    assert desk.get_by_text(TITLE).is_visible()
+    expect(desk.get_by_text(TITLE)).to_be_visible()
     screenshot(desk, "need-3-verification-queue")
     desk.locator("article", has_text=TITLE).get_by_role("link", name="Mở để trả lại hoặc hỏi thêm").click()
     desk.fill("#note-return", "Đề nghị bổ sung báo giá bếp đun của đơn vị cung cấp.")
     desk.get_by_role("button", name="Trả lại nhà trường").click()
-    assert desk.get_by_text("Đã trả lại nhà trường kèm lý do.").is_visible()
+    expect(desk.get_by_text("Đã trả lại nhà trường kèm lý do.")).to_be_visible()
     screenshot(desk, "need-4-returned-by-officer")
 
     # The school sees the reason, fixes the cost and resubmits.
     clerk.goto(live_server.url + "/needs/my-school/")
-    assert clerk.get_by_text("Đề nghị bổ sung báo giá bếp đun của đơn vị cung cấp.").is_visible()
+    expect(clerk.get_by_text("Đề nghị bổ sung báo giá bếp đun của đơn vị cung cấp.")).to_be_visible()
     screenshot(clerk, "need-5-school-sees-reason")
     clerk.get_by_role("link", name=TITLE).click()
     clerk.get_by_role("link", name="Sửa").click()
@@ -88,7 +89,7 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
     # The officer verifies it.
     desk.goto(live_server.url + need.get_absolute_url())
     desk.get_by_role("button", name="Xác minh").click()
-    assert desk.get_by_text("Đã xác minh: nhu cầu được công khai").is_visible()
+    expect(desk.get_by_text("Đã xác minh: nhu cầu được công khai")).to_be_visible()
     need.refresh_from_db()
     assert need.status == Need.Status.VERIFIED
     screenshot(desk, "need-6-verified")
@@ -101,14 +102,14 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
         anyone.locator("#filters select[name=province]").select_option(label="Tỉnh Điện Biên")
     with anyone.expect_navigation():
         anyone.locator("#filters select[name=district]").select_option(label="Huyện Tuần Giáo")
-    assert anyone.get_by_role("link", name=TITLE).is_visible()
+    expect(anyone.get_by_role("link", name=TITLE)).to_be_visible()
     assert "category=meals" in anyone.url and "district=" in anyone.url
     screenshot(anyone, "need-7-visitor-filters")
     anyone.goto(live_server.url + "/needs/?q=bep+an+ban+tru+huoi+long")
-    assert anyone.get_by_role("link", name=TITLE).is_visible()
+    expect(anyone.get_by_role("link", name=TITLE)).to_be_visible()
     screenshot(anyone, "need-8-visitor-unaccented-search")
     anyone.get_by_role("link", name=TITLE).click()
-    assert anyone.get_by_text("13.150.000 ₫").first.is_visible()
+    expect(anyone.get_by_text("13.150.000 ₫").first).to_be_visible()
     assert anyone.get_by_text("Đề nghị bổ sung báo giá").count() == 0
     screenshot(anyone, "need-9-visitor-need-page")
     for context in (school, officer, visitor):
