@@ -43,6 +43,12 @@ AGENDA = [
     "điện tử; hướng dẫn và khuyến khích các em học sinh tham gia cuộc thi",
     "Kết luận Hội nghị",
 ]
+# Printed by seed_demo with the other demo logins.
+EXTRA_LOGINS = [
+    ("organiser2@demo.vn", "Lò Văn Tâm (Ban Tổ chức, Điện Biên)"),
+    ("judge1@demo.vn", "Nguyễn Văn Bình (giám khảo)"),
+    ("judge2@demo.vn", "Trần Thị Thu (giám khảo)"),
+]
 PUPIL_NAMES = [
     "Nguyễn Minh Anh",
     "Trần Bảo Ngọc",
