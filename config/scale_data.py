@@ -19,8 +19,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -139,7 +138,7 @@ class Writer:
 
     def next_id(self, table: str) -> int:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608 (our table names)
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
             return cursor.fetchone()[0]
 
     def write(self, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
@@ -169,7 +168,7 @@ class Writer:
                 cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN", buffer)
             else:
                 marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)  # noqa: S608
+                cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", rows)
 
     def reset_sequences(self, tables: list[str]):
         if not self.postgres:
@@ -177,7 +176,7 @@ class Writer:
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}"  # noqa: S608
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 1)) FROM {table}"
                 )
 
 
@@ -190,7 +189,7 @@ class Generator:
         self.writer = Writer(self.report, log)
         self.password_hash = make_password(password)
         # Noon on the as-of day, in UTC: the clock every generated timestamp counts back from.
-        self.now = datetime(as_of.year, as_of.month, as_of.day, 5, 0, tzinfo=dt_timezone.utc)
+        self.now = datetime(as_of.year, as_of.month, as_of.day, 5, 0, tzinfo=UTC)
 
     # --- helpers -------------------------------------------------------------------
     def _ago(self, days: float) -> datetime:
@@ -206,9 +205,22 @@ class Generator:
         """Users with the shared password, and allauth's verified primary address each."""
         self.writer.write(
             "accounts_user",
-            ["id", "password", "last_login", "is_superuser", "email", "full_name", "phone", "is_staff", "is_active",
-             "date_joined"],  # fmt: skip
-            ((pk, self.password_hash, None, False, email, name, "", False, True, joined) for pk, email, name, joined in rows),
+            [
+                "id",
+                "password",
+                "last_login",
+                "is_superuser",
+                "email",
+                "full_name",
+                "phone",
+                "is_staff",
+                "is_active",
+                "date_joined",
+            ],
+            (
+                (pk, self.password_hash, None, False, email, name, "", False, True, joined)
+                for pk, email, name, joined in rows
+            ),
         )
         first = self.writer.next_id("account_emailaddress")
         self.writer.write(
@@ -323,8 +335,19 @@ class Generator:
             user_id += 1
         self.writer.write(
             "schools_office",
-            ["id", "name", "short_name", "code", "kind", "unit_id", "address", "phone", "digest_emails",
-             "created_at", "updated_at"],  # fmt: skip
+            [
+                "id",
+                "name",
+                "short_name",
+                "code",
+                "kind",
+                "unit_id",
+                "address",
+                "phone",
+                "digest_emails",
+                "created_at",
+                "updated_at",
+            ],
             offices,
         )
         self._users(users)
@@ -385,16 +408,47 @@ class Generator:
             user_id += 1
         self.writer.write(
             "schools_school",
-            ["id", "code", "name", "level", "commune_id", "district_id", "province_id", "address", "latitude",
-             "longitude", "pupils", "ethnic_minority_percent", "boarding", "focal_point_name", "focal_point_phone",
-             "focal_point_email", "search_text", "profile_confirmed_at", "profile_confirmed_by_id", "created_at",
-             "updated_at"],  # fmt: skip
+            [
+                "id",
+                "code",
+                "name",
+                "level",
+                "commune_id",
+                "district_id",
+                "province_id",
+                "address",
+                "latitude",
+                "longitude",
+                "pupils",
+                "ethnic_minority_percent",
+                "boarding",
+                "focal_point_name",
+                "focal_point_phone",
+                "focal_point_email",
+                "search_text",
+                "profile_confirmed_at",
+                "profile_confirmed_by_id",
+                "created_at",
+                "updated_at",
+            ],
             schools,
         )
         self.writer.write(
             "schools_schoolsite",
-            ["id", "school_id", "name", "village", "distance_km", "pupils", "electricity", "water_source", "toilet",
-             "notes", "created_at", "updated_at"],  # fmt: skip
+            [
+                "id",
+                "school_id",
+                "name",
+                "village",
+                "distance_km",
+                "pupils",
+                "electricity",
+                "water_source",
+                "toilet",
+                "notes",
+                "created_at",
+                "updated_at",
+            ],
             sites,
         )
         self._users(users)
@@ -428,8 +482,17 @@ class Generator:
         self._users(users)
         self.writer.write(
             "donations_donorprofile",
-            ["id", "user_id", "kind", "name", "tax_code", "display_name", "anonymous_by_default", "created_at",
-             "updated_at"],  # fmt: skip
+            [
+                "id",
+                "user_id",
+                "kind",
+                "name",
+                "tax_code",
+                "display_name",
+                "anonymous_by_default",
+                "created_at",
+                "updated_at",
+            ],
             profiles,
         )
 
@@ -652,9 +715,27 @@ class Generator:
 
         self.writer.write(
             "letters_contest_entry",
-            ["id", "round_id", "school_id", "code", "pupil_name", "date_of_birth", "class_name", "letter_file",
-             "letter_text", "word_count", "consent_given", "consent_guardian", "consent_publish_name",
-             "consent_recorded_at", "duplicate_key", "status", "created_by_id", "created_at", "updated_at"],  # fmt: skip
+            [
+                "id",
+                "round_id",
+                "school_id",
+                "code",
+                "pupil_name",
+                "date_of_birth",
+                "class_name",
+                "letter_file",
+                "letter_text",
+                "word_count",
+                "consent_given",
+                "consent_guardian",
+                "consent_publish_name",
+                "consent_recorded_at",
+                "duplicate_key",
+                "status",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+            ],
             rows(),
         )
 
@@ -679,8 +760,13 @@ class Generator:
                 [
                     Target(campaign=campaign, category="toilets", quantity=200, label="nhà vệ sinh"),
                     Target(campaign=campaign, category="water", quantity=150, label="công trình nước sạch"),
-                    Target(campaign=campaign, category="meals", measure="money", quantity=2_000_000_000,
-                           label="bữa ăn bán trú"),  # fmt: skip
+                    Target(
+                        campaign=campaign,
+                        category="meals",
+                        measure="money",
+                        quantity=2_000_000_000,
+                        label="bữa ăn bán trú",
+                    ),
                 ]
             )
             self.report.counts["campaigns_campaign"] = self.report.counts.get("campaigns_campaign", 0) + 1
