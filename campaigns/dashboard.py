@@ -14,6 +14,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
+from config.cache import cached
+from config.invalidation import area as area_namespace
 from donations.models import Pledge
 from needs.models import Category, Need
 from schools.models import AdministrativeUnit, School, SchoolSite
@@ -38,6 +40,32 @@ class Area:
 
     def pledges(self):
         return Pledge.objects.filter(self.unit.school_filter("need__school__"))
+
+
+def figures(area: Area) -> dict:
+    """Everything the dashboard page shows, cached per unit until something in its
+    province changes (or DASHBOARD_CACHE_SECONDS pass, for figures that age by the clock)."""
+    unit = area.unit
+    provincial = unit.level == AdministrativeUnit.Level.PROVINCE
+
+    def compute():
+        return {
+            "provincial": provincial,
+            "headline": headline(area),
+            "categories": needs_by_category(area),
+            "places": league_table(area) if provincial else needs_by_place(area, "commune"),
+            "attention": attention(area),
+            "series": weekly_series(area),
+            "points": school_map(area),
+        }
+
+    return cached(
+        "dashboard",
+        (area_namespace(unit.province_id or unit.pk),),
+        compute,
+        timeout=settings.DASHBOARD_CACHE_SECONDS,
+        parts=(unit.pk, timezone.localdate()),
+    )
 
 
 def _median_days(pairs) -> float | None:

@@ -9,11 +9,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.cache import cached
 from config.exports import csv_response, xlsx_response
+from config.invalidation import area as area_namespace
 from donations.models import Pledge
 from needs.models import Need
 from schools.models import AdministrativeUnit
@@ -85,24 +91,48 @@ def _bars(series):
     ]
 
 
+def _map_html(area: dashboard.Area, points) -> str:
+    """The school map and its table, rendered once per unit, day and language and kept
+    like the figures: a province has thousands of schools, too many to draw per view."""
+    unit = area.unit
+
+    def render_map():
+        return render_to_string(
+            "campaigns/_dashboard_map.html",
+            {
+                "points": _project(points),
+                "map_width": MAP_WIDTH,
+                "map_height": MAP_HEIGHT,
+                # One reverse for every school: "/schools/0/" without its "0/".
+                "school_url": reverse("schools:detail", args=[0])[:-2],
+            },
+        )
+
+    html = cached(
+        "dashboard-map",
+        (area_namespace(unit.province_id or unit.pk),),
+        render_map,
+        timeout=settings.DASHBOARD_CACHE_SECONDS,
+        parts=(unit.pk, timezone.localdate(), get_language()),
+    )
+    return mark_safe(html)  # noqa: S308 (rendered by the template engine, autoescaped)
+
+
 @login_required
 def dashboard_view(request):
     area = _area_for(request)
     unit = area.unit
-    provincial = unit.level == AdministrativeUnit.Level.PROVINCE
-    series = dashboard.weekly_series(area)
+    figures = dashboard.figures(area)
     context = {
         "unit": unit,
-        "provincial": provincial,
-        "headline": dashboard.headline(area),
-        "categories": dashboard.needs_by_category(area),
-        "places": dashboard.league_table(area) if provincial else dashboard.needs_by_place(area, "commune"),
-        "attention": dashboard.attention(area),
-        "series": _bars(series),
+        "provincial": figures["provincial"],
+        "headline": figures["headline"],
+        "categories": figures["categories"],
+        "places": figures["places"],
+        "attention": figures["attention"],
+        "series": _bars(figures["series"]),
         "chart_height": CHART_HEIGHT,
-        "points": _project(dashboard.school_map(area)),
-        "map_width": MAP_WIDTH,
-        "map_height": MAP_HEIGHT,
+        "map_html": _map_html(area, figures["points"]),
         "units": roles_of(request.user).officer_units,
     }
     return render(request, "campaigns/dashboard.html", context)

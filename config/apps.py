@@ -6,3 +6,8 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = "Portal"
+
+    def ready(self):
+        from . import invalidation
+
+        invalidation.connect()

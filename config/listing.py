@@ -1,15 +1,52 @@
+from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
+
+from .cache import cached
 
 
-def filtered_page(request, filterset, *, columns=None, page_size: int) -> tuple:
+class CachedCountPaginator(Paginator):
+    """A paginator that counts the rows of a query once, not on every page view.
+
+    At national scale a public list matches hundreds of thousands of rows; counting them
+    for every visitor and every page would cost more than the page itself. The count is
+    kept per query (its SQL) until a namespace it depends on changes, or for
+    PUBLIC_CACHE_SECONDS. A count that lags by a few rows only shifts the last page.
+    """
+
+    def __init__(self, object_list, per_page, *, namespaces: tuple[str, ...], count_rows=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.namespaces = namespaces
+        # The plain filtered rows: counting them needs no join or annotation of the page.
+        self.count_rows = object_list if count_rows is None else count_rows
+
+    @cached_property
+    def count(self) -> int:
+        sql, params = self.count_rows.query.sql_with_params()
+        return cached(
+            "count",
+            self.namespaces,
+            self.count_rows.count,
+            timeout=settings.PUBLIC_CACHE_SECONDS,
+            parts=(sql, params),
+        )
+
+
+def filtered_page(request, filterset, *, columns=None, page_size: int, count_namespaces=None) -> tuple:
     """Apply a FilterSet, paginate, and keep the query string (without `page`) for links.
 
     Returns (filtered rows, page, query string). `columns` adds what only the page's rows
     need (joins, prefetches), so counts and totals run on the plain filtered queryset.
-    Invalid filter values are ignored rather than emptying the list.
+    Invalid filter values are ignored rather than emptying the list. With
+    `count_namespaces` the total is cached (see CachedCountPaginator).
     """
     rows = filterset.qs
-    page: Page = Paginator(columns(rows) if columns else rows, page_size).get_page(request.GET.get("page"))
+    object_list = columns(rows) if columns else rows
+    if count_namespaces:
+        paginator = CachedCountPaginator(object_list, page_size, namespaces=count_namespaces, count_rows=rows)
+    else:
+        paginator = Paginator(object_list, page_size)
+    page: Page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return rows, page, query.urlencode()

@@ -70,6 +70,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+# The load benchmark (`manage.py bench`) reads each page's SQL query count from a response
+# header. Listed only when asked for, and first, so it counts every middleware's queries.
+QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE.insert(0, "config.middleware.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "config.urls"
 FORM_RENDERER = "config.forms.PortalFormRenderer"
@@ -235,8 +240,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # Overridable only so the load benchmark can run this profile over plain http on
+    # loopback; browsers drop secure cookies there.
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -264,6 +271,11 @@ DIGEST_CLAIM_LEASE_SECONDS = env.int("DIGEST_CLAIM_LEASE_SECONDS", default=900)
 
 # A school profile not confirmed within this many days is flagged as stale.
 SCHOOL_PROFILE_STALE_DAYS = env.int("SCHOOL_PROFILE_STALE_DAYS", default=180)
+
+# Cached figures: a change in a province invalidates its dashboards at once; these
+# bound how long figures that age by the clock alone ("overdue", "stale") may lag.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

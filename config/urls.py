@@ -10,6 +10,7 @@ from . import views
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", views.health, name="health"),
+    path("livez/", views.livez, name="livez"),
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(

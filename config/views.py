@@ -1,15 +1,15 @@
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from schools.models import School
-from schools.selectors import registry_totals
+from schools.selectors import cached_registry_totals
 
 
 def home(request):
-    return render(request, "home.html", {"totals": registry_totals(School.objects.all())})
+    return render(request, "home.html", {"totals": cached_registry_totals(School.objects.all())})
 
 
 @never_cache
@@ -18,6 +18,14 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def livez(request):
+    """For the load balancer's liveness probe: the process answers. No database, template
+    or session, so a slow database never gets a healthy process restarted (that is what
+    /healthz/, the readiness probe, reports). The load benchmark's floor, too."""
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 def error_400(request, exception=None):

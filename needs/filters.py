@@ -1,7 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Case, F, FloatField, Q, When
-from django.db.models.functions import Cast
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from config.text import fold
@@ -26,7 +25,7 @@ SORT_CHOICES = [
 
 SORT_ORDERS = {
     "urgent": ["-urgency", F("wanted_by").asc(nulls_last=True), "-pk"],
-    "closest": ["-progress", "-pk"],
+    "closest": ["-funding_rank", "-pk"],
     "pupils": ["-pupils_benefiting", "-pk"],
     "newest": ["-created_at", "-pk"],
 }
@@ -105,14 +104,4 @@ class NeedFilter(PlaceFilterSet):
         queryset = super().qs
         sort = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
         sort = sort or "urgent"
-        if sort == "closest":
-            queryset = queryset.annotate(
-                # Needs still open for gifts, nearest to complete first; the rest after.
-                progress=Case(
-                    When(amount_requested=0, then=-1.0),
-                    When(~Q(status=Need.Status.VERIFIED), then=-1.0),
-                    default=Cast("amount_pledged", FloatField()) / Cast("amount_requested", FloatField()),
-                    output_field=FloatField(),
-                )
-            )
         return queryset.order_by(*SORT_ORDERS[sort])

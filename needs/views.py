@@ -25,7 +25,13 @@ PAGE_SIZE = 12
 
 def need_list(request):
     need_filter = NeedFilter(request.GET or None, queryset=Need.objects.public())
-    _needs, page, query = filtered_page(request, need_filter, columns=selectors.with_card_columns, page_size=PAGE_SIZE)
+    _needs, page, query = filtered_page(
+        request,
+        need_filter,
+        columns=selectors.with_card_columns,
+        page_size=PAGE_SIZE,
+        count_namespaces=("public-needs",),
+    )
     return render(
         request,
         "needs/need_list.html",

@@ -268,6 +268,8 @@ class School(models.Model):
             # Area lists and dashboards filter schools by province or district.
             models.Index(fields=["province", "name"], name="schools_school_province_name"),
             models.Index(fields=["district", "name"], name="schools_school_district_name"),
+            # The public school list, alphabetical (schools.views.school_list: name, pk).
+            models.Index(fields=["name", "id"], name="schools_school_name_id"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,7 +1,10 @@
 """Reads of the school registry, planned so a page's query count does not grow."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+
+from config.cache import cached
 
 from .models import AdministrativeUnit, Membership, School, SchoolSite
 from .permissions import roles_of
@@ -13,9 +16,12 @@ def memberships_for(user) -> list[Membership]:
 
 def with_list_columns(schools: QuerySet[School]) -> QuerySet[School]:
     """Place names and site figures for a list or table of schools."""
+    # Subqueries, not a join and GROUP BY: the database then works out the figures only
+    # for the page's rows instead of grouping every school of the country first.
+    sites = SchoolSite.objects.filter(school=OuterRef("pk")).order_by().values("school")
     return schools.select_related("commune", "district", "province").annotate(
-        site_count=Count("sites", distinct=True),
-        site_pupils=Coalesce(Sum("sites__pupils"), 0),
+        site_count=Coalesce(Subquery(sites.annotate(n=Count("pk")).values("n")), 0),
+        site_pupils=Coalesce(Subquery(sites.annotate(n=Sum("pupils")).values("n")), 0),
     )
 
 
@@ -41,6 +47,18 @@ def units_for_filter(level: str, parent: AdministrativeUnit | None = None) -> Qu
     if parent is not None:
         units = units.filter(parent=parent)
     return units.order_by("name")
+
+
+def cached_registry_totals(schools: QuerySet[School]) -> dict:
+    """registry_totals, kept until a school or site changes (see config.cache)."""
+    sql, params = schools.query.sql_with_params()
+    return cached(
+        "registry-totals",
+        ("registry",),
+        lambda: registry_totals(schools),
+        timeout=settings.PUBLIC_CACHE_SECONDS,
+        parts=(sql, params),
+    )
 
 
 def registry_totals(schools: QuerySet[School]) -> dict:

@@ -19,7 +19,7 @@ PAGE_SIZE = 24
 def school_list(request):
     school_filter = SchoolFilter(request.GET or None, queryset=School.objects.order_by("name", "pk"))
     schools, page, query = filtered_page(
-        request, school_filter, columns=selectors.with_list_columns, page_size=PAGE_SIZE
+        request, school_filter, columns=selectors.with_list_columns, page_size=PAGE_SIZE, count_namespaces=("registry",)
     )
     return render(
         request,
@@ -28,7 +28,7 @@ def school_list(request):
             "filter": school_filter,
             "page": page,
             "query": query,
-            "totals": selectors.registry_totals(schools),
+            "totals": selectors.cached_registry_totals(schools),
         },
     )
 

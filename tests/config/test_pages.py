@@ -24,6 +24,18 @@ def test_the_health_check_answers(client):
 
 
 @pytest.mark.django_db
+def test_the_liveness_probe_answers_without_database_session_or_template(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert response["Content-Type"].startswith("text/plain")
+    assert "no-cache" in response["Cache-Control"]
+    assert not response.cookies
+    assert not response.templates
+
+
+@pytest.mark.django_db
 def test_the_404_page_is_the_portals(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
@@ -128,3 +140,15 @@ def test_production_tightens_static_files_cookies_and_verification():
         "mandatory",
         "True",
     ]
+
+
+def test_the_benchmark_may_turn_secure_cookies_off_for_plain_http():
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT)"
+    )
+    env = {**PRODUCTION_ENV, "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0", "SECURE_SSL_REDIRECT": "0"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "False", "False"]

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connection
+
+
+class QueryCountHeaderMiddleware:
+    """Adds `X-Query-Count`: the SQL queries the request ran, for the load benchmark.
+
+    Only on when `QUERY_COUNT_HEADER` is set, and settings then list it first so it counts
+    the queries of every other middleware too (session, user). Off, Django drops it at
+    start-up, so production pays nothing even if it stays in MIDDLEWARE by mistake.
+    """
+
+    def __init__(self, get_response):
+        if not settings.QUERY_COUNT_HEADER:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Query-Count"] = str(count)
+        return response
