@@ -797,15 +797,7 @@ def already_generated() -> bool:
 
 
 def reset_database() -> None:
-    """Empty every table of the project (PostgreSQL: TRUNCATE … RESTART IDENTITY)."""
-    from django.apps import apps
+    """Empty every table of the project (Django's flush: TRUNCATE on PostgreSQL)."""
+    from django.core.management import call_command
 
-    tables = [m._meta.db_table for m in apps.get_models(include_auto_created=True) if m._meta.managed]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            existing = set(connection.introspection.table_names(cursor))
-            keep = {"django_migrations", "django_content_type", "auth_permission"}
-            names = ", ".join(f'"{t}"' for t in tables if t in existing and t not in keep)
-            cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            raise RuntimeError("--reset is for PostgreSQL; delete the SQLite file instead.")
+    call_command("flush", interactive=False, verbosity=0)

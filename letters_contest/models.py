@@ -113,6 +113,11 @@ class Entry(models.Model):
         verbose_name = _("entry")
         verbose_name_plural = _("entries")
         ordering = ["round", "code"]
+        indexes = [
+            # Participation (letters_contest.participation) counts a round's registered
+            # entries by school and district: read from this index alone, not the rows.
+            models.Index(fields=["round", "status", "school"], name="letters_entry_round_school"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["round", "code"], name="letters_entry_code_unique"),
             # A registered entry always carries the guardian's consent.

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from needs.models import Need
+from needs.services import need_transition
 from tests.needs.factories import NeedFactory
 from tests.schools.factories import CommuneFactory, SchoolFactory
 
@@ -93,6 +94,46 @@ def test_browse_runs_a_fixed_number_of_queries(client, area, django_assert_num_q
     with django_assert_num_queries(4):
         response = client.get(reverse("needs:list"), {"sort": "newest"})
     assert response.status_code == 200
+
+
+def test_the_browse_total_is_counted_once_and_again_when_a_need_goes_public(
+    client, area, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    NeedFactory(school=area.school_a)
+    submitted = NeedFactory(school=area.school_b, status=S.SUBMITTED)
+    assert client.get(reverse("needs:list")).context["page"].paginator.count == 1
+    # The total is kept: page of needs, photos, province select box.
+    with django_assert_num_queries(3):
+        assert client.get(reverse("needs:list")).context["page"].paginator.count == 1
+    # A school posting a need does not touch the public lists' totals...
+    with django_capture_on_commit_callbacks(execute=True):
+        NeedFactory(school=area.school_b, status=S.DRAFT)
+    with django_assert_num_queries(3):
+        client.get(reverse("needs:list"))
+    # ...verifying one does.
+    with django_capture_on_commit_callbacks(execute=True):
+        need_transition(need=submitted, action="verify", actor=area.officer_b)
+    assert client.get(reverse("needs:list")).context["page"].paginator.count == 2
+
+
+def test_closest_to_the_goal_ranks_open_needs_by_the_share_pledged(client, area):
+    """funding_rank is computed by the database from the counters, however they change."""
+    half = NeedFactory(school=area.school_a, title="half")
+    almost = NeedFactory(school=area.school_a, title="almost")
+    funded = NeedFactory(school=area.school_a, title="funded", status=S.FUNDED)
+    Need.objects.filter(pk=half.pk).update(amount_requested=10_000_000, amount_pledged=5_000_000)
+    Need.objects.filter(pk=almost.pk).update(amount_requested=10_000_000, amount_pledged=9_500_000)
+    Need.objects.filter(pk=funded.pk).update(amount_requested=1_000_000, amount_pledged=1_000_000)
+    ranks = dict(Need.objects.values_list("title", "funding_rank"))
+    assert ranks == {"half": 500, "almost": 950, "funded": -1}
+    closest = client.get(reverse("needs:list"), {"sort": "closest"}).context["page"].object_list
+    assert [n.title for n in closest] == ["almost", "half", "funded"]
+
+
+def test_the_partial_indexes_cover_exactly_the_public_statuses():
+    from needs.models import PUBLIC_STATUS_VALUES
+
+    assert set(PUBLIC_STATUS_VALUES) == set(Need.PUBLIC_STATUSES)
 
 
 @pytest.mark.parametrize("items", [1, 15])

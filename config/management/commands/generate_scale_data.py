@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=date.fromisoformat, default=None, help="YYYY-MM-DD; default today")
         parser.add_argument("--password", default="bench12345")
         parser.add_argument(
-            "--reset", action="store_true", help="empty every table first (PostgreSQL only; destroys all data)"
+            "--reset", action="store_true", help="empty every table first (destroys all data in this database)"
         )
 
     def handle(self, *args, **options):
