@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
 
+from config.cache import cached
+from config.invalidation import area
 from donations.selectors import honour_roll
 from needs import selectors as need_selectors
 from needs.models import Need
@@ -52,15 +55,28 @@ def campaign_page(slug) -> Campaign:
 def campaign_context(campaign: Campaign) -> dict:
     schools = School.objects.filter(campaign.scope.school_filter())
     featured = list(need_selectors.with_card_columns(campaign.featured_needs.public()).order_by("-urgency", "pk"))
-    totals = (
-        campaign.needs()
-        .public()
-        .aggregate(requested=Sum("amount_requested"), pledged=Sum("amount_pledged"), received=Sum("amount_received"))
+
+    def figures():
+        totals = (
+            campaign.needs()
+            .public()
+            .aggregate(
+                requested=Sum("amount_requested"), pledged=Sum("amount_pledged"), received=Sum("amount_received")
+            )
+        )
+        return {
+            "progress": target_progress(campaign),
+            "roll": honour_roll(schools, limit=20),
+            "totals": {k: v or 0 for k, v in totals.items()},
+        }
+
+    # Summed over a whole province: kept until something there changes (config.cache).
+    scope = campaign.scope
+    kept = cached(
+        "campaign-figures",
+        (area(scope.province_id or scope.pk),),
+        figures,
+        timeout=settings.PUBLIC_CACHE_SECONDS,
+        parts=(campaign.pk, campaign.updated_at.isoformat()),
     )
-    return {
-        "campaign": campaign,
-        "progress": target_progress(campaign),
-        "featured": featured,
-        "roll": honour_roll(schools, limit=20),
-        "totals": {k: v or 0 for k, v in totals.items()},
-    }
+    return {"campaign": campaign, "featured": featured, **kept}

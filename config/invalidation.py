@@ -3,7 +3,8 @@
 Namespaces:
 - `area:<province id>`: every figure summed inside a province (dashboards of the province
   and of its districts and communes, transparency, honour rolls); bumped by any change to
-  a need, pledge, school, satellite site or campaign task there.
+  a need, pledge, school, satellite site, campaign task or target there; public
+  honour rolls, transparency figures and campaign progress too.
 - `registry`: national totals of the school registry (home page).
 - `public-needs`: what the public need lists show (totals of the browse page).
 
@@ -65,8 +66,13 @@ def _task_changed(sender, instance, **kwargs):
     bump(*(area(p) for p in provinces))
 
 
+def _target_changed(sender, instance, **kwargs):
+    scope = instance.campaign.scope
+    bump(area(scope.province_id or scope.pk))
+
+
 def connect():
-    from campaigns.models import Task
+    from campaigns.models import Target, Task
     from donations.models import Pledge
     from needs.models import Need
     from schools.models import School, SchoolSite
@@ -77,6 +83,7 @@ def connect():
         (Need, _need_changed),
         (Pledge, _pledge_changed),
         (Task, _task_changed),
+        (Target, _target_changed),
     ):
         post_save.connect(handler, sender=model, dispatch_uid=f"invalidate-{model._meta.label}")
         post_delete.connect(handler, sender=model, dispatch_uid=f"invalidate-delete-{model._meta.label}")

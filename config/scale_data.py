@@ -765,7 +765,7 @@ class Generator:
                     Target(
                         campaign=campaign,
                         category="meals",
-                        measure="money",
+                        measure=Target.Measure.AMOUNT,
                         quantity=2_000_000_000,
                         label="bữa ăn bán trú",
                     ),

@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db.models import QuerySet
 
+from config.cache import cached
+from config.invalidation import area
 from needs.models import Need
 from schools.models import Office
 
@@ -52,6 +55,29 @@ def pledges_awaiting_receipt(schools) -> QuerySet[Pledge]:
 
 
 GIVEN = (Pledge.Status.RECEIVED, Pledge.Status.DELIVERED)
+
+
+def kept(name: str, schools, *, province_id, compute, extra=()):
+    """A public figure over these schools, kept until something in their province changes
+    (config.cache): a province's honour roll sums hundreds of thousands of pledges."""
+    sql, params = schools.query.sql_with_params()
+    return cached(
+        name, (area(province_id),), compute, timeout=settings.PUBLIC_CACHE_SECONDS, parts=(sql, params, *extra)
+    )
+
+
+def kept_honour_roll(schools, *, province_id, limit: int = 100) -> dict:
+    return kept(
+        "honour-roll",
+        schools,
+        province_id=province_id,
+        compute=lambda: honour_roll(schools, limit=limit),
+        extra=(limit,),
+    )
+
+
+def kept_transparency(schools, *, province_id) -> dict:
+    return kept("transparency", schools, province_id=province_id, compute=lambda: transparency(schools))
 
 
 def honour_roll(schools, *, limit: int = 100) -> dict:

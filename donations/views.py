@@ -213,7 +213,11 @@ def honour_roll(request, unit_pk):
     """“Tôn vinh nhà hảo tâm” for a district, a province or a commune."""
     unit = get_object_or_404(AdministrativeUnit, pk=unit_pk)
     schools = School.objects.filter(unit.school_filter())
-    return render(request, "donations/honour_roll.html", {"unit": unit, "roll": selectors.honour_roll(schools)})
+    return render(
+        request,
+        "donations/honour_roll.html",
+        {"unit": unit, "roll": selectors.kept_honour_roll(schools, province_id=unit.province_id or unit.pk)},
+    )
 
 
 def transparency_unit(request, unit_pk):
@@ -224,7 +228,7 @@ def transparency_unit(request, unit_pk):
         "donations/transparency.html",
         {
             "place": unit,
-            "figures": selectors.transparency(schools),
+            "figures": selectors.kept_transparency(schools, province_id=unit.province_id or unit.pk),
             "honour_url": reverse("donations:honour", args=[unit.pk]),
         },
     )
@@ -239,8 +243,8 @@ def transparency_school(request, school_pk):
         {
             "place": school,
             "school": school,
-            "figures": selectors.transparency(schools),
-            "roll": selectors.honour_roll(schools, limit=20),
+            "figures": selectors.kept_transparency(schools, province_id=school.province_id),
+            "roll": selectors.kept_honour_roll(schools, province_id=school.province_id, limit=20),
         },
     )
 
