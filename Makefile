@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps browser-deps messages makemessages migrate demo lint format worker beat check-deploy clean
+.PHONY: run test install system-deps browser-deps messages makemessages migrate demo lint format worker beat check-deploy bench bench-ci clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,17 @@ beat: install
 check-deploy: install
 	DJANGO_DEBUG=0 SECRET_KEY=ci-only-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP \
 	  ALLOWED_HOSTS=dieuuocchoem.example.vn $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Load benchmark: the portal under gunicorn (production profile) on DATABASE_URL (PostgreSQL)
+# and REDIS_URL, driven by locust on loopback; writes bench-results/report.md and .json.
+# Works on whatever data the database holds; on the demo: BENCH_ARGS="--password demo12345".
+# Other options: python manage.py bench --help.
+bench: messages
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+# The same benchmark CI-sized (4 users, a few seconds a phase); fails on any failed request.
+bench-ci: messages
+	$(BIN)/python manage.py bench --ci $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -13,10 +13,15 @@ computes the value and the page still renders.
 import hashlib
 import logging
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -75,3 +80,62 @@ def cached(
     except Exception:
         logger.warning("cache unavailable, %s not kept", name, exc_info=True)
     return value
+
+
+def _personal(request) -> bool:
+    """A request that may see something of its own: signed in (or was), has messages
+    waiting, or asks for an htmx fragment. Only the rest share cached pages."""
+    cookies = request.COOKIES
+    return (
+        settings.SESSION_COOKIE_NAME in cookies
+        or "messages" in cookies
+        or request.headers.get("HX-Request") is not None
+    )
+
+
+def cache_public_page(namespaces, *, timeout_setting: str = "PUBLIC_CACHE_SECONDS"):
+    """Serve a public page to anonymous visitors from the cache.
+
+    `namespaces(**view_kwargs)` names what the page shows (config.invalidation), so a
+    change there makes the next visitor render it anew. Only a 200 that set no cookie and
+    used no CSRF token is kept: nothing personal can reach another visitor. The key is the
+    language and the full path, query string included.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or _personal(request):
+                return view(request, *args, **kwargs)
+            names = namespaces(**kwargs)
+            raw = f"{get_language()}:{request.get_full_path()}"
+            key = f"page:{view.__module__}.{view.__name__}:{hashlib.blake2s(raw.encode(), digest_size=12).hexdigest()}"
+            key += f":{versions(*names)}"
+            try:
+                kept = cache.get(key)
+            except Exception:
+                logger.warning("cache unavailable, rendering %s", request.path, exc_info=True)
+                kept = None
+            if kept is not None:
+                content, content_type = kept
+                response = HttpResponse(content, content_type=content_type)
+                response["X-Page-Cache"] = "hit"
+                patch_vary_headers(response, ("Cookie",))
+                return response
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            ):
+                try:
+                    cache.set(key, (response.content, response["Content-Type"]), getattr(settings, timeout_setting))
+                except Exception:
+                    logger.warning("cache unavailable, %s not kept", request.path, exc_info=True)
+                response["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapped
+
+    return decorator

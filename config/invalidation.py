@@ -6,7 +6,9 @@ Namespaces:
   a need, pledge, school, satellite site, campaign task or target there; public
   honour rolls, transparency figures and campaign progress too.
 - `registry`: national totals of the school registry (home page).
-- `public-needs`: what the public need lists show (totals of the browse page).
+- `public-needs`: which needs the public lists hold (browse pages and their totals).
+- `need:<id>`, `school:<id>`: a need's page and a school's page, as anonymous visitors get
+  them from the page cache (config.cache.cache_public_page).
 
 Counters changed with `.update()` (a need's pledged and received money) always change
 together with a saved pledge, whose signal covers them.
@@ -21,15 +23,22 @@ def area(province_id) -> str:
     return f"area:{province_id}"
 
 
+def _needs_of(school_id) -> list[str]:
+    from needs.models import Need
+
+    return [f"need:{pk}" for pk in Need.objects.filter(school_id=school_id).values_list("pk", flat=True)]
+
+
 def _school_changed(sender, instance, **kwargs):
-    bump(area(instance.province_id), "registry")
+    # A need's page shows its school's profile: a school has a handful of needs.
+    bump(area(instance.province_id), "registry", f"school:{instance.pk}", *_needs_of(instance.pk))
 
 
 def _site_changed(sender, instance, **kwargs):
     from schools.models import School
 
     province_id = School.objects.filter(pk=instance.school_id).values_list("province_id", flat=True).first()
-    bump(area(province_id), "registry")
+    bump(area(province_id), "registry", f"school:{instance.school_id}", *_needs_of(instance.school_id))
 
 
 # A need in one of these statuses is, or has just stopped being, on the public lists.
@@ -41,19 +50,29 @@ def _need_changed(sender, instance, **kwargs):
     from schools.models import School
 
     province_id = School.objects.filter(pk=instance.school_id).values_list("province_id", flat=True).first()
+    pages = (f"need:{instance.pk}", f"school:{instance.school_id}")
     if instance.status in PUBLIC_OR_LEAVING:
-        bump(area(province_id), "public-needs")
+        bump(area(province_id), "public-needs", *pages)
     else:
-        bump(area(province_id))
+        bump(area(province_id), *pages)
 
 
 def _pledge_changed(sender, instance, **kwargs):
     from schools.models import School
 
-    province_id = School.objects.filter(needs=instance.need_id).values_list("province_id", flat=True).first()
+    school = School.objects.filter(needs=instance.need_id).values("pk", "province_id").first() or {}
     # Not "public-needs": a pledge changes a need's money, not which needs a list holds
-    # (the need's own status change, when fully pledged, bumps that).
-    bump(area(province_id))
+    # (the need's own status change, when fully pledged, bumps that); the lists' cards
+    # may show money up to PUBLIC_LIST_SECONDS old.
+    bump(area(school.get("province_id")), f"need:{instance.need_id}", f"school:{school.get('pk')}")
+
+
+def _photo_changed(sender, instance, **kwargs):
+    if instance.need_id:
+        from needs.models import Need
+
+        school_id = Need.objects.filter(pk=instance.need_id).values_list("school_id", flat=True).first()
+        bump(f"need:{instance.need_id}", f"school:{school_id}")
 
 
 def _task_changed(sender, instance, **kwargs):
@@ -74,7 +93,7 @@ def _target_changed(sender, instance, **kwargs):
 def connect():
     from campaigns.models import Target, Task
     from donations.models import Pledge
-    from needs.models import Need
+    from needs.models import Need, NeedPhoto
     from schools.models import School, SchoolSite
 
     for model, handler in (
@@ -82,6 +101,7 @@ def connect():
         (SchoolSite, _site_changed),
         (Need, _need_changed),
         (Pledge, _pledge_changed),
+        (NeedPhoto, _photo_changed),
         (Task, _task_changed),
         (Target, _target_changed),
     ):

@@ -276,6 +276,9 @@ SCHOOL_PROFILE_STALE_DAYS = env.int("SCHOOL_PROFILE_STALE_DAYS", default=180)
 # bound how long figures that age by the clock alone ("overdue", "stale") may lag.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# Public lists (browse) are kept by which needs they hold; the money on their cards may
+# lag by this many seconds (each need's own page is always current).
+PUBLIC_LIST_SECONDS = env.int("PUBLIC_LIST_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

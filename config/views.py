@@ -7,7 +7,10 @@ from django.views.decorators.cache import never_cache
 from schools.models import School
 from schools.selectors import cached_registry_totals
 
+from .cache import cache_public_page
 
+
+@cache_public_page(lambda: ("registry",))
 def home(request):
     return render(request, "home.html", {"totals": cached_registry_totals(School.objects.all())})
 

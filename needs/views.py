@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.cache import cache_public_page
 from config.listing import filtered_page
 from schools.models import School
 from schools.permissions import get_school_for_editing, roles_of
@@ -23,6 +24,7 @@ from .permissions import can_edit_need, get_need_for_editing, get_need_for_viewi
 PAGE_SIZE = 12
 
 
+@cache_public_page(lambda: ("public-needs",), timeout_setting="PUBLIC_LIST_SECONDS")
 def need_list(request):
     need_filter = NeedFilter(request.GET or None, queryset=Need.objects.public())
     _needs, page, query = filtered_page(
@@ -43,6 +45,7 @@ def _category_cards():
     return [(value, label, *CATEGORY_INFO[value]) for value, label in Category.choices]
 
 
+@cache_public_page(lambda pk: (f"need:{pk}",))
 def need_detail(request, pk):
     try:
         need = selectors.need_detail(pk)

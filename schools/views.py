@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.cache import cache_public_page
 from config.listing import filtered_page
 
 from . import selectors, services
@@ -16,6 +17,7 @@ from .permissions import can_act_on_school, can_act_on_unit, get_school_for_edit
 PAGE_SIZE = 24
 
 
+@cache_public_page(lambda: ("registry",), timeout_setting="PUBLIC_LIST_SECONDS")
 def school_list(request):
     school_filter = SchoolFilter(request.GET or None, queryset=School.objects.order_by("name", "pk"))
     schools, page, query = filtered_page(
@@ -33,6 +35,7 @@ def school_list(request):
     )
 
 
+@cache_public_page(lambda pk: (f"school:{pk}",))
 def school_detail(request, pk):
     try:
         school = selectors.school_detail(pk)

@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.accounts.factories import UserFactory
 from tests.schools.factories import (
@@ -15,6 +16,9 @@ from tests.schools.factories import (
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A request to an /en/ page leaves English active in the thread; each test starts in
+    # the default language, as a new request would.
+    translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
     yield
     cache.clear()

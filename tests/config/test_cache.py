@@ -5,6 +5,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from config.cache import bump, cached, versions
+from needs.models import Need
+from tests.donations.factories import PledgeFactory
 from tests.needs.factories import NeedFactory
 
 DOWN = {
@@ -65,3 +67,59 @@ def test_the_dashboard_renders_with_the_cache_down(client, area):
         response = client.get(reverse("dashboard:home"))
     assert response.status_code == 200
     assert response.context["headline"]["schools"] == 2
+
+
+# --- the page cache ---------------------------------------------------------------
+
+
+def test_a_need_page_is_served_from_the_cache_until_the_need_changes(
+    client, area, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    need = NeedFactory(school=area.school_a, title="Bể nước cho điểm trường")
+    url = need.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Bể nước cho điểm trường" in response.content.decode()
+    # A pledge changes the money on the page: the next visitor sees it.
+    with django_capture_on_commit_callbacks(execute=True):
+        PledgeFactory(need=need, amount=700_000)
+        Need.objects.filter(pk=need.pk).update(amount_pledged=700_000)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "700.000" in response.content.decode()
+
+
+def test_a_school_page_follows_its_profile_and_its_needs(client, area, django_capture_on_commit_callbacks):
+    url = area.school_a.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        area.school_a.pupils = 4321
+        area.school_a.save()
+    assert "4.321" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        NeedFactory(school=area.school_a, title="Tủ sách mới")
+    assert "Tủ sách mới" in client.get(url).content.decode()
+
+
+def test_signed_in_visitors_never_get_a_kept_page(client, area):
+    need = NeedFactory(school=area.school_a)
+    client.get(need.get_absolute_url())  # kept for visitors
+    client.force_login(area.staff_a)
+    response = client.get(need.get_absolute_url())
+    assert "X-Page-Cache" not in response
+    # The school's own view shows what visitors do not: the actions on the need.
+    assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_a_page_with_messages_or_a_csrf_token_is_not_kept(client, area):
+    client.cookies["messages"] = "x"
+    assert "X-Page-Cache" not in client.get(reverse("needs:list"))
+    del client.cookies["messages"]
+    # The give page carries a form with a CSRF token: personal, never kept.
+    need = NeedFactory(school=area.school_a)
+    response = client.get(reverse("donations:give", args=[need.pk]))
+    assert response.status_code == 200
+    assert response.get("X-Page-Cache") in (None,)

@@ -66,6 +66,16 @@ def test_the_language_switcher_keeps_the_page(client):
 
 
 @pytest.mark.django_db
+def test_the_language_links_lead_to_the_same_page_in_the_other_language(client):
+    html = client.get("/needs/?category=water").content.decode()
+    assert 'href="/en/needs/?category=water"' in html
+    html = client.get("/en/needs/?category=water").content.decode()
+    assert 'href="/needs/?category=water"' in html
+    # No form, so no CSRF token: the page is the same for every visitor.
+    assert "csrfmiddlewaretoken" not in html
+
+
+@pytest.mark.django_db
 def test_allauth_pages_are_in_vietnamese(client):
     html = client.get(reverse("account_login")).content.decode()
     assert "Đăng nhập" in html
