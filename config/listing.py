@@ -14,25 +14,27 @@ class CachedCountPaginator(Paginator):
     PUBLIC_CACHE_SECONDS. A count that lags by a few rows only shifts the last page.
     """
 
-    def __init__(self, object_list, per_page, *, namespaces: tuple[str, ...], count_rows=None, **kwargs):
+    def __init__(self, object_list, per_page, *, namespaces: tuple[str, ...], count_rows=None, cap=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.namespaces = namespaces
         # The plain filtered rows: counting them needs no join or annotation of the page.
         self.count_rows = object_list if count_rows is None else count_rows
+        # Count no further than this (a search for a common word matches most needs):
+        # the page then says "more than <cap>".
+        self.cap = cap
 
     @cached_property
     def count(self) -> int:
-        sql, params = self.count_rows.query.sql_with_params()
-        return cached(
-            "count",
-            self.namespaces,
-            self.count_rows.count,
-            timeout=settings.PUBLIC_CACHE_SECONDS,
-            parts=(sql, params),
-        )
+        rows = self.count_rows if self.cap is None else self.count_rows[: self.cap + 1]
+        sql, params = rows.query.sql_with_params()
+        return cached("count", self.namespaces, rows.count, timeout=settings.PUBLIC_CACHE_SECONDS, parts=(sql, params))
+
+    @property
+    def capped(self) -> bool:
+        return self.cap is not None and self.count > self.cap
 
 
-def filtered_page(request, filterset, *, columns=None, page_size: int, count_namespaces=None) -> tuple:
+def filtered_page(request, filterset, *, columns=None, page_size: int, count_namespaces=None, count_cap=None) -> tuple:
     """Apply a FilterSet, paginate, and keep the query string (without `page`) for links.
 
     Returns (filtered rows, page, query string). `columns` adds what only the page's rows
@@ -43,7 +45,9 @@ def filtered_page(request, filterset, *, columns=None, page_size: int, count_nam
     rows = filterset.qs
     object_list = columns(rows) if columns else rows
     if count_namespaces:
-        paginator = CachedCountPaginator(object_list, page_size, namespaces=count_namespaces, count_rows=rows)
+        paginator = CachedCountPaginator(
+            object_list, page_size, namespaces=count_namespaces, count_rows=rows, cap=count_cap
+        )
     else:
         paginator = Paginator(object_list, page_size)
     page: Page = paginator.get_page(request.GET.get("page"))

@@ -279,6 +279,8 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 # Public lists (browse) are kept by which needs they hold; the money on their cards may
 # lag by this many seconds (each need's own page is always current).
 PUBLIC_LIST_SECONDS = env.int("PUBLIC_LIST_SECONDS", default=60)
+# A search counts its matches up to this many and then says "more than".
+SEARCH_COUNT_CAP = env.int("SEARCH_COUNT_CAP", default=10_000)
 
 LOGGING = {
     "version": 1,

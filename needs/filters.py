@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from config.text import fold
+from config.text import search_filter
 from schools.filters import PlaceFilterSet
 from schools.models import School
 
@@ -78,9 +78,7 @@ class NeedFilter(PlaceFilterSet):
         self.form.fields["sort"].initial = "urgent"
 
     def filter_search(self, queryset, name, value):
-        for term in fold(value).split():
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
+        return queryset.filter(search_filter(value))
 
     def filter_urgency(self, queryset, name, value):
         return queryset.filter(urgency=int(value))

@@ -33,6 +33,8 @@ def need_list(request):
         columns=selectors.with_card_columns,
         page_size=PAGE_SIZE,
         count_namespaces=("public-needs",),
+        # A search for a common word matches most needs: count the first thousands only.
+        count_cap=settings.SEARCH_COUNT_CAP if request.GET.get("q") else None,
     )
     return render(
         request,

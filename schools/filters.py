@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.text import fold
+from config.text import search_filter
 
 from .models import AdministrativeUnit, School
 
@@ -69,9 +69,7 @@ class SchoolFilter(PlaceFilterSet):
         fields = ["q", "province", "district", "commune", "level"]
 
     def filter_search(self, queryset, name, value):
-        for term in fold(value).split():
-            queryset = queryset.filter(search_text__contains=term)
-        return queryset
+        return queryset.filter(search_filter(value))
 
     def filter_stale(self, queryset, name, value):
         return queryset.stale() if value else queryset.current()

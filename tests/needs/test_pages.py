@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from needs.models import Need
@@ -273,3 +274,24 @@ def test_delivery_needs_a_proof_photo(client, area, settings, tmp_path):
     assert need.status == S.DELIVERED
     assert need.delivery_note == "Đã nhận 60 chăn ngày 12/11."
     assert need.photos.filter(kind="proof").count() == 1
+
+
+def test_a_search_counts_its_matches_up_to_the_cap(client, area, settings):
+    settings.SEARCH_COUNT_CAP = 2
+    for index in range(3):
+        NeedFactory(school=area.school_a, title=f"Bể nước số {index}")
+    response = client.get(reverse("needs:list"), {"q": "be nuoc"})
+    assert response.context["page"].paginator.capped
+    assert "Hơn 2 nhu cầu đã xác minh" in response.content.decode()
+    assert len(response.context["page"].object_list) == 3
+    # Browsing without a search gives the exact total.
+    assert "3 nhu cầu đã xác minh" in client.get(reverse("needs:list")).content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search is PostgreSQL's")
+def test_on_postgresql_a_search_matches_whole_words(client, area):
+    NeedFactory(school=area.school_a, title="Bếp ăn bán trú", description="Bếp củi ám khói.")
+    NeedFactory(school=area.school_a, title="Bàn ghế cho lớp học", description="Bàn ghế đã hỏng.")
+    found = {n.title for n in client.get(reverse("needs:list"), {"q": "AN"}).context["page"].object_list}
+    # "an" is the word in "ăn", not the end of "bán" or "bàn".
+    assert found == {"Bếp ăn bán trú"}
