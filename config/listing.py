@@ -25,7 +25,9 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        rows = self.count_rows if self.cap is None else self.count_rows[: self.cap + 1]
+        rows = self.count_rows.order_by()
+        if self.cap is not None:
+            rows = rows[: self.cap + 1]
         sql, params = rows.query.sql_with_params()
         return cached("count", self.namespaces, rows.count, timeout=settings.PUBLIC_CACHE_SECONDS, parts=(sql, params))
 
