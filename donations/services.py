@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from needs.models import Need
 from needs.services import need_transition
 
-from .models import Pledge, PledgeEvent
+from .models import Pledge, PledgeEvent, new_reference
 
 P = Pledge.Status
 
@@ -40,6 +40,23 @@ def _lock_need(need_id) -> Need:
 
 def _record(pledge: Pledge, from_status: str, actor=None, note: str = "") -> None:
     PledgeEvent.objects.create(pledge=pledge, from_status=from_status, to_status=pledge.status, actor=actor, note=note)
+
+
+def _create_with_fresh_reference(**fields) -> Pledge:
+    """Insert a pledge under a new random reference. References are 6 characters of 31
+    (about 887 million); with millions of pledges a new one can meet an old one, so a clash
+    draws again instead of failing the donor's pledge."""
+    for attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():  # a savepoint: the need's lock is kept
+                return Pledge.objects.create(reference=new_reference(), **fields)
+        except IntegrityError as error:
+            if "reference" not in str(error) or attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+REFERENCE_ATTEMPTS = 5
 
 
 def pledge_create(
@@ -77,7 +94,7 @@ def pledge_create(
                     _("This need lacks only %(amount)s now.") % {"amount": _format(still_needed)},
                     still_needed=still_needed,
                 )
-            pledge = Pledge.objects.create(
+            pledge = _create_with_fresh_reference(
                 need=locked,
                 donor=donor.user if donor.user and donor.user.is_authenticated else None,
                 donor_name=donor.name.strip(),

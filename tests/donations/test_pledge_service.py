@@ -19,6 +19,7 @@ from donations.services import (
 from needs.models import Need
 from needs.services import need_transition
 from tests.accounts.factories import UserFactory
+from tests.donations.factories import PledgeFactory
 from tests.needs.factories import NeedFactory
 
 GUEST = DonorDetails(name="Lê Minh", email="minh@example.vn", phone="0912345678")
@@ -160,3 +161,16 @@ def test_two_donors_racing_for_the_last_million_exactly_one_wins(area):
     assert need.amount_pledged == 10_000_000
     assert need.status == Need.Status.FUNDED
     assert Pledge.objects.filter(need=need).count() == 2
+
+
+def test_a_reference_that_is_already_taken_is_drawn_again(area, monkeypatch):
+    """At millions of pledges a random reference can repeat: the donor's pledge still goes in."""
+    need = NeedFactory(school=area.school_a, status="verified", items=[("Chăn", 10, "cái", 100_000)])
+    taken = PledgeFactory(need=need, amount=100_000).reference
+    draws = iter([taken, taken, "DUFRESH2"])
+    monkeypatch.setattr("donations.services.new_reference", lambda: next(draws))
+    pledge, created = pledge_create(need=need, donor=GUEST, amount=200_000)
+    assert created
+    assert pledge.reference == "DUFRESH2"
+    need.refresh_from_db()
+    assert need.amount_pledged == 200_000  # the factory pledge did not go through the service
