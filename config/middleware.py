@@ -28,3 +28,24 @@ class QueryCountHeaderMiddleware:
             response = self.get_response(request)
         response["X-Query-Count"] = str(count)
         return response
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response.
+
+    Scripts only from this site, never inline (no template has an inline script or event
+    handler attribute, and a test keeps it so), so an injected <script> does not run.
+    The policies are settings (CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY) so a
+    deployment that serves media from object storage can add its origin to img-src.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

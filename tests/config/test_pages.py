@@ -152,3 +152,30 @@ def test_the_benchmark_may_turn_secure_cookies_off_for_plain_http():
         [sys.executable, "-c", script], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["False", "False", "False"]
+
+
+@pytest.mark.django_db
+def test_every_page_forbids_inline_scripts(client):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "Permissions-Policy" in client.get(reverse("needs:list"))
+
+
+def test_no_template_has_an_inline_script_or_event_handler():
+    """The policy forbids them; a template that used one would silently break."""
+    import re
+    from pathlib import Path
+
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+    handler = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
+    offenders = []
+    for path in Path(__file__).resolve().parents[2].joinpath("templates").rglob("*.html"):
+        if "/email/" in path.as_posix():
+            continue  # mail clients, not browsers under our policy
+        text = path.read_text(encoding="utf-8")
+        if inline_script.search(text) or handler.search(text):
+            offenders.append(path.name)
+    assert offenders == []
