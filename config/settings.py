@@ -115,8 +115,10 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down, reads miss and writes are dropped (see the module).
+            "BACKEND": "config.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal"),
         }
     }
@@ -188,6 +190,21 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits (allauth's limiter, counted in the cache; config.ratelimit for ours). Failed
+# logins lock the account, not the address: a school's staff share one NAT address, so
+# five wrong passwords for one e-mail lock that e-mail for 15 minutes and nobody else.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/15m/key",
+    "login": "60/m/ip",
+    "signup": "20/m/ip,200/h/ip",
+    # Ours: guests pledging, schools posting needs with photos and contest letters.
+    "pledge": "10/m/ip,60/h/ip",
+    "upload_need": "20/m/user",
+    "upload_letter": "60/m/user",
+}
+if env.bool("RATE_LIMITS_OFF", default=False):
+    # Only for the load benchmark, whose clients all share one address.
+    ACCOUNT_RATE_LIMITS = False
 ACCOUNT_ALLOW_SIGNUPS = env.bool("ACCOUNT_ALLOW_SIGNUPS", default=True)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 

@@ -33,3 +33,6 @@ handler400 = "config.views.error_400"
 handler403 = "config.views.error_403"
 handler404 = "config.views.error_404"
 handler500 = "config.views.error_500"
+# Not a Django handler: allauth's rate limits look it up here (ROOT_URLCONF.handler429),
+# and config.ratelimit uses it too.
+handler429 = "config.views.error_429"

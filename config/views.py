@@ -43,6 +43,13 @@ def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+def error_429(request, exception=None):
+    """Too many requests (allauth's rate limits and ours): an honest 429 with the wait."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 def error_500(request):
     # No context processors: whatever broke may be what they need.
     return HttpResponseServerError(loader.get_template("500.html").render())

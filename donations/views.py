@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.ratelimit import limit_posts
 from needs.models import Need
 from schools.models import AdministrativeUnit, Office, School
 from schools.permissions import can_act_on_unit, roles_of
@@ -37,6 +38,7 @@ def _initial_donor(user) -> dict:
     }
 
 
+@limit_posts("pledge")
 def pledge_create(request, need_pk):
     need = get_object_or_404(Need.objects.select_related("school__district", "school__province"), pk=need_pk)
     if not need.is_public:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.ratelimit import limit_posts
 from schools.permissions import roles_of
 
 from . import judging, services
@@ -64,6 +65,7 @@ def entry_list(request, pk):
 
 
 @login_required
+@limit_posts("upload_letter")
 def entry_create(request, pk):
     round_ = get_round(pk)
     schools = staff_schools_in(request.user, round_)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from config.cache import cache_public_page
 from config.listing import filtered_page
+from config.ratelimit import limit_posts
 from schools.models import School
 from schools.permissions import get_school_for_editing, roles_of
 
@@ -96,12 +97,17 @@ def _need_form(request, *, school: School, need: Need | None):
         token = str(uuid.UUID(token))
     except ValueError:
         token = str(uuid.uuid4())
-    form = NeedForm(request.POST or None, request.FILES or None, instance=instance, school=school)
+    # Bound on every POST, even an empty one (which `request.POST or None` would leave
+    # unbound, and then no cleaned_data: a 500 instead of "this field is required").
+    posted = request.method == "POST"
+    form = NeedForm(
+        request.POST if posted else None, request.FILES if posted else None, instance=instance, school=school
+    )
     initial_items = [
         {"description": i.description, "quantity": i.quantity, "unit": i.unit, "unit_cost": i.unit_cost}
         for i in (need.items.all() if need else [])
     ]
-    formset = NeedItemFormSet(request.POST or None, initial=initial_items or None, prefix="items")
+    formset = NeedItemFormSet(request.POST if posted else None, initial=initial_items or None, prefix="items")
     existing_photos = list(need.photos.filter(kind=NeedPhoto.Kind.NEED)) if need else []
 
     if request.method == "POST":
@@ -158,12 +164,14 @@ def _need_form(request, *, school: School, need: Need | None):
 
 
 @login_required
+@limit_posts("upload_need")
 def need_create(request, school_pk):
     school = get_school_for_editing(request, school_pk)
     return _need_form(request, school=school, need=None)
 
 
 @login_required
+@limit_posts("upload_need")
 def need_edit(request, pk):
     need = get_need_for_editing(request, pk)
     if not need.is_editable:

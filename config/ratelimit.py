@@ -1,0 +1,24 @@
+"""Rate limits on the endpoints that write: pledges, uploads (needs with photos, contest
+letters). Counted in the cache by allauth's rate limiter, with the rates in
+ACCOUNT_RATE_LIMITS beside allauth's own (sign-up, login), so every limit is in one
+place; over the limit the visitor gets an honest 429 page (config.views.error_429).
+Only POSTs count: looking at a form is never limited."""
+
+from functools import wraps
+
+from allauth.core import ratelimit
+
+
+def limit_posts(action: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                refused = ratelimit.consume_or_429(request, action=action, user=request.user)
+                if refused is not None:
+                    return refused
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
