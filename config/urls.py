@@ -15,6 +15,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("schools/", include("schools.urls")),

@@ -31,6 +31,11 @@ def livez(request):
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
+@cache_public_page(lambda: ())
+def privacy(request):
+    return render(request, "privacy.html")
+
+
 def error_400(request, exception=None):
     return render(request, "400.html", status=400)
 

@@ -1,6 +1,8 @@
+import json
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,7 +20,7 @@ from schools.models import AdministrativeUnit, Office, School
 from schools.permissions import can_act_on_unit, roles_of
 from schools.selectors import schools_in_units
 
-from . import selectors, services, statements, vietqr
+from . import personal_data, selectors, services, statements, vietqr
 from .forms import BankAccountForm, DonorProfileForm, PaymentRouteForm, PledgeForm, ReceiptForm, StatementForm
 from .letters import thank_you_pdf
 from .models import BankAccount, DonorProfile, PaymentRoute, Pledge, StatementImport
@@ -297,3 +299,45 @@ def receiving_account(request, school_pk):
         "donations/receiving_account.html",
         {"school": school, "current": current, "route_form": route_form, "account_form": account_form},
     )
+
+
+@login_required
+def my_data(request):
+    """What the portal holds about me: download it, or erase it."""
+    return render(
+        request,
+        "donations/my_data.html",
+        {"data": personal_data.personal_data(request.user), "can_erase": personal_data.can_erase(request.user)},
+    )
+
+
+@login_required
+def my_data_download(request):
+    data = personal_data.personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="du-lieu-cua-toi.json"'
+    return response
+
+
+@login_required
+@require_POST
+def my_data_erase(request):
+    if not personal_data.can_erase(request.user):
+        raise PermissionDenied
+    if request.POST.get("confirm") != request.user.email:
+        messages.error(request, _("Type your e-mail address exactly to confirm."))
+        return redirect("donations:my_data")
+    user = request.user
+    logout(request)
+    done = personal_data.erase_donor(user)
+    messages.success(
+        request,
+        _(
+            "Your account and personal data are erased. %(cancelled)s pledges not yet paid were cancelled; "
+            "%(anonymised)s gifts stay in the schools' figures without your name."
+        )
+        % done,
+    )
+    return redirect("home")
