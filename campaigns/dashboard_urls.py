@@ -10,6 +10,7 @@ urlpatterns = [
     path("pledges/", views.dashboard_pledges, name="pledges"),
     path("export/<slug:table>.<str:fmt>", views.dashboard_export, name="export"),
     path("digests/", views.digest_archive, name="digests"),
+    path("audit/", views.audit_trail, name="audit"),
     path("digests/preview/", views.digest_preview, name="digest_preview"),
     path("digests/<int:pk>/", views.digest_show, name="digest"),
 ]

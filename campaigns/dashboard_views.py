@@ -25,7 +25,7 @@ from needs.models import Need
 from schools.models import AdministrativeUnit
 from schools.permissions import can_act_on_unit, roles_of
 
-from . import dashboard, digests
+from . import audit, dashboard, digests
 from .models import DigestPreference, DigestRun, DigestSettings, Frequency
 
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 420, 24
@@ -325,3 +325,10 @@ def digest_preview(request):
     digests.deliver(digest, [request.user.email])
     messages.success(request, _("A preview has been sent to %(email)s.") % {"email": request.user.email})
     return redirect("dashboard:digests")
+
+
+@login_required
+def audit_trail(request):
+    """Who changed what in the officer's area, newest first (campaigns.audit)."""
+    area = _area_for(request)
+    return render(request, "campaigns/audit.html", {"unit": area.unit, "changes": audit.changes(area.unit)})

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from needs.models import Need
 from schools.models import Office, School
@@ -139,6 +140,10 @@ class Pledge(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Audit trail (campaigns.audit): amounts and statuses, never who the donor is, so an
+    # erased donor (donations.personal_data) stays erased in the history too.
+    history = HistoricalRecords(excluded_fields=["donor_name", "donor_email", "donor_phone", "message"])
 
     class Meta:
         verbose_name = _("pledge")

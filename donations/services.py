@@ -145,6 +145,7 @@ def pledge_cancel(*, pledge: Pledge, actor, note: str = "") -> Pledge:
         if pledge.status != P.PLEDGED:
             raise PledgeRefused(_("Only a pledge that has not been received can be cancelled."))
         pledge.status = P.CANCELLED
+        pledge._history_user = actor
         pledge.save(update_fields=["status", "updated_at"])
         _release(pledge, locked_need)
         _record(pledge, P.PLEDGED, actor=actor, note=note)
@@ -178,6 +179,7 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
         pledge.received_amount = amount
         pledge.received_on = received_on
         pledge.received_by = actor
+        pledge._history_user = actor
         pledge.save(update_fields=["status", "received_amount", "received_on", "received_by", "updated_at"])
         Need.objects.filter(pk=pledge.need_id).update(amount_received=F("amount_received") + amount)
         _record(pledge, P.PLEDGED, actor=actor)

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign
 from config.text import fold
@@ -108,6 +109,15 @@ class Entry(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Audit trail (campaigns.audit) without the pupil: withdrawal and deletion must erase
+    # the name, birth date, class, letter and guardian everywhere.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "pupil_name", "date_of_birth", "class_name", "letter_file", "letter_text", "consent_guardian",
+            "duplicate_key",
+        ]
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("entry")

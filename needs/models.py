@@ -6,6 +6,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from config.text import fold
 from schools.models import School, SchoolSite
@@ -133,6 +134,9 @@ class Need(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NeedQuerySet.as_manager()
+    # Audit trail (campaigns.audit). Money counters move with pledges, whose own history
+    # records each change; derived columns are left out.
+    history = HistoricalRecords(excluded_fields=["search_text", "funding_rank"])
 
     class Meta:
         verbose_name = _("need")

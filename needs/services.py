@@ -126,6 +126,7 @@ def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> N
             if action == "deliver":
                 locked.delivery_note = note
                 fields.append("delivery_note")
+        locked._history_user = actor  # the audit trail's "who", also outside a request
         locked.save(update_fields=fields)
         NeedEvent.objects.create(
             need=locked,
@@ -159,6 +160,7 @@ def need_save(*, need: Need, items: list[dict], actor, photos: list[NeedPhoto] =
         need.amount_requested = sum(item["quantity"] * item["unit_cost"] for item in items)
         if created:
             need.created_by = actor
+        need._history_user = actor
         need.save()
         need.items.all().delete()
         NeedItem.objects.bulk_create(NeedItem(need=need, position=index, **item) for index, item in enumerate(items))

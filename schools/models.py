@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.validators import validate_phone
 from config.text import fold
@@ -259,6 +260,7 @@ class School(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text"])  # audit trail (campaigns.audit)
 
     class Meta:
         verbose_name = _("school")
@@ -394,6 +396,7 @@ class Membership(models.Model):
     )
     title = models.CharField(_("position"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()  # who gave or took a role, and when (campaigns.audit)
 
     class Meta:
         verbose_name = _("membership")
