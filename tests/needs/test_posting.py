@@ -207,3 +207,36 @@ def test_a_verified_need_cannot_be_edited(client, area):
     assert response.status_code == 302
     need.refresh_from_db()
     assert need.title != "Đổi tên"
+
+
+def test_an_svg_with_a_script_is_refused(client, area):
+    svg = SimpleUploadedFile(
+        "anh.svg",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>',
+        content_type="image/svg+xml",
+    )
+    client.force_login(area.staff_a)
+    response = post(client, area.school_a, form_data(), photos=svg)
+    assert response.status_code == 200
+    assert "id_photos_error" in response.content.decode()
+    assert not Need.objects.exists() and not NeedPhoto.objects.exists()
+
+
+def test_a_polyglot_photo_is_stored_as_a_picture_only(client, area, settings):
+    """A real JPEG with HTML and script appended: the picture is kept, the payload is not."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 60), (10, 120, 60)).save(buffer, format="JPEG")
+    payload = b"<html><script>alert('x')</script></html>"
+    polyglot = SimpleUploadedFile("anh.jpg", buffer.getvalue() + payload, content_type="image/jpeg")
+    client.force_login(area.staff_a)
+    post(client, area.school_a, form_data(submit="1"), photos=polyglot)
+    photo = NeedPhoto.objects.get()
+    for stored in (photo.large, photo.thumb):
+        data = stored.open("rb").read()
+        assert data.startswith(b"\xff\xd8") and payload not in data and b"<script" not in data
+        assert stored.name.endswith(".jpg") and "anh" not in stored.name
+
+
+def test_responses_tell_browsers_not_to_sniff_types(client, db):
+    response = client.get(reverse("needs:list"))
+    assert response["X-Content-Type-Options"] == "nosniff"
