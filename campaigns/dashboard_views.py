@@ -22,6 +22,7 @@ from config.exports import csv_response, xlsx_response
 from config.invalidation import area as area_namespace
 from donations.models import Pledge
 from needs.models import Need
+from schools.filters import is_id
 from schools.models import AdministrativeUnit
 from schools.permissions import can_act_on_unit, roles_of
 
@@ -39,7 +40,7 @@ def _area_for(request) -> dashboard.Area:
         raise PermissionDenied
     unit_id = request.GET.get("unit")
     if unit_id:
-        if not str(unit_id).isdigit():
+        if not is_id(unit_id):
             raise Http404
         unit = get_object_or_404(AdministrativeUnit, pk=unit_id)
         if not can_act_on_unit(request.user, unit):

@@ -139,3 +139,14 @@ def cache_public_page(namespaces, *, timeout_setting: str = "PUBLIC_CACHE_SECOND
         return wrapped
 
     return decorator
+
+
+def query_key(queryset) -> tuple:
+    """A queryset's SQL and parameters, for a cache key. A query Django knows is empty
+    (e.g. an out-of-range number in a filter) has no SQL: its key says so."""
+    from django.core.exceptions import EmptyResultSet
+
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return ("empty", queryset.model._meta.label)

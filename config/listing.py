@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
-from .cache import cached
+from .cache import cached, query_key
 
 
 class CachedCountPaginator(Paginator):
@@ -28,8 +28,9 @@ class CachedCountPaginator(Paginator):
         rows = self.count_rows.order_by()
         if self.cap is not None:
             rows = rows[: self.cap + 1]
-        sql, params = rows.query.sql_with_params()
-        return cached("count", self.namespaces, rows.count, timeout=settings.PUBLIC_CACHE_SECONDS, parts=(sql, params))
+        return cached(
+            "count", self.namespaces, rows.count, timeout=settings.PUBLIC_CACHE_SECONDS, parts=query_key(rows)
+        )
 
     @property
     def capped(self) -> bool:

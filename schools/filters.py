@@ -7,6 +7,24 @@ from config.text import search_filter
 from .models import AdministrativeUnit, School
 
 
+def is_id(value) -> bool:
+    """A database id: digits that fit a bigint. Anything else ("1e9", 25 digits) is no id,
+    rather than an overflow deep in the database driver."""
+    text = str(value)
+    return text.isdigit() and len(text) <= 18
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class UnitChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
 def _units():
     return AdministrativeUnit.objects.filter(abolished_on__isnull=True).order_by("name")
 
@@ -20,19 +38,19 @@ class PlaceFilterSet(django_filters.FilterSet):
 
     school_prefix = ""
 
-    province = django_filters.ModelChoiceFilter(
+    province = UnitChoiceFilter(
         label=_("Province"),
         queryset=_units().filter(level="province"),
         method="filter_place",
         empty_label=_("All provinces"),
     )
-    district = django_filters.ModelChoiceFilter(
+    district = UnitChoiceFilter(
         label=_("District"),
         queryset=AdministrativeUnit.objects.none(),
         method="filter_place",
         empty_label=_("All districts"),
     )
-    commune = django_filters.ModelChoiceFilter(
+    commune = UnitChoiceFilter(
         label=_("Commune"),
         queryset=AdministrativeUnit.objects.none(),
         method="filter_place",
@@ -43,12 +61,12 @@ class PlaceFilterSet(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         data = data or {}
         province_id, district_id = data.get("province"), data.get("district")
-        if province_id and str(province_id).isdigit():
+        if province_id and is_id(province_id):
             self.filters["district"].queryset = _units().filter(level="district", parent_id=province_id)
             if not district_id:
                 # Two-tier provinces have communes straight under the province.
                 self.filters["commune"].queryset = _units().filter(level="commune", province_id=province_id)
-        if district_id and str(district_id).isdigit():
+        if district_id and is_id(district_id):
             self.filters["commune"].queryset = _units().filter(level="commune", parent_id=district_id)
 
     def filter_place(self, queryset, name, value):
