@@ -78,3 +78,41 @@ def test_the_need_form_refuses_bad_input_and_saves_nothing(client, area, title, 
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert Need.objects.count() == before
+
+
+@FUZZ
+@given(pupils=HOSTILE, percent=HOSTILE, latitude=HOSTILE, longitude=HOSTILE, phone=HOSTILE, email=HOSTILE)
+def test_the_school_profile_refuses_bad_input_and_keeps_the_school(client, area, pupils, percent, latitude,
+                                                                   longitude, phone, email):  # fmt: skip
+    client.force_login(area.staff_a)
+    school = area.school_a
+    school.refresh_from_db()
+    before = (school.pupils, school.latitude, school.focal_point_phone)
+    data = {
+        "name": school.name, "level": school.level, "address": "", "pupils": _clean(pupils),
+        "ethnic_minority_percent": _clean(percent), "boarding": "none", "latitude": _clean(latitude),
+        "longitude": _clean(longitude), "focal_point_name": "", "focal_point_phone": _clean(phone),
+        "focal_point_email": _clean(email),
+    }  # fmt: skip
+    response = client.post(reverse("schools:edit", args=[school.pk]), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        school.refresh_from_db()
+        assert (school.pupils, school.latitude, school.focal_point_phone) == before
+
+
+@FUZZ
+@given(name=HOSTILE, distance=HOSTILE, pupils=HOSTILE, electricity=HOSTILE)
+def test_the_site_form_refuses_bad_input_and_saves_nothing(client, area, name, distance, pupils, electricity):
+    from schools.models import SchoolSite
+
+    client.force_login(area.staff_a)
+    before = SchoolSite.objects.count()
+    data = {
+        "name": _clean(name), "village": "", "distance_km": _clean(distance), "pupils": _clean(pupils),
+        "electricity": _clean(electricity), "water_source": "stream", "toilet": "none", "notes": "",
+    }  # fmt: skip
+    response = client.post(reverse("schools:site_create", args=[area.school_a.pk]), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert SchoolSite.objects.count() == before
