@@ -47,9 +47,9 @@ PUBLIC_OR_LEAVING = ("verified", "funded", "delivered", "closed", "cancelled", "
 
 
 def _need_changed(sender, instance, **kwargs):
-    from schools.models import School
-
-    province_id = School.objects.filter(pk=instance.school_id).values_list("province_id", flat=True).first()
+    # The school is loaded already wherever needs change (services lock the need with
+    # its school); no query of its own.
+    province_id = instance.school.province_id
     pages = (f"need:{instance.pk}", f"school:{instance.school_id}")
     if instance.status in PUBLIC_OR_LEAVING:
         bump(area(province_id), "public-needs", *pages)
