@@ -2,7 +2,9 @@
 with needs waiting too long. (Donors are reminded by donations.tasks.) Each is claimed
 in ReminderLog before it is sent, once a month for a school, once a week for an officer."""
 
+import logging
 from datetime import timedelta
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +17,8 @@ from needs.models import Need
 from schools.models import Membership, School
 
 from .models import ReminderLog
+
+logger = logging.getLogger(__name__)
 
 
 def _claim(kind, key, period) -> bool:
@@ -33,6 +37,20 @@ def _send(template, context, to) -> None:
     send_mail(subject, body, None, to)
 
 
+def _claim_and_send(kind, key, period, template, context, to) -> bool:
+    """Claim, then send. A mail server that fails releases the claim, so tomorrow's run
+    tries again within the same period instead of the reminder being lost."""
+    if not _claim(kind, key, period):
+        return False
+    try:
+        _send(template, context, to)
+    except (OSError, SMTPException):
+        ReminderLog.objects.filter(kind=kind, key=key, period=period).delete()
+        logger.warning("Reminder %s %s not sent (mail server); tried again on the next run", kind, key, exc_info=True)
+        return False
+    return True
+
+
 def remind_stale_schools() -> int:
     month = timezone.localdate().strftime("%Y-%m")
     sent = 0
@@ -42,11 +60,11 @@ def remind_stale_schools() -> int:
         emails.setdefault(membership.school_id, []).append(membership.user.email)
     for school in School.objects.stale().only("pk", "name", "focal_point_email", "profile_confirmed_at"):
         to = sorted(set(emails.get(school.pk, []) + ([school.focal_point_email] if school.focal_point_email else [])))
-        if not to or not _claim("stale-school", str(school.pk), month):
+        if not to:
             continue
         link = settings.SITE_URL + reverse("schools:detail", args=[school.pk])
-        _send("stale_school", {"school": school, "link": link, "site_name": settings.SITE_NAME}, to)
-        sent += 1
+        context = {"school": school, "link": link, "site_name": settings.SITE_NAME}
+        sent += _claim_and_send("stale-school", str(school.pk), month, "stale_school", context, to)
     return sent
 
 
@@ -60,7 +78,7 @@ def remind_officers_of_waiting_needs() -> int:
     officers = Membership.objects.filter(role=Membership.Role.OFFICER).select_related("user", "office__unit")
     for membership in officers:
         mine = [need for need in waiting if need.school.is_in(membership.office.unit)]
-        if not mine or not _claim("waiting-needs", str(membership.pk), week):
+        if not mine:
             continue
         context = {
             "office": membership.office,
@@ -69,6 +87,7 @@ def remind_officers_of_waiting_needs() -> int:
             "link": settings.SITE_URL + reverse("needs:queue"),
             "site_name": settings.SITE_NAME,
         }
-        _send("waiting_needs", context, [membership.user.email])
-        sent += 1
+        sent += _claim_and_send(
+            "waiting-needs", str(membership.pk), week, "waiting_needs", context, [membership.user.email]
+        )
     return sent

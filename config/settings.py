@@ -161,6 +161,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "letters_contest.tasks.delete_expired_entries",
         "schedule": crontab(hour=3, minute=0),
     },
+    # The outbox of pledge mails (donations.outbox): whatever the broker, a worker or the
+    # mail server could not take when it was written.
+    "sweep-pledge-mails": {
+        "task": "donations.tasks.sweep_pledge_notices",
+        "schedule": env.float("PLEDGE_MAIL_SWEEP_SECONDS", default=60.0),
+    },
     "remind-and-expire-pledges": {
         "task": "donations.tasks.remind_and_expire_pledges",
         "schedule": crontab(hour=8, minute=0),
@@ -248,6 +254,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 # A backend by dotted path wins over EMAIL_URL (tests and special deployments).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_CONFIG["EMAIL_BACKEND"])
+# A mail server that accepts the connection and then hangs must not hold a worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=EMAIL_CONFIG.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@dieuuocchoem.vn>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -300,6 +308,14 @@ NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 # A pledge not received within this many days expires; a reminder goes out first.
 PLEDGE_EXPIRY_DAYS = env.int("PLEDGE_EXPIRY_DAYS", default=14)
 PLEDGE_REMINDER_DAYS = env.int("PLEDGE_REMINDER_DAYS", default=7)
+# The outbox of pledge mails (donations.outbox). A worker sending a mail holds it for
+# LEASE seconds; if it dies, the sweep sends it after. A failed send waits RETRY seconds,
+# doubling each time up to an hour. The sweep (CELERY_BEAT_SCHEDULE, every
+# PLEDGE_MAIL_SWEEP_SECONDS) leaves rows younger than SWEEP_AFTER to the worker they were
+# just handed to.
+PLEDGE_MAIL_LEASE_SECONDS = env.int("PLEDGE_MAIL_LEASE_SECONDS", default=600)
+PLEDGE_MAIL_RETRY_SECONDS = env.int("PLEDGE_MAIL_RETRY_SECONDS", default=30)
+PLEDGE_MAIL_SWEEP_AFTER_SECONDS = env.int("PLEDGE_MAIL_SWEEP_AFTER_SECONDS", default=60)
 
 # Officers are reminded of needs waiting longer than this for verification.
 NEED_WAITING_REMINDER_DAYS = env.int("NEED_WAITING_REMINDER_DAYS", default=7)

@@ -1,4 +1,6 @@
-from django.db import connection
+import sys
+
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -56,5 +58,12 @@ def error_429(request, exception=None):
 
 
 def error_500(request):
-    # No context processors: whatever broke may be what they need.
+    """A server error; a database that does not answer is a 503 ("back in a moment")
+    instead, which load balancers and browsers retry. Rendered without context
+    processors or the base layout: whatever broke may be what they need."""
+    error = sys.exc_info()[1]  # Django calls this handler inside its `except` block
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "60"
+        return response
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -191,8 +192,8 @@ class PledgeEvent(models.Model):
 
 
 class PledgeNotice(models.Model):
-    """One row per e-mail a pledge triggers: claimed before sending, so a task run twice
-    sends once."""
+    """The outbox of the e-mails a pledge triggers (donations.outbox): one row per pledge
+    and kind, written with the change that triggers it, marked when sent."""
 
     class Kind(models.TextChoices):
         PLEDGED = "pledged", _("Payment details")
@@ -202,10 +203,19 @@ class PledgeNotice(models.Model):
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by a sender until then, or waiting after a failed send until then.
+    not_before = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pledge", "kind"], name="donations_pledgenotice_once")]
+        indexes = [
+            # The sweep's query: the few rows still waiting, oldest first.
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="donations_notice_waiting_idx"),
+        ]
 
     def __str__(self):
         return f"{self.pledge_id} {self.kind}"

@@ -11,7 +11,7 @@ closed by the office, not erased from here.
 from django.db import transaction
 from django.db.models import Q
 
-from .models import DonorProfile, Pledge
+from .models import DonorProfile, Pledge, PledgeNotice
 from .services import pledge_cancel
 
 ERASED_NAME = "—"
@@ -98,6 +98,8 @@ def erase_donor(user) -> dict:
                 message="",
                 anonymous=True,
             )
+        # Mails still waiting in the outbox would go to an address that is gone.
+        PledgeNotice.objects.filter(pledge_id__in=kept, sent_at__isnull=True).delete()
         DonorProfile.objects.filter(user=user).delete()
         user.delete()
     return {"cancelled": cancelled, "anonymised": len(kept)}

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from needs.models import Need
 from needs.services import need_transition
 
-from .models import Pledge, PledgeEvent, new_reference
+from . import outbox
+from .models import Pledge, PledgeEvent, PledgeNotice, new_reference
 
 P = Pledge.Status
 
@@ -110,6 +111,7 @@ def pledge_create(
             )
             Need.objects.filter(pk=locked.pk).update(amount_pledged=F("amount_pledged") + amount)
             _record(pledge, "", actor=pledge.donor)
+            outbox.queue_notice(pledge, PledgeNotice.Kind.PLEDGED)
             if amount == still_needed:
                 need_transition(need=locked, action="fund")
     except IntegrityError:
@@ -183,6 +185,7 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
         pledge.save(update_fields=["status", "received_amount", "received_on", "received_by", "updated_at"])
         Need.objects.filter(pk=pledge.need_id).update(amount_received=F("amount_received") + amount)
         _record(pledge, P.PLEDGED, actor=actor)
+        outbox.queue_notice(pledge, PledgeNotice.Kind.RECEIVED)
     return pledge
 
 
@@ -194,15 +197,9 @@ def pledges_delivered(*, need: Need) -> int:
             pledge.status = P.DELIVERED
             pledge.save(update_fields=["status", "updated_at"])
             _record(pledge, P.RECEIVED)
-            _notify_on_commit(pledge, "delivered")
+            outbox.queue_notice(pledge, PledgeNotice.Kind.DELIVERED)
             count += 1
     return count
-
-
-def _notify_on_commit(pledge: Pledge, kind: str) -> None:
-    from .tasks import send_pledge_mail
-
-    transaction.on_commit(lambda: send_pledge_mail.delay(pledge.pk, kind))
 
 
 def claim_guest_pledges(*, user, email: str) -> int:
@@ -238,6 +235,5 @@ def statement_apply(*, statement, actor, pledges_in_area) -> tuple[int, list[str
         except (PledgeRefused, IntegrityError):
             skipped.append(row["reference"])
             continue
-        _notify_on_commit(pledge, "received")
         applied += 1
     return applied, skipped

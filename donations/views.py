@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +24,6 @@ from .forms import BankAccountForm, DonorProfileForm, PaymentRouteForm, PledgeFo
 from .letters import thank_you_pdf
 from .models import BankAccount, DonorProfile, PaymentRoute, Pledge, StatementImport
 from .permissions import can_confirm, get_pledge_for_viewing, guest_key, is_donor
-from .tasks import send_pledge_mail
 
 
 def _initial_donor(user) -> dict:
@@ -69,7 +67,6 @@ def pledge_create(request, need_pk):
             need.refresh_from_db()
         else:
             if created:
-                transaction.on_commit(lambda: send_pledge_mail.delay(pledge.pk, "pledged"))
                 messages.success(request, _("Thank you! Your pledge is recorded."))
             return redirect(pledge_url(pledge))
     return render(request, "donations/pledge_form.html", {"need": need, "form": form, "similar": similar})
@@ -142,7 +139,6 @@ def pledge_receive(request, reference):
     except services.PledgeRefused as refused:
         messages.error(request, refused.message)
     else:
-        transaction.on_commit(lambda: send_pledge_mail.delay(pledge.pk, "received"))
         messages.success(request, _("Receipt confirmed. The donor is told by e-mail."))
     return redirect("donations:detail", reference=pledge.reference)
 

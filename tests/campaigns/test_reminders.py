@@ -25,3 +25,20 @@ def test_stale_schools_and_officers_with_waiting_needs_are_reminded_once(area, s
     to_officer = [m for m in mail.outbox if m.to == [area.officer_a.email]]
     assert len(to_officer) == 1 and "Nhà vệ sinh chờ lâu" in to_officer[0].body
     assert not [m for m in mail.outbox if area.officer_b.email in m.to]
+
+
+def test_a_reminder_the_mail_server_refused_is_sent_on_the_next_run(area, settings):
+    from unittest import mock
+
+    settings.NEED_WAITING_REMINDER_DAYS = 7
+    area.school_b.profile_confirmed_at = timezone.now()
+    area.school_b.save()
+    need = NeedFactory(school=area.school_a, status=Need.Status.SUBMITTED)
+    Need.objects.filter(pk=need.pk).update(submitted_at=timezone.now() - timedelta(days=9))
+
+    refused = ConnectionRefusedError(111, "Connection refused")
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=refused):
+        assert send_reminders() == {"stale_schools": 0, "waiting_needs": 0}
+    assert mail.outbox == []
+    assert send_reminders() == {"stale_schools": 1, "waiting_needs": 2}
+    assert send_reminders() == {"stale_schools": 0, "waiting_needs": 0}

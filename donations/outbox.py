@@ -1,0 +1,125 @@
+"""The outbox of the e-mails pledges trigger.
+
+A mail is a `PledgeNotice` row written in the same transaction as the change that
+triggers it, so it cannot be lost when Redis, the worker or the mail server is down:
+
+- after commit the row is handed to a worker (`send_pledge_notice`); if the broker is
+  down the hand-over is skipped and logged, and the donor's request still succeeds;
+- every minute `sweep_pledge_notices` sends whatever is still waiting: rows the
+  broker never got, rows whose worker died (their claim runs out), rows whose send
+  failed (each failure waits longer before the next try, up to an hour).
+
+Each send first claims the row with one UPDATE, so two workers, the sweep and a
+redelivered task never send the same mail twice. The one window left is a worker
+killed after the mail server accepted the message and before the row is marked: the
+message then goes again with the same Message-ID, which mail systems use to drop the
+copy.
+"""
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Pledge, PledgeNotice
+
+logger = logging.getLogger(__name__)
+
+
+def queue_notice(pledge: Pledge, kind: str) -> PledgeNotice:
+    """Put the mail in the outbox within the caller's transaction; after commit, hand
+    it to a worker. A pledge gets each kind of mail once."""
+    notice, created = PledgeNotice.objects.get_or_create(pledge=pledge, kind=kind)
+    if created:
+        transaction.on_commit(lambda: hand_over(notice.pk))
+    return notice
+
+
+def hand_over(notice_id: int) -> None:
+    from .tasks import send_pledge_notice
+
+    try:
+        send_pledge_notice.delay(notice_id)
+    except Exception:  # the broker is down: the row waits for the sweep
+        logger.warning("Pledge mail %s left in the outbox: the task queue is unreachable", notice_id, exc_info=True)
+
+
+def _due(now) -> Q:
+    return Q(sent_at__isnull=True) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
+
+
+def backoff(attempts: int) -> timedelta:
+    """PLEDGE_MAIL_RETRY_SECONDS (30 s) after the first failure, doubling, at most an hour."""
+    return timedelta(seconds=min(settings.PLEDGE_MAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 3600))
+
+
+def deliver(notice_id: int) -> bool:
+    """Send one waiting mail. True if this call sent it; False if it was sent or claimed
+    already, or the send failed (then it waits for a later try)."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.PLEDGE_MAIL_LEASE_SECONDS)
+    claimed = PledgeNotice.objects.filter(_due(now), pk=notice_id).update(
+        not_before=now + lease, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    notice = PledgeNotice.objects.select_related("pledge__need__school").get(pk=notice_id)
+    try:
+        _send(notice)
+    except Exception as error:
+        PledgeNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(
+            not_before=timezone.now() + backoff(notice.attempts), last_error=f"{type(error).__name__}: {error}"[:300]
+        )
+        logger.warning("Pledge mail %s failed (attempt %s); it will be tried again", notice_id, notice.attempts)
+        return False
+    PledgeNotice.objects.filter(pk=notice_id).update(sent_at=timezone.now(), not_before=None, last_error="")
+    return True
+
+
+def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
+    """Send the mails still waiting. Rows younger than `older_than` (by default
+    PLEDGE_MAIL_SWEEP_AFTER_SECONDS) are left to the worker they were just handed to."""
+    if older_than is None:
+        older_than = timedelta(seconds=settings.PLEDGE_MAIL_SWEEP_AFTER_SECONDS)
+    now = timezone.now()
+    waiting = (
+        PledgeNotice.objects.filter(_due(now), created_at__lte=now - older_than)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(deliver(pk) for pk in list(waiting))
+
+
+def _send(notice: PledgeNotice) -> None:
+    from .permissions import guest_key
+    from .selectors import receiving_account
+
+    pledge, kind = notice.pledge, notice.kind
+    with translation.override(settings.LANGUAGE_CODE):
+        link = f"{settings.SITE_URL}/donations/pledges/{pledge.reference}/"
+        if not pledge.donor_id:
+            link += f"?key={guest_key(pledge)}"
+        context = {
+            "pledge": pledge,
+            "need": pledge.need,
+            "account": receiving_account(pledge.need.school),
+            "link": link,
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+        }
+        subject = render_to_string(f"donations/email/{kind}_subject.txt", context).strip()
+        text = render_to_string(f"donations/email/{kind}.txt", context)
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[pledge.donor_email],
+        headers={"Message-ID": f"<pledge-notice-{notice.pk}@{domain}>"},
+    )
+    message.send()

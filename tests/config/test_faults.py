@@ -1,0 +1,271 @@
+"""Faults, with the services really stopped.
+
+The portal runs as in production (gunicorn, DEBUG off) with a Celery worker and the
+Celery scheduler (beat), on a PostgreSQL cluster, a Redis and an SMTP server of this
+module's own, so they can be stopped and started without touching the suite's. Each test
+stops one of them, or kills the worker in the middle of a mail, and proves that nothing
+is lost and nothing is sent twice:
+
+- Redis stopped: pages render, a pledge is saved, its mail waits in the outbox and goes
+  once Redis is back (the scheduler's sweep);
+- the worker killed while it sends a mail: the mail goes once, after its claim runs out;
+- the mail server down: the send is retried, not lost, and goes once;
+- PostgreSQL stopped: a clean 503 page, and everything is there when it is back.
+"""
+
+import asyncio
+import email
+import logging
+import re
+import shutil
+import time
+from email import policy
+
+import pytest
+import requests
+
+from tests.support.services import (
+    Portal,
+    PostgresCluster,
+    RedisServer,
+    celery_beat,
+    celery_worker,
+    free_port,
+    kill_group,
+    postgres_bin,
+    wait_for,
+)
+
+pytestmark = pytest.mark.skipif(
+    postgres_bin() is None or shutil.which("redis-server") is None,
+    reason="needs PostgreSQL's and Redis's server programs to start throwaway instances",
+)
+
+
+class Inbox:
+    """An SMTP server (aiosmtpd) that keeps what it receives; it can hang before it
+    accepts a recipient, to catch a worker in the middle of a send."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages = []
+        self.hang_seconds = 0
+        self.controller = None
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.hang_seconds:
+            await asyncio.sleep(self.hang_seconds)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    def about(self, reference: str) -> list:
+        return [m for m in self.messages if reference in str(m["subject"])]
+
+
+class Stack:
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.postgres = PostgresCluster().create()
+        self.redis = RedisServer().start()
+        self.inbox = Inbox(free_port())
+        self.inbox.start()
+        self.portal = Portal(
+            database_url=self.postgres.url,
+            redis_url=self.redis.url,
+            log=tmp / "gunicorn.log",
+            EMAIL_URL=f"smtp://127.0.0.1:{self.inbox.port}",
+            EMAIL_TIMEOUT="20",
+            CELERY_TASK_ALWAYS_EAGER="0",
+            CELERY_VISIBILITY_TIMEOUT="3",
+            PLEDGE_MAIL_LEASE_SECONDS="3",
+            PLEDGE_MAIL_RETRY_SECONDS="1",
+            PLEDGE_MAIL_SWEEP_SECONDS="1",
+            PLEDGE_MAIL_SWEEP_AFTER_SECONDS="2",
+        )
+        self.portal.env.pop("EMAIL_BACKEND")  # the production backend: SMTP
+        self.queue = self.portal.env["CELERY_QUEUE"]
+        self.portal.manage("migrate", "--noinput", "-v0")
+        self.portal.manage("seed_demo")
+        self.portal.start()
+        self.worker = self.start_worker()
+        self.beat = self.start_beat()
+
+    def start_worker(self):
+        return celery_worker(self.portal.env, self.queue)
+
+    def start_beat(self):
+        return celery_beat(self.portal.env)
+
+    def close(self):
+        kill_group(self.beat)
+        kill_group(self.worker)
+        self.portal.stop()
+        self.inbox.stop()
+        self.redis.stop()
+        self.postgres.destroy()
+
+    # --- what a donor does, over HTTP -------------------------------------------------
+    def open_need(self, amount: int) -> int:
+        return int(
+            self.postgres.query(
+                "SELECT id FROM needs_need WHERE status = 'verified' "  # noqa: S608 (the test's own integer)
+                f"AND amount_requested - amount_pledged >= {int(amount)} ORDER BY id LIMIT 1"
+            )
+        )
+
+    def give(self, need_id: int, email_address: str, amount: int = 100_000) -> requests.Response:
+        browser = requests.Session()
+        url = f"{self.portal.base_url}/donations/give/{need_id}/"
+        form = browser.get(url, timeout=30).text
+        data = {
+            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
+            "submission_token": re.search(r'name="submission_token" value="([^"]+)"', form).group(1),
+            "kind": "money",
+            "amount": str(amount),
+            "name": "Nguyễn Thị Thu",
+            "email": email_address,
+            "phone": "",
+            "message": "",
+            "goods_description": "",
+        }
+        return browser.post(url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False)
+
+    def pledge_of(self, email_address: str) -> tuple[int, str]:
+        assert re.fullmatch(r"[a-z.]+@example\.vn", email_address)  # the test's own addresses only
+        row = self.postgres.query(f"SELECT id, reference FROM donations_pledge WHERE donor_email = '{email_address}'")  # noqa: S608
+        assert row, f"no pledge saved for {email_address}"
+        pk, reference = row.split("|")
+        return int(pk), reference
+
+    def notice(self, pledge_id: int) -> dict:
+        row = self.postgres.query(
+            "SELECT sent_at IS NOT NULL, attempts, last_error FROM donations_pledgenotice "  # noqa: S608
+            f"WHERE pledge_id = {int(pledge_id)} AND kind = 'pledged'"
+        )
+        sent, attempts, error = row.split("|", 2)
+        return {"sent": sent == "t", "attempts": int(attempts), "error": error}
+
+    def get(self, path: str) -> requests.Response:
+        return requests.get(f"{self.portal.base_url}{path}", timeout=30, allow_redirects=False)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    built = Stack(tmp_path_factory.mktemp("faults"))
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+def test_with_redis_stopped_pages_render_pledges_are_saved_and_their_mail_goes_when_it_is_back(stack):
+    need_id = stack.open_need(200_000)
+    stack.redis.stop()
+
+    for path in ("/", "/needs/", f"/needs/{need_id}/", "/schools/", "/accounts/login/"):
+        assert stack.get(path).status_code == 200, path
+    response = stack.give(need_id, "thu.redis@example.vn")
+    assert response.status_code == 302 and "/donations/pledges/" in response.headers["Location"]
+    pledge_id, reference = stack.pledge_of("thu.redis@example.vn")
+    assert stack.notice(pledge_id) == {"sent": False, "attempts": 0, "error": ""}
+    assert stack.get(response.headers["Location"]).status_code == 200  # the donor's page, with the key
+
+    stack.redis.start()  # same port: the worker and the scheduler reconnect by themselves
+    wait_for(lambda: stack.inbox.about(reference), timeout=90, message="the mail after Redis came back")
+    assert stack.notice(pledge_id)["sent"]
+    mail = stack.inbox.about(reference)
+    assert len(mail) == 1 and mail[0]["To"] == "thu.redis@example.vn"
+
+
+def test_a_worker_killed_in_the_middle_of_a_mail_neither_loses_nor_repeats_it(stack):
+    need_id = stack.open_need(100_000)
+    stack.inbox.hang_seconds = 30  # the worker waits on the mail server
+    assert stack.give(need_id, "thu.kill@example.vn").status_code == 302
+    pledge_id, reference = stack.pledge_of("thu.kill@example.vn")
+    wait_for(lambda: stack.notice(pledge_id)["attempts"] >= 1, message="the worker to take the mail")
+
+    kill_group(stack.worker)
+    stack.inbox.hang_seconds = 0
+    assert not stack.inbox.about(reference) and not stack.notice(pledge_id)["sent"]
+    stack.worker = stack.start_worker()
+
+    wait_for(lambda: stack.notice(pledge_id)["sent"], timeout=90, message="the mail after the restart")
+    # The task redelivered by Redis and the sweeps keep running; none sends it again.
+    time.sleep(5)
+    assert len(stack.inbox.about(reference)) == 1
+    assert stack.notice(pledge_id)["attempts"] >= 2
+    message_id = stack.inbox.about(reference)[0]["Message-ID"]
+    assert message_id.startswith("<pledge-notice-")
+
+
+def test_with_the_mail_server_down_the_mail_is_retried_not_lost(stack):
+    need_id = stack.open_need(100_000)
+    stack.inbox.stop()
+    assert stack.give(need_id, "thu.smtp@example.vn").status_code == 302
+    pledge_id, reference = stack.pledge_of("thu.smtp@example.vn")
+    wait_for(lambda: stack.notice(pledge_id)["attempts"] >= 2, message="failed sends being retried")
+    state = stack.notice(pledge_id)
+    assert not state["sent"] and "refused" in state["error"].lower()
+
+    stack.inbox.start()
+    wait_for(lambda: stack.notice(pledge_id)["sent"], timeout=90, message="the mail once the server is back")
+    assert len(stack.inbox.about(reference)) == 1
+
+
+def test_with_postgresql_stopped_the_portal_answers_503_and_loses_nothing(stack):
+    need_id = stack.open_need(100_000)
+    assert stack.give(need_id, "thu.before@example.vn").status_code == 302
+    before = stack.postgres.query("SELECT count(*), sum(amount) FROM donations_pledge")
+    needs_before = stack.postgres.query("SELECT count(*), sum(amount_pledged) FROM needs_need")
+
+    # A donor has the give form open when the database stops.
+    browser = requests.Session()
+    url = f"{stack.portal.base_url}/donations/give/{need_id}/"
+    form = browser.get(url, timeout=30).text
+    stack.postgres.stop()
+
+    for path in ("/needs/?q=chăn", f"/schools/?page=1&q={need_id}", "/healthz/"):
+        response = stack.get(path)
+        assert response.status_code == 503, path
+        assert response.headers["Retry-After"] == "60"
+        assert "Cổng thông tin tạm dừng trong giây lát" in response.text
+    posted = browser.post(
+        url,
+        data={
+            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
+            "submission_token": re.search(r'name="submission_token" value="([^"]+)"', form).group(1),
+            "kind": "money",
+            "amount": "100000",
+            "name": "Trần Văn Bình",
+            "email": "binh.down@example.vn",
+        },
+        headers={"Referer": url},
+        timeout=30,
+        allow_redirects=False,
+    )
+    assert posted.status_code == 503 and "chưa được lưu" in posted.text
+    assert stack.get("/livez/").status_code == 200  # the process itself is alive
+
+    stack.postgres.start()
+    wait_for(lambda: stack.get("/healthz/").status_code == 200, message="the portal to see the database again")
+    assert stack.postgres.query("SELECT count(*), sum(amount) FROM donations_pledge") == before
+    assert stack.postgres.query("SELECT count(*), sum(amount_pledged) FROM needs_need") == needs_before
+    assert stack.get("/needs/").status_code == 200
+    assert stack.give(need_id, "binh.down@example.vn").status_code == 302  # sent again, now saved
+    stack.pledge_of("binh.down@example.vn")
