@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import AgendaItem, BudgetLine, CommunicationActivity, Event, Invitation, Responsibility, Review, Task
@@ -83,12 +84,33 @@ AgendaFormSet = forms.inlineformset_factory(
     can_delete=True,
     widgets={"starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")},
 )
+
+
+class InvitationForm(forms.ModelForm):
+    # The database holds the rule too (campaigns_invitation_has_invitee); this says it
+    # next to the field, in words.
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("office") and not (cleaned.get("guest") or "").strip() and "guest" not in self.errors:
+            self.add_error("guest", _("Choose a unit or write the guest's name."))
+        return cleaned
+
+
+class BudgetLineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As the database's campaigns_budgetline_amount, with Django's own message.
+        self.fields["amount"].validators.append(MinValueValidator(0))
+        self.fields["amount"].widget.attrs["min"] = 0
+
+
 InvitationFormSet = forms.inlineformset_factory(
-    Event, Invitation, fields=["office", "guest", "people", "reply"], extra=2, can_delete=True
+    Event, Invitation, form=InvitationForm, fields=["office", "guest", "people", "reply"], extra=2, can_delete=True
 )
 BudgetFormSet = forms.inlineformset_factory(
     Event,
     BudgetLine,
+    form=BudgetLineForm,
     fk_name="event",
     fields=["description", "amount", "funding_source", "decision_number", "settled"],
     extra=1,

@@ -91,7 +91,8 @@ class DonorProfileForm(forms.ModelForm):
         ):
             self.add_error("tax_code", _("Organisations and businesses give their tax code, for the receipts."))
         tax_code = (cleaned.get("tax_code") or "").replace("-", "")
-        if tax_code and not (tax_code.isdigit() and len(tax_code) in (10, 13)):
+        # ASCII digits: str.isdigit() also takes "５６…" and "٥٦…", which no receipt can carry.
+        if tax_code and not (tax_code.isascii() and tax_code.isdigit() and len(tax_code) in (10, 13)):
             self.add_error("tax_code", _("A tax code has 10 digits, or 13 with a branch number."))
         return cleaned
 
@@ -101,6 +102,20 @@ class BankAccountForm(forms.ModelForm):
         model = BankAccount
         fields = ["bank_bin", "bank_name", "account_number", "account_holder"]
         help_texts = {"bank_bin": _("The bank's six-digit NAPAS code, printed in its VietQR documentation.")}
+
+    # The model's \d also matches full-width and other scripts' digits ("９７０４０５"),
+    # which the VietQR payload (ASCII) and the banks cannot take.
+    def clean_bank_bin(self):
+        bank_bin = self.cleaned_data["bank_bin"]
+        if not bank_bin.isascii():
+            raise forms.ValidationError(_("Six digits, e.g. 970405."))
+        return bank_bin
+
+    def clean_account_number(self):
+        account_number = self.cleaned_data["account_number"]
+        if not account_number.isascii():
+            raise forms.ValidationError(_("Digits only."))
+        return account_number
 
 
 class PaymentRouteForm(forms.Form):

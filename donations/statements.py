@@ -27,6 +27,11 @@ COLUMNS = {
     "transaction": ("ma giao dich", "so but toan", "so tham chieu", "transaction id", "reference", "ma gd"),
 }
 
+# A bank credit in whole VND fits in 15 digits; a pledge is at most 10 000 000 000.
+MAX_AMOUNT_DIGITS = 15
+# A longer transaction id could not be recorded as applied (StatementLine.transaction).
+MAX_TRANSACTION_LENGTH = StatementLine._meta.get_field("transaction").max_length
+
 MATCHED, UNMATCHED, AMBIGUOUS, DUPLICATE, MALFORMED = "matched", "unmatched", "ambiguous", "duplicate", "malformed"
 
 
@@ -85,7 +90,10 @@ def _parse_amount(text: str) -> int | None:
     # Vietnamese statements write 1.250.000 or 1,250,000; whole dong either way.
     whole = re.sub(r"[.,]\d{1,2}$", "", cleaned) if re.search(r"[.,]\d{3}$", cleaned) is None else cleaned
     digits = re.sub(r"[.,]", "", whole)
-    return int(digits) if digits.isdigit() and int(digits) > 0 else None
+    # More digits than any credit (and than int() converts, past 4300): unreadable.
+    if not digits.isdigit() or len(digits) > MAX_AMOUNT_DIGITS:
+        return None
+    return int(digits) or None
 
 
 def _parse_date(text: str) -> date | None:
@@ -120,7 +128,8 @@ def read_statement(name: str, data: bytes) -> list[Row]:
 
         def cell(column, values=values):
             index = columns.get(column)
-            return values[index].strip() if index is not None and index < len(values) else ""
+            # No NUL characters: PostgreSQL refuses them in the stored rows (JSON).
+            return values[index].replace("\x00", "").strip() if index is not None and index < len(values) else ""
 
         rows.append(
             Row(
@@ -151,6 +160,12 @@ def classify(rows: list[Row], *, pledges_in_area) -> list[Row]:
             row.outcome, row.reason = MALFORMED, _("The date or the amount cannot be read.")
             continue
         row.date = parsed_date.isoformat()
+        if len(row.transaction) > MAX_TRANSACTION_LENGTH:
+            row.outcome = MALFORMED
+            row.reason = _("The transaction id is longer than %(limit)s characters.") % {
+                "limit": MAX_TRANSACTION_LENGTH
+            }
+            continue
         if row.transaction and (row.transaction in seen or row.transaction in known):
             row.outcome, row.reason = DUPLICATE, _("This transaction was already listed or imported.")
             continue

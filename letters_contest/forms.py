@@ -61,6 +61,9 @@ class EntryForm(forms.ModelForm):
         if head == b"%PDF-":
             if upload.size > MAX_PDF_BYTES:
                 raise ValidationError(_("The PDF is larger than 10 MB."))
+            # Stored under the extension of what it is, not of the name it came with: a
+            # "PDF" named letter.html would be served back as a web page.
+            upload.name = "letter.pdf"
             return upload
         # A photo or scan: checked by its content and stored re-encoded, without EXIF.
         processed = process_photo(upload)
@@ -91,13 +94,14 @@ class ScoreForm(forms.Form):
 class RoundForm(forms.Form):
     """An organiser opens their province's round of an edition (created if it is new)."""
 
-    number = forms.IntegerField(label=_("edition number"), min_value=1)
+    # Bounds as the contest knows them; they also keep numbers inside the database columns.
+    number = forms.IntegerField(label=_("edition number"), min_value=1, max_value=999)
     year = forms.IntegerField(label=_("year"), min_value=1971, max_value=2100)
     theme = forms.CharField(label=_("theme"), widget=forms.Textarea(attrs={"rows": 3}))
     guidance_document = forms.CharField(label=_("national guidance document"), max_length=300)
     age_min = forms.IntegerField(label=_("youngest age"), initial=9, min_value=5, max_value=20)
     age_max = forms.IntegerField(label=_("oldest age"), initial=15, min_value=5, max_value=20)
-    word_limit = forms.IntegerField(label=_("word limit"), initial=800, min_value=50)
+    word_limit = forms.IntegerField(label=_("word limit"), initial=800, min_value=50, max_value=10_000)
     launch_on = forms.DateField(
         label=_("launch ceremony"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.ratelimit import limit_posts
+from schools.filters import is_id
 from schools.permissions import roles_of
 
 from . import judging, services
@@ -175,7 +176,10 @@ def rankings(request, pk):
             round_.save(update_fields=["results_published"])
             messages.success(request, _("The results page is updated."))
         else:
-            entry = get_object_or_404(Entry, pk=request.POST.get("entry"), round=round_)
+            entry_pk = request.POST.get("entry", "")
+            if not is_id(entry_pk):
+                raise Http404
+            entry = get_object_or_404(Entry, pk=entry_pk, round=round_)
             level = request.POST.get("level", "")
             if level and level not in Award.Level.values:
                 raise Http404
@@ -235,7 +239,9 @@ def judges(request, pk):
     form = JudgeForm(request.POST or None)
     if request.method == "POST":
         if "remove" in request.POST:
-            Judge.objects.filter(round=round_, pk=request.POST.get("remove")).delete()
+            judge_pk = request.POST.get("remove", "")
+            if is_id(judge_pk):
+                Judge.objects.filter(round=round_, pk=judge_pk).delete()
             return redirect("letters_contest:judges", pk=round_.pk)
         if form.is_valid():
             user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from config.cache import cache_public_page
 from config.listing import filtered_page
 from config.ratelimit import limit_posts
+from schools.filters import is_id
 from schools.models import School
 from schools.permissions import get_school_for_editing, roles_of
 
@@ -200,14 +201,16 @@ def need_act(request, pk, action):
     if action not in services.ACTIONS or action in ("reopen", "expire"):
         raise Http404
     need = get_need_for_viewing(request, pk)
+    # Who may act is settled before what they sent: an empty form must not turn a 403
+    # into "please fill in the form" (need_transition checks again under the lock).
+    if not need_roles(request.user, need) & services.ACTIONS[action].roles:
+        raise PermissionDenied
     form = DeliveryForm(request.POST, request.FILES) if action == "deliver" else ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect(need)
     try:
         if action == "deliver":
-            if not need_roles(request.user, need) & {"staff", "officer"}:
-                raise PermissionDenied
             photos = []
             for upload in form.cleaned_data["photos"][: settings.NEED_PHOTOS_MAX]:
                 photos.append(
@@ -245,7 +248,7 @@ def verification_queue(request):
         raise PermissionDenied
     units = None if roles.is_superuser else roles.officer_units
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("need") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("need") if is_id(i)]
         chosen = list(selectors.verification_queue(units).filter(pk__in=ids))
         done, refused = services.bulk_verify(needs=chosen, actor=request.user)
         if done:

@@ -9,9 +9,10 @@ from .models import AdministrativeUnit, School
 
 def is_id(value) -> bool:
     """A database id: digits that fit a bigint. Anything else ("1e9", 25 digits) is no id,
-    rather than an overflow deep in the database driver."""
+    rather than an overflow deep in the database driver. ASCII only: "²" is a digit to
+    str.isdigit() but not to int()."""
     text = str(value)
-    return text.isdigit() and len(text) <= 18
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 class UnitChoiceField(forms.ModelChoiceField):
