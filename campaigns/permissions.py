@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from schools.permissions import can_act_on_unit, roles_of
@@ -16,5 +17,10 @@ def can_manage_campaign(user, campaign: Campaign) -> bool:
 def get_campaign_for_managing(request, slug) -> Campaign:
     campaign = get_object_or_404(Campaign.objects.select_related("scope", "lead_office"), slug=slug)
     if not can_manage_campaign(request.user, campaign):
+        # A published campaign is public, so its plan may say "not yours" (403); an
+        # unpublished one is not there for whoever does not manage it, so its address
+        # cannot be probed.
+        if not campaign.is_published:
+            raise Http404
         raise PermissionDenied
     return campaign

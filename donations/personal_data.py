@@ -4,8 +4,8 @@ Erasure keeps what others rely on and drops who the donor was: promises not yet 
 cancelled (the needs reopen for others), gifts that arrived keep their amounts, because
 each need's money must still add up, but lose the name, e-mail, phone and message, and
 count as anonymous; the donor profile and the account go. People with a role (school
-staff, officers, organisers) work under their office's authority: their accounts are
-closed by the office, not erased from here.
+staff, officers, organisers, contest judges) work under their office's authority: their
+accounts are closed by the office, not erased from here.
 """
 
 from django.db import transaction
@@ -75,7 +75,9 @@ def personal_data(user) -> dict:
 
 
 def can_erase(user) -> bool:
-    return not user.memberships.exists() and not user.is_staff and not user.is_superuser
+    # A judge is appointed by the contest's organisers, and deleting the account would
+    # delete the judge's scores with it: the rankings would change behind their back.
+    return not user.memberships.exists() and not user.judging.exists() and not user.is_staff and not user.is_superuser
 
 
 def erase_donor(user) -> dict:

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from schools.models import Membership
 from schools.permissions import roles_of
 
 from .models import ContestRound, Entry, EntryAccess
@@ -37,6 +36,11 @@ def get_entry_for_person(request, round_: ContestRound, pk) -> Entry:
     if is_organiser(request.user, round_):
         EntryAccess.objects.create(entry=entry, entry_code=entry.code, user=request.user, action="view")
         return entry
-    if request.user.is_authenticated and Membership.objects.filter(user=request.user).exists():
+    # Those with a role in the round's province know its entries exist (403); to anyone
+    # else, another province's staff and officers included, an entry id is not there.
+    if staff_schools_in(request.user, round_) or any(
+        unit.pk == round_.province_id or unit.province_id == round_.province_id
+        for unit in roles_of(request.user).officer_units
+    ):
         raise PermissionDenied
     raise Http404

@@ -2,6 +2,7 @@
 
 import json
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from donations.models import DonorProfile, Pledge
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from needs.models import Need
 from tests.accounts.factories import UserFactory
+from tests.letters_contest.test_judging import judged  # noqa: F401 - the shared fixture
 from tests.needs.factories import NeedFactory
 
 
@@ -71,7 +73,14 @@ def test_erasing_needs_the_typed_address_and_a_post(client, area):
 def test_staff_accounts_are_closed_by_their_office_not_erased_here(client, area):
     client.force_login(area.staff_a)
     assert client.post(reverse("donations:my_data_erase"), {"confirm": area.staff_a.email}).status_code == 403
-    assert "Hỏi phòng giáo dục" in client.get(reverse("donations:my_data")).content.decode()
+    assert "được đóng bởi nơi đã giao vai trò đó" in client.get(reverse("donations:my_data")).content.decode()
+
+
+def test_a_judge_cannot_erase_the_account_that_holds_their_scores(client, area, judged):  # noqa: F811
+    _round, _entries, _criteria, (judge, _other), _organiser = judged
+    client.force_login(judge)
+    assert client.post(reverse("donations:my_data_erase"), {"confirm": judge.email}).status_code == 403
+    assert get_user_model().objects.filter(pk=judge.pk).exists()
 
 
 def test_my_data_is_for_signed_in_people(client):

@@ -69,4 +69,5 @@ def test_the_plan_document_is_for_the_organisers(client, demo, area=None):
     campaign = Campaign.objects.get(slug="upu-53-bac-giang")
     conference = Event.objects.get(campaign=campaign, kind="conference")
     client.force_login(get_user_model().objects.get(email="school@demo.vn"))
-    assert client.get(reverse("campaigns:event_plan", args=[campaign.slug, conference.pk])).status_code == 403
+    # The contest's campaign is unpublished: to whoever does not organise it, it is not there.
+    assert client.get(reverse("campaigns:event_plan", args=[campaign.slug, conference.pk])).status_code == 404
