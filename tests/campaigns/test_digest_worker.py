@@ -6,8 +6,6 @@ reads the test database, so the data is committed (transactional test)."""
 import email
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from email import policy
@@ -15,7 +13,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -26,6 +23,7 @@ from campaigns.tasks import send_due_digests
 from config.celery_app import app
 from needs.models import Need
 from schools.models import Office
+from tests.support.services import celery_worker, kill_group, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,7 +32,6 @@ pytestmark = [
         reason="needs the production stack: a Redis broker and PostgreSQL shared with a worker process",
     ),
 ]
-ROOT = Path(settings.BASE_DIR)
 
 
 @pytest.fixture
@@ -60,28 +57,7 @@ def stack(tmp_path, settings):
     workers = []
 
     def start_worker():
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "-Q",
-                queue,
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        process = celery_worker(env, queue)
         workers.append(process)
         return process
 
@@ -91,22 +67,11 @@ def stack(tmp_path, settings):
     yield {"start_worker": start_worker, "mail_dir": mail_dir, "queue": queue}
     app.conf.task_always_eager, app.conf.task_default_queue = previous
     for process in workers:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        kill_group(process)
 
 
 def mails(folder: Path):
     return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(folder.glob("*.eml"))]
-
-
-def wait_for(predicate, timeout=90, message="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {message}")
 
 
 def runs_done(period_start):

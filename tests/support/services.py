@@ -26,7 +26,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(predicate, timeout: float = 30, message: str = "condition"):
+def wait_for(predicate, timeout: float = 90, message: str = "condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
