@@ -4,10 +4,16 @@ The cache only ever holds what can be computed again: kept pages, figures, rate-
 counters. When Redis is down, every read misses and every write is dropped, with a
 warning in the log, so pages still render and pledges are still saved; rate limits stop
 limiting until Redis is back (failing closed would lock every donor out instead).
+
+A Redis that hangs instead of refusing costs a socket timeout per call; after one failure
+the cache stays open (skipped) for CACHE_OPEN_SECONDS, so a page waits on a hung Redis
+at most once in that time, not once per cache call.
 """
 
 import logging
+import time
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
@@ -21,10 +27,16 @@ def _redis_errors() -> tuple[type[Exception], ...]:
 
 
 class ResilientRedisCache(RedisCache):
+    # Per process: until when Redis is skipped after a failure (monotonic seconds).
+    _skip_until = 0.0
+
     def _safe(self, method: str, default, *args, **kwargs):
+        if time.monotonic() < ResilientRedisCache._skip_until:
+            return default
         try:
             return getattr(super(), method)(*args, **kwargs)
         except _redis_errors():
+            ResilientRedisCache._skip_until = time.monotonic() + settings.CACHE_OPEN_SECONDS
             logger.warning("cache unavailable: %s skipped", method, exc_info=True)
             return default
 

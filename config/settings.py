@@ -127,6 +127,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+# After a Redis failure the cache is skipped this long (config/cache_backend.py).
+CACHE_OPEN_SECONDS = env.int("CACHE_OPEN_SECONDS", default=5)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None
@@ -140,8 +142,15 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
-# A task whose worker died unacknowledged is delivered again after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A task whose worker died unacknowledged is delivered again after this many seconds. A
+# broker that does not answer costs a request a few seconds at most: what the request
+# hands over is in an outbox the sweep sends later (donations.outbox).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,  # above the worker's BRPOP poll (1 s)
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 # Fixed jobs; beat copies them into django-celery-beat's tables, where an administrator
 # can change their times in the admin site without a deploy.
 CELERY_BEAT_SCHEDULE = {

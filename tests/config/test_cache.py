@@ -123,3 +123,28 @@ def test_a_page_with_messages_or_a_csrf_token_is_not_kept(client, area):
     response = client.get(reverse("donations:give", args=[need.pk]))
     assert response.status_code == 200
     assert response.get("X-Page-Cache") in (None,)
+
+
+def test_after_a_failure_a_hung_redis_is_skipped_for_a_while_then_tried_again(settings):
+    from unittest import mock
+
+    import redis
+    from django.core.cache.backends.redis import RedisCache
+
+    from config.cache_backend import ResilientRedisCache
+
+    settings.CACHE_OPEN_SECONDS = 5
+    backend = ResilientRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_timeout": 0.2}})
+    hung = mock.patch.object(
+        RedisCache, "get", side_effect=redis.exceptions.TimeoutError("Timeout reading from socket")
+    )
+    with hung as calls:
+        assert backend.get("page", "miss") == "miss"
+        assert [backend.get("page", "miss") for _ in range(20)] == ["miss"] * 20
+        assert backend.add("lock", 1) is True
+    assert calls.call_count == 1  # one wait on the hung server, not twenty-one
+
+    later = mock.patch("config.cache_backend.time.monotonic", return_value=ResilientRedisCache._skip_until + 0.1)
+    with later, mock.patch.object(RedisCache, "get", return_value="kept") as calls:
+        assert backend.get("page", "miss") == "kept"  # tried again once the pause is over
+    assert calls.call_count == 1

@@ -193,6 +193,25 @@ def test_with_redis_stopped_pages_render_pledges_are_saved_and_their_mail_goes_w
     assert len(mail) == 1 and mail[0]["To"] == "thu.redis@example.vn"
 
 
+def test_with_redis_hung_pages_still_answer_and_the_pledge_mail_goes_when_it_answers_again(stack):
+    """A Redis that accepts connections and never answers (frozen with SIGSTOP): each
+    wait is bounded (socket timeouts, and the cache is skipped for a while after one
+    failure), so requests finish instead of hanging; the mail waits in the outbox."""
+    need_id = stack.open_need(100_000)
+    stack.redis.freeze()
+    try:
+        for path in ("/needs/", f"/needs/{need_id}/"):
+            assert stack.get(path).status_code == 200, path
+        response = stack.give(need_id, "thu.hung@example.vn")
+        assert response.status_code == 302
+        pledge_id, reference = stack.pledge_of("thu.hung@example.vn")
+        assert not stack.notice(pledge_id)["sent"]
+    finally:
+        stack.redis.thaw()
+    wait_for(lambda: stack.inbox.about(reference), message="the mail once Redis answers again")
+    assert len(stack.inbox.about(reference)) == 1
+
+
 def test_a_worker_killed_in_the_middle_of_a_mail_neither_loses_nor_repeats_it(stack):
     need_id = stack.open_need(100_000)
     stack.inbox.hang_seconds = 30  # the worker waits on the mail server

@@ -117,8 +117,16 @@ class RedisServer:
         wait_for(lambda: listening(self.port), message="redis to listen")
         return self
 
+    def freeze(self):
+        """Hung, not gone: connections are accepted and never answered."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self):
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self):
         if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
             self.process.send_signal(signal.SIGKILL)  # as a crash: nothing is flushed
             self.process.wait(timeout=10)
         wait_for(lambda: not listening(self.port), message="redis to stop")
