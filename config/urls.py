@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import media, views
 
 # Vietnamese pages have no prefix; English ones live under /en/.
 urlpatterns = [
@@ -12,6 +11,8 @@ urlpatterns = [
     path("healthz/", views.health, name="health"),
     path("livez/", views.livez, name="livez"),
     path("admin/", admin.site.urls),
+    # Public uploads only (need photos, banners); letters go through their own views.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.public_media, name="media"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -26,9 +27,6 @@ urlpatterns += i18n_patterns(
     path("contest/", include("letters_contest.urls")),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "config.views.error_400"
 handler403 = "config.views.error_403"

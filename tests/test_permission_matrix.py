@@ -339,8 +339,8 @@ ACTIONS = [r for r in MATRIX if r.method == "post"]
 # Families answered by a rule rather than a row (TestRules).
 RULE_NAMESPACES = {"admin"}  # Django's admin, every page of it, named or not
 RULE_PREFIXES = ("account_",)  # allauth's pages
-RULE_NAMES = {"set_language", "health", "livez"}
-RULE_VIEWS = {"django.views.static.serve"}  # media files, served by Django only with DEBUG on
+RULE_NAMES = {"set_language", "health", "livez", "media"}  # media: public uploads by address
+RULE_VIEWS: set[str] = set()
 
 
 # The world ---------------------------------------------------------------------------------
@@ -661,6 +661,15 @@ class TestRules:
         else:
             assert response.status_code == 302
             assert response.url.startswith(reverse("admin:login"))
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_uploads_by_address_are_the_public_photos_only(self, client, shared_world, role):
+        """A need's photo is public by nature; a pupil's letter is reachable only through
+        its views (rows above), never by its file's address, whoever asks."""
+        if role != "anonymous":
+            client.force_login(getattr(shared_world, USER_OF[role]))
+        assert client.get(shared_world.photo.thumb.url).status_code == 200
+        assert client.get(shared_world.entry.letter_file.url).status_code == 404
 
     def test_the_health_probes_answer_anyone(self, client, shared_world):
         assert client.get(reverse("health")).status_code == 200
