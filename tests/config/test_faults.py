@@ -24,6 +24,7 @@ from email import policy
 import pytest
 import requests
 
+from tests.e2e.conftest import browser, screenshot  # noqa: F401 - Debian's Chromium, shared
 from tests.support.services import (
     Portal,
     PostgresCluster,
@@ -130,9 +131,9 @@ class Stack:
         )
 
     def give(self, need_id: int, email_address: str, amount: int = 100_000) -> requests.Response:
-        browser = requests.Session()
+        session = requests.Session()
         url = f"{self.portal.base_url}/donations/give/{need_id}/"
-        form = browser.get(url, timeout=30).text
+        form = session.get(url, timeout=30).text
         data = {
             "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
             "submission_token": re.search(r'name="submission_token" value="([^"]+)"', form).group(1),
@@ -144,7 +145,7 @@ class Stack:
             "message": "",
             "goods_description": "",
         }
-        return browser.post(url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False)
+        return session.post(url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False)
 
     def pledge_of(self, email_address: str) -> tuple[int, str]:
         assert re.fullmatch(r"[a-z.]+@example\.vn", email_address)  # the test's own addresses only
@@ -247,16 +248,19 @@ def test_with_the_mail_server_down_the_mail_is_retried_not_lost(stack):
     assert len(stack.inbox.about(reference)) == 1
 
 
-def test_with_postgresql_stopped_the_portal_answers_503_and_loses_nothing(stack):
+def test_with_postgresql_stopped_the_portal_answers_503_and_loses_nothing(stack, browser):  # noqa: F811
     need_id = stack.open_need(100_000)
     assert stack.give(need_id, "thu.before@example.vn").status_code == 302
     before = stack.postgres.query("SELECT count(*), sum(amount) FROM donations_pledge")
     needs_before = stack.postgres.query("SELECT count(*), sum(amount_pledged) FROM needs_need")
 
-    # A donor has the give form open when the database stops.
-    browser = requests.Session()
-    url = f"{stack.portal.base_url}/donations/give/{need_id}/"
-    form = browser.get(url, timeout=30).text
+    # A donor fills in the give form in Chromium; the database stops before they send it.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{stack.portal.base_url}/donations/give/{need_id}/")
+    page.fill("input[name=amount]", "100000")
+    page.fill("input[name=name]", "Trần Văn Bình")
+    page.fill("input[name=email]", "binh.down@example.vn")
     stack.postgres.stop()
 
     for path in ("/needs/?q=chăn", f"/schools/?page=1&q={need_id}", "/healthz/"):
@@ -264,21 +268,11 @@ def test_with_postgresql_stopped_the_portal_answers_503_and_loses_nothing(stack)
         assert response.status_code == 503, path
         assert response.headers["Retry-After"] == "60"
         assert "Cổng thông tin tạm dừng trong giây lát" in response.text
-    posted = browser.post(
-        url,
-        data={
-            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
-            "submission_token": re.search(r'name="submission_token" value="([^"]+)"', form).group(1),
-            "kind": "money",
-            "amount": "100000",
-            "name": "Trần Văn Bình",
-            "email": "binh.down@example.vn",
-        },
-        headers={"Referer": url},
-        timeout=30,
-        allow_redirects=False,
-    )
-    assert posted.status_code == 503 and "chưa được lưu" in posted.text
+    with page.expect_navigation() as sent:
+        page.click("main form button[type=submit]")
+    assert sent.value.status == 503
+    assert "chưa được lưu" in page.content() and "Quay lại" in page.content()
+    screenshot(page, "fault-database-down-503")
     assert stack.get("/livez/").status_code == 200  # the process itself is alive
 
     stack.postgres.start()
@@ -286,5 +280,12 @@ def test_with_postgresql_stopped_the_portal_answers_503_and_loses_nothing(stack)
     assert stack.postgres.query("SELECT count(*), sum(amount) FROM donations_pledge") == before
     assert stack.postgres.query("SELECT count(*), sum(amount_pledged) FROM needs_need") == needs_before
     assert stack.get("/needs/").status_code == 200
-    assert stack.give(need_id, "binh.down@example.vn").status_code == 302  # sent again, now saved
+
+    # Back, as the page says: what they typed is still there; sent again, saved once.
+    page.go_back()
+    assert page.input_value("input[name=name]") == "Trần Văn Bình"
+    assert page.input_value("input[name=email]") == "binh.down@example.vn"
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/donations/pledges/**")
     stack.pledge_of("binh.down@example.vn")
+    context.close()
