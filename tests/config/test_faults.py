@@ -24,7 +24,7 @@ from email import policy
 import pytest
 import requests
 
-from tests.e2e.conftest import browser, screenshot  # noqa: F401 - Debian's Chromium, shared
+from tests.e2e.conftest import screenshot
 from tests.support.services import (
     Portal,
     PostgresCluster,
@@ -248,7 +248,7 @@ def test_with_the_mail_server_down_the_mail_is_retried_not_lost(stack):
     assert len(stack.inbox.about(reference)) == 1
 
 
-def test_with_postgresql_stopped_the_portal_answers_503_and_loses_nothing(stack, browser):  # noqa: F811
+def test_with_postgresql_stopped_the_portal_answers_503_and_loses_nothing(stack, browser):
     need_id = stack.open_need(100_000)
     assert stack.give(need_id, "thu.before@example.vn").status_code == 302
     before = stack.postgres.query("SELECT count(*), sum(amount) FROM donations_pledge")
