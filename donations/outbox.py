@@ -97,14 +97,12 @@ def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
 
 
 def _send(notice: PledgeNotice) -> None:
-    from .permissions import guest_key
+    from .permissions import pledge_url
     from .selectors import receiving_account
 
     pledge, kind = notice.pledge, notice.kind
     with translation.override(settings.LANGUAGE_CODE):
-        link = f"{settings.SITE_URL}/donations/pledges/{pledge.reference}/"
-        if not pledge.donor_id:
-            link += f"?key={guest_key(pledge)}"
+        link = settings.SITE_URL + pledge_url(pledge)
         context = {
             "pledge": pledge,
             "need": pledge.need,

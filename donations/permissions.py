@@ -5,6 +5,7 @@ confirm receipt. Everyone else gets 404, so references cannot be probed."""
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from needs.permissions import need_roles
 
@@ -15,6 +16,12 @@ _SALT = "donations.pledge-link"
 
 def guest_key(pledge: Pledge) -> str:
     return signing.Signer(salt=_SALT).sign(pledge.reference).split(":", 1)[1]
+
+
+def pledge_url(pledge: Pledge) -> str:
+    """The pledge's page for its donor: with the signed key when they gave as a guest."""
+    url = reverse("donations:detail", args=[pledge.reference])
+    return url if pledge.donor_id else f"{url}?key={guest_key(pledge)}"
 
 
 def is_donor(request, pledge: Pledge) -> bool:

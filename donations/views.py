@@ -23,7 +23,7 @@ from . import personal_data, selectors, services, statements, vietqr
 from .forms import BankAccountForm, DonorProfileForm, PaymentRouteForm, PledgeForm, ReceiptForm, StatementForm
 from .letters import thank_you_pdf
 from .models import BankAccount, DonorProfile, PaymentRoute, Pledge, StatementImport
-from .permissions import can_confirm, get_pledge_for_viewing, guest_key, is_donor
+from .permissions import can_confirm, get_pledge_for_viewing, is_donor, pledge_url
 
 
 def _initial_donor(user) -> dict:
@@ -70,11 +70,6 @@ def pledge_create(request, need_pk):
                 messages.success(request, _("Thank you! Your pledge is recorded."))
             return redirect(pledge_url(pledge))
     return render(request, "donations/pledge_form.html", {"need": need, "form": form, "similar": similar})
-
-
-def pledge_url(pledge: Pledge) -> str:
-    url = reverse("donations:detail", args=[pledge.reference])
-    return url if pledge.donor_id else f"{url}?key={guest_key(pledge)}"
 
 
 def pledge_detail(request, reference):
