@@ -14,8 +14,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
-from config.cache import cached
-from config.invalidation import area as area_namespace
+from core.cache import area as area_namespace
+from core.cache import cached
 from donations.models import Pledge
 from needs.models import Category, Need
 from schools.models import AdministrativeUnit, School, SchoolSite

@@ -17,9 +17,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.cache import cached
-from config.exports import csv_response, xlsx_response
-from config.invalidation import area as area_namespace
+from core.cache import area as area_namespace
+from core.cache import cached
+from core.exports import csv_response, xlsx_response
 from donations.models import Pledge
 from needs.models import Need
 from schools.filters import is_id

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from config.exports import safe_cell
+from core.exports import safe_cell
 from donations.models import Pledge
 from needs.models import Need, NeedEvent
 from schools.models import AdministrativeUnit, Membership, Office

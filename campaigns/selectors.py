@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
 
-from config.cache import cached
-from config.invalidation import area
+from core.cache import area, cached
 from donations.selectors import honour_roll
 from needs import selectors as need_selectors
 from needs.models import Need
@@ -70,7 +69,7 @@ def campaign_context(campaign: Campaign) -> dict:
             "totals": {k: v or 0 for k, v in totals.items()},
         }
 
-    # Summed over a whole province: kept until something there changes (config.cache).
+    # Summed over a whole province: kept until something there changes (core.cache).
     scope = campaign.scope
     kept = cached(
         "campaign-figures",

@@ -48,18 +48,19 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     # project
-    "config",
+    "core",
     "accounts",
     "schools",
     "needs",
     "donations",
     "campaigns",
     "letters_contest",
+    "ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     # Whitenoise right after SecurityMiddleware so static files skip the rest.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -78,10 +79,10 @@ MIDDLEWARE = [
 # header. Listed only when asked for, and first, so it counts every middleware's queries.
 QUERY_COUNT_HEADER = env.bool("QUERY_COUNT_HEADER", default=False)
 if QUERY_COUNT_HEADER:
-    MIDDLEWARE.insert(0, "config.middleware.QueryCountHeaderMiddleware")
+    MIDDLEWARE.insert(0, "core.middleware.QueryCountHeaderMiddleware")
 
 ROOT_URLCONF = "config.urls"
-FORM_RENDERER = "config.forms.PortalFormRenderer"
+FORM_RENDERER = "core.forms.PortalFormRenderer"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -96,9 +97,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.portal",
+                "schools.context_processors.portal",
             ],
-            "builtins": ["config.templatetags.vn", "config.templatetags.forms"],
+            "builtins": ["core.templatetags.vn", "core.templatetags.forms"],
         },
     },
 ]
@@ -119,7 +120,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down, reads miss and writes are dropped (see the module).
-            "BACKEND": "config.cache_backend.ResilientRedisCache",
+            "BACKEND": "core.cache_backend.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal"),
@@ -127,7 +128,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
-# After a Redis failure the cache is skipped this long (config/cache_backend.py).
+# After a Redis failure the cache is skipped this long (core/cache_backend.py).
 CACHE_OPEN_SECONDS = env.int("CACHE_OPEN_SECONDS", default=5)
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -208,7 +209,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
-# Rate limits (allauth's limiter, counted in the cache; config.ratelimit for ours). Failed
+# Rate limits (allauth's limiter, counted in the cache; core.ratelimit for ours). Failed
 # logins lock the account, not the address: a school's staff share one NAT address, so
 # five wrong passwords for one e-mail lock that e-mail for 15 minutes and nobody else.
 ACCOUNT_RATE_LIMITS = {

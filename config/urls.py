@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import media, views
+from core import media, views
 
 # Vietnamese pages have no prefix; English ones live under /en/.
 urlpatterns = [
@@ -28,10 +28,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler400 = "config.views.error_400"
-handler403 = "config.views.error_403"
-handler404 = "config.views.error_404"
-handler500 = "config.views.error_500"
+handler400 = "core.views.error_400"
+handler403 = "core.views.error_403"
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"
 # Not a Django handler: allauth's rate limits look it up here (ROOT_URLCONF.handler429),
-# and config.ratelimit uses it too.
-handler429 = "config.views.error_429"
+# and core.ratelimit uses it too.
+handler429 = "core.views.error_429"

@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.db.models import QuerySet
 
-from config.cache import cached, query_key
-from config.invalidation import area
+from core.cache import area, cached, query_key
 from needs.models import Need
 from schools.models import Office
 
@@ -59,7 +58,7 @@ GIVEN = (Pledge.Status.RECEIVED, Pledge.Status.DELIVERED)
 
 def kept(name: str, schools, *, province_id, compute, extra=()):
     """A public figure over these schools, kept until something in their province changes
-    (config.cache): a province's honour roll sums hundreds of thousands of pledges."""
+    (core.cache): a province's honour roll sums hundreds of thousands of pledges."""
     return cached(
         name, (area(province_id),), compute, timeout=settings.PUBLIC_CACHE_SECONDS, parts=(*query_key(schools), *extra)
     )

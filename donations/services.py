@@ -125,7 +125,7 @@ def pledge_create(
 
 
 def _format(amount: int) -> str:
-    from config.templatetags.vn import format_vnd
+    from core.templatetags.vn import format_vnd
 
     return format_vnd(amount)
 

@@ -1,10 +1,14 @@
 from allauth.account.signals import email_confirmed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core.cache import area, bump
 from needs.models import Need
 from needs.signals import need_status_changed
+from schools.models import School
 
 from . import services
+from .models import Pledge
 
 
 @receiver(need_status_changed, sender=Need)
@@ -17,3 +21,13 @@ def deliver_pledges_with_their_need(sender, need, action, actor, **kwargs):
 def claim_pledges_on_confirmed_email(request, email_address, **kwargs):
     # Only a confirmed address proves the guest pledges are this person's.
     services.claim_guest_pledges(user=email_address.user, email=email_address.email)
+
+
+@receiver(post_save, sender=Pledge, dispatch_uid="invalidate-pledge")
+@receiver(post_delete, sender=Pledge, dispatch_uid="invalidate-delete-pledge")
+def pledge_changed(sender, instance, **kwargs):
+    school = School.objects.filter(needs=instance.need_id).values("pk", "province_id").first() or {}
+    # Not "public-needs": a pledge changes a need's money, not which needs a list holds
+    # (the need's own status change, when fully pledged, bumps that); the lists' cards
+    # may show money up to PUBLIC_LIST_SECONDS old.
+    bump(area(school.get("province_id")), f"need:{instance.need_id}", f"school:{school.get('pk')}")

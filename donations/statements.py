@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from config.text import fold
+from core.text import fold
 
 from .models import Pledge, StatementLine
 

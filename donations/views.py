@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.ratelimit import limit_posts
+from core.ratelimit import limit_posts
 from needs.models import Need
 from schools.models import AdministrativeUnit, Office, School
 from schools.permissions import can_act_on_unit, roles_of

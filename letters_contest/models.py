@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaigns.models import Campaign
-from config.text import fold
+from core.text import fold
 from schools.models import AdministrativeUnit, Office, School
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.ratelimit import limit_posts
+from core.ratelimit import limit_posts
 from schools.filters import is_id
 from schools.permissions import roles_of
 

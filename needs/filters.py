@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from config.text import search_filter
+from core.text import search_filter
 from schools.filters import PlaceFilterSet
 from schools.models import School
 

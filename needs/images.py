@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from config.templatetags.vn import format_number
+from core.templatetags.vn import format_number
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 LARGE_SIDE = 1600

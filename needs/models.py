@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from config.text import fold
+from core.text import fold
 from schools.models import School, SchoolSite
 
 
@@ -81,6 +81,9 @@ class Need(models.Model):
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.VERIFIED, Status.FUNDED)
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     FINAL_STATUSES = (Status.CLOSED, Status.CANCELLED, Status.EXPIRED)
+    # On the public lists, or just leaving them: a change to such a need changes what the
+    # lists hold. Drafts, submissions and returns never are, so posting keeps the counts.
+    PUBLIC_OR_LEAVING_STATUSES = (*PUBLIC_STATUSES, Status.CANCELLED, Status.EXPIRED)
 
     school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="needs")
     site = models.ForeignKey(

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from config.cache import cache_public_page
-from config.listing import filtered_page
-from config.ratelimit import limit_posts
+from core.cache import cache_public_page
+from core.listing import filtered_page
+from core.ratelimit import limit_posts
 from schools.filters import is_id
 from schools.models import School
 from schools.permissions import get_school_for_editing, roles_of

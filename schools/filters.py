@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from config.text import search_filter
+from core.text import search_filter
 
 from .models import AdministrativeUnit, School
 

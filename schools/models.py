@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.validators import validate_phone
-from config.text import fold
+from core.text import fold
 
 
 class AdministrativeUnit(models.Model):

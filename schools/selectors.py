@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from config.cache import cached, query_key
+from core.cache import cached, query_key
 
 from .models import AdministrativeUnit, Membership, School, SchoolSite
 from .permissions import roles_of
@@ -50,7 +50,7 @@ def units_for_filter(level: str, parent: AdministrativeUnit | None = None) -> Qu
 
 
 def cached_registry_totals(schools: QuerySet[School]) -> dict:
-    """registry_totals, kept until a school or site changes (see config.cache)."""
+    """registry_totals, kept until a school or site changes (see core.cache)."""
     return cached(
         "registry-totals",
         ("registry",),

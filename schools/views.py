@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.cache import cache_public_page
-from config.listing import filtered_page
+from core.cache import cache_public_page
+from core.listing import filtered_page
 
 from . import selectors, services
 from .filters import SchoolFilter

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from config.cache_backend import ResilientRedisCache
+from core.cache_backend import ResilientRedisCache
 from tests.accounts.factories import UserFactory
 from tests.schools.factories import (
     CommuneFactory,

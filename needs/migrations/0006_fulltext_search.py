@@ -1,4 +1,4 @@
-"""Full-text search for the search boxes on PostgreSQL (config.text.search_filter).
+"""Full-text search for the search boxes on PostgreSQL (core.text.search_filter).
 
 Vietnamese syllables are short ("an", "ve", "xi"): a trigram index cannot answer
 LIKE '%an%', and a substring also matches inside other words ("an" in "ban"). Whole

@@ -69,7 +69,7 @@ def test_uploads_are_limited_per_account(client, area):
 def test_with_redis_down_people_still_sign_in_and_pledge(client, people, area):
     down = {
         "default": {
-            "BACKEND": "config.cache_backend.ResilientRedisCache",
+            "BACKEND": "core.cache_backend.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -83,6 +83,6 @@ def test_with_redis_down_people_still_sign_in_and_pledge(client, people, area):
 
 
 def test_the_load_benchmark_turns_the_limits_off_for_its_server():
-    from config.bench.runner import server_env
+    from ops.bench.runner import server_env
 
     assert server_env(8000, "q")["RATE_LIMITS_OFF"] == "1"

@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from config.cache import bump, cached, versions
+from core.cache import bump, cached, versions
 from needs.models import Need
 from tests.donations.factories import PledgeFactory
 from tests.needs.factories import NeedFactory
@@ -131,7 +131,7 @@ def test_after_a_failure_a_hung_redis_is_skipped_for_a_while_then_tried_again(se
     import redis
     from django.core.cache.backends.redis import RedisCache
 
-    from config.cache_backend import ResilientRedisCache
+    from core.cache_backend import ResilientRedisCache
 
     settings.CACHE_OPEN_SECONDS = 5
     backend = ResilientRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_timeout": 0.2}})
@@ -144,7 +144,7 @@ def test_after_a_failure_a_hung_redis_is_skipped_for_a_while_then_tried_again(se
         assert backend.add("lock", 1) is True
     assert calls.call_count == 1  # one wait on the hung server, not twenty-one
 
-    later = mock.patch("config.cache_backend.time.monotonic", return_value=ResilientRedisCache._skip_until + 0.1)
+    later = mock.patch("core.cache_backend.time.monotonic", return_value=ResilientRedisCache._skip_until + 0.1)
     with later, mock.patch.object(RedisCache, "get", return_value="kept") as calls:
         assert backend.get("page", "miss") == "kept"  # tried again once the pause is over
     assert calls.call_count == 1

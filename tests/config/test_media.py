@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from config.media import is_public
+from core.media import is_public
 from needs.models import NeedPhoto
 from tests.needs.factories import NeedFactory
 from tests.test_permission_matrix import jpeg as jpeg_bytes

@@ -8,9 +8,9 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from config.middleware import QueryCountHeaderMiddleware
+from core.middleware import QueryCountHeaderMiddleware
 
-MIDDLEWARE = "config.middleware.QueryCountHeaderMiddleware"
+MIDDLEWARE = "core.middleware.QueryCountHeaderMiddleware"
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def test_the_404_page_is_the_portals(client):
 
 
 def test_the_500_page_renders_without_context(rf):
-    from config.views import error_500
+    from core.views import error_500
 
     response = error_500(rf.get("/"))
     assert response.status_code == 500

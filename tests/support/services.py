@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from config.bench.runner import server_env
+from ops.bench.runner import server_env
 
 ROOT = Path(settings.BASE_DIR)
 

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from config.text import fold
+from core.text import fold
 from needs.demo import TEMPLATES as NEED_TEMPLATES
 
 PROVINCES = [

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from config.bench import pages, report
+from ops.bench import pages, report
 
 FIXTURE = {
     "public_needs": [11, 12],
@@ -68,7 +68,7 @@ def locustfile():
     # Imported unpatched: locust would otherwise patch the standard library with gevent.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LOCUST_SKIP_MONKEY_PATCH", "1")
-        return importlib.import_module("config.bench.locustfile")
+        return importlib.import_module("ops.bench.locustfile")
 
 
 def _tasks(user_class):

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config.bench.runner import Options, run
+from ops.bench.runner import Options, run
 
 # --ci: a few seconds per phase, so CI runs the same benchmark cheaply and it cannot rot.
 CI_DEFAULTS = {"users": 4, "duration": 5, "floor_duration": 3, "solo_duration": 2, "warmup": 2}

@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from config import scale_data
+from ops import scale_data
 
 
 class Command(BaseCommand):

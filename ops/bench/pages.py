@@ -60,7 +60,7 @@ SPEC_KINDS = (
 # The report's order.
 ALL_KINDS = (TRIVIAL, LOGIN_FORM, LOGIN, HOME, *SPEC_KINDS[1:8], PLEDGE_DONE, *SPEC_KINDS[8:])
 
-# locust user classes (config/bench/locustfile.py) of each phase, named here so that the
+# locust user classes (ops/bench/locustfile.py) of each phase, named here so that the
 # runner never imports locust (which patches the standard library with gevent).
 FLOOR_USERS = ("TrivialUser",)
 MIX_USERS = ("Visitor", "DistrictOfficer", "ProvincialOfficer", "SchoolStaff")

@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q, Sum
 
 from accounts.models import User
-from config.scale_data import reference_for
 from donations.models import Pledge
 from letters_contest.models import ContestRound, Entry
 from needs.models import Need, NeedItem
+from ops.scale_data import reference_for
 from schools.models import AdministrativeUnit, Membership, Office, School, SchoolSite
 
 SMALL = {

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from config import backup
 from donations.models import Pledge
+from ops import backup
 from tests.donations.factories import PledgeFactory
 from tests.needs.factories import NeedFactory
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from config import backup
+from ops import backup
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ import os
 
 from locust import FastHttpUser, constant, events
 
-from config.bench import pages
+from ops.bench import pages
 
 
 def _task(page):

@@ -1,7 +1,7 @@
 """Rate limits on the endpoints that write: pledges, uploads (needs with photos, contest
 letters). Counted in the cache by allauth's rate limiter, with the rates in
 ACCOUNT_RATE_LIMITS beside allauth's own (sign-up, login), so every limit is in one
-place; over the limit the visitor gets an honest 429 page (config.views.error_429).
+place; over the limit the visitor gets an honest 429 page (core.views.error_429).
 Only POSTs count: looking at a form is never limited."""
 
 from functools import wraps

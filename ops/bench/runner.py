@@ -40,8 +40,8 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from config.bench import pages, report
-from config.text import fold
+from core.text import fold
+from ops.bench import pages, report
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")

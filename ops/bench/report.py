@@ -4,7 +4,7 @@ Pure functions over plain dicts (no Django, no locust), so they are unit-tested 
 and the JSON report holds exactly what the Markdown shows.
 """
 
-from config.bench import pages
+from ops.bench import pages
 
 # The budgets of the performance issue. Reported as met or not; never asserted, because
 # wall-clock figures depend on the machine (CI only fails on errors).

@@ -8,6 +8,16 @@ keys, which simply expire. A time-out bounds the figures that age by the clock a
 
 The cache is an optimisation, never a store: if it is down (Redis stopped) every call
 computes the value and the page still renders.
+
+Namespaces, each bumped by the app that owns the change (its `signals.py`):
+- `area:<province id>` (`area()`): every figure summed inside a province (dashboards of
+  the province and of its districts and communes, transparency, honour rolls, campaign
+  progress); bumped by any change to a need, pledge, school, satellite site, campaign task
+  or target there.
+- `registry`: national totals of the school registry (home page); schools and sites.
+- `public-needs`: which needs the public lists hold (browse pages and their totals).
+- `need:<id>`, `school:<id>`: a need's page and a school's page, as anonymous visitors get
+  them from the page cache (`cache_public_page`).
 """
 
 import hashlib
@@ -26,6 +36,11 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 VERSION_TIMEOUT = None  # versions never expire; a lost one restarts at 1, which only misses
+
+
+def area(province_id) -> str:
+    """The namespace of every figure summed inside one province."""
+    return f"area:{province_id}"
 
 
 def _version_key(namespace: str) -> str:
@@ -96,7 +111,7 @@ def _personal(request) -> bool:
 def cache_public_page(namespaces, *, timeout_setting: str = "PUBLIC_CACHE_SECONDS"):
     """Serve a public page to anonymous visitors from the cache.
 
-    `namespaces(**view_kwargs)` names what the page shows (config.invalidation), so a
+    `namespaces(**view_kwargs)` names what the page shows (each app's signals.py), so a
     change there makes the next visitor render it anew. Only a 200 that set no cookie and
     used no CSRF token is kept: nothing personal can reach another visitor. The key is the
     language and the full path, query string included.

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Shared infrastructure at the bottom of the portal: caching, listing, rate limits,
+    middleware, media serving, text folding, formatting, forms, exports, documents, and
+    the pages that belong to no app (home, privacy, health, errors). It imports no other
+    app of the project outside its views."""
+
+    name = "core"
+    verbose_name = "Portal"
