@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "donations",
     "campaigns",
     "letters_contest",
+    "oversight",
     "ops",
 ]
 

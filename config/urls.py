@@ -23,7 +23,7 @@ urlpatterns += i18n_patterns(
     path("needs/", include("needs.urls")),
     path("donations/", include("donations.urls")),
     path("campaigns/", include("campaigns.urls")),
-    path("dashboard/", include("campaigns.dashboard_urls")),
+    path("dashboard/", include("oversight.urls")),
     path("contest/", include("letters_contest.urls")),
     prefix_default_language=False,
 )

@@ -142,7 +142,7 @@ class Pledge(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Audit trail (campaigns.audit): amounts and statuses, never who the donor is, so an
+    # Audit trail (oversight.audit): amounts and statuses, never who the donor is, so an
     # erased donor (donations.personal_data) stays erased in the history too.
     history = HistoricalRecords(excluded_fields=["donor_name", "donor_email", "donor_phone", "message"])
 

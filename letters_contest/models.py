@@ -110,7 +110,7 @@ class Entry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Audit trail (campaigns.audit) without the pupil: withdrawal and deletion must erase
+    # Audit trail (oversight.audit) without the pupil: withdrawal and deletion must erase
     # the name, birth date, class, letter and guardian everywhere.
     history = HistoricalRecords(
         excluded_fields=[

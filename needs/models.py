@@ -137,7 +137,7 @@ class Need(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NeedQuerySet.as_manager()
-    # Audit trail (campaigns.audit). Money counters move with pledges, whose own history
+    # Audit trail (oversight.audit). Money counters move with pledges, whose own history
     # records each change; derived columns are left out.
     history = HistoricalRecords(excluded_fields=["search_text", "funding_rank"])
 

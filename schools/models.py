@@ -260,7 +260,7 @@ class School(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])  # audit trail (campaigns.audit)
+    history = HistoricalRecords(excluded_fields=["search_text"])  # audit trail (oversight.audit)
 
     class Meta:
         verbose_name = _("school")
@@ -396,7 +396,7 @@ class Membership(models.Model):
     )
     title = models.CharField(_("position"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()  # who gave or took a role, and when (campaigns.audit)
+    history = HistoricalRecords()  # who gave or took a role, and when (oversight.audit)
 
     class Meta:
         verbose_name = _("membership")

@@ -33,12 +33,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
-from campaigns.models import Campaign, DigestRun, Event, Review, Task
+from campaigns.models import Campaign, Event, Review, Task
 from donations.models import BankAccount, PaymentRoute, StatementImport
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from letters_contest.models import Award, ContestRound, Criterion, Edition, Entry, Judge
 from needs.models import Need, NeedPhoto
+from oversight.models import DigestRun
 from tests import conftest
 from tests.accounts.factories import UserFactory
 from tests.needs.factories import NeedFactory

@@ -526,9 +526,9 @@ def time_digests(day: date) -> dict:
     runs them, in this process. In a transaction rolled back at the end (with any run
     already recorded for that week deleted inside it), so each benchmark does the same
     work and no digest is marked sent; mail goes to memory."""
-    from campaigns import digests
-    from campaigns.models import DigestRun, Frequency
-    from campaigns.tasks import send_office_digest
+    from oversight import digests
+    from oversight.models import DigestRun, Frequency
+    from oversight.tasks import send_office_digest
 
     period = Frequency.WEEKLY
     start, _end = digests.period_bounds(period, day)

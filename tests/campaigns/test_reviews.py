@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from campaigns.dashboard import Area, headline
 from campaigns.models import Campaign, Review
+from oversight.dashboard import Area, headline
 from schools.models import AdministrativeUnit
 
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from campaigns.dashboard import Area, headline
+from oversight.dashboard import Area, headline
 from schools.models import AdministrativeUnit
 from tests.e2e.conftest import screenshot, sign_in
 

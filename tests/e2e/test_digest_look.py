@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from campaigns.digests import build_digest, period_bounds, render_digest
+from oversight.digests import build_digest, period_bounds, render_digest
 from schools.models import Office
 from tests.e2e.conftest import screenshot
 

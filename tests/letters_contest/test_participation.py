@@ -35,7 +35,7 @@ def test_entries_past_the_deletion_date_go_unless_awarded_and_the_access_record_
 
 
 def test_the_provinces_digest_reports_the_contest(area, judged):  # noqa: F811
-    from campaigns.digests import build_digest, render_digest
+    from oversight.digests import build_digest, render_digest
 
     digest = build_digest(area.office_province, "weekly", date(2026, 11, 16), date(2026, 11, 22))
     assert digest.content["contest"]["entries"] == 2

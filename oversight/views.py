@@ -99,7 +99,7 @@ def _map_html(area: dashboard.Area, points) -> str:
 
     def render_map():
         return render_to_string(
-            "campaigns/_dashboard_map.html",
+            "oversight/_dashboard_map.html",
             {
                 "points": _project(points),
                 "map_width": MAP_WIDTH,
@@ -136,7 +136,7 @@ def dashboard_view(request):
         "map_html": _map_html(area, figures["points"]),
         "units": roles_of(request.user).officer_units,
     }
-    return render(request, "campaigns/dashboard.html", context)
+    return render(request, "oversight/dashboard.html", context)
 
 
 EXPORTS = {
@@ -236,7 +236,7 @@ def dashboard_needs(request):
     page = Paginator(needs, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "campaigns/dashboard_needs.html",
+        "oversight/dashboard_needs.html",
         {"area": area, "page": page, "status": status, "category": category, "query": _query(request)},
     )
 
@@ -250,7 +250,7 @@ def dashboard_pledges(request):
     page = Paginator(pledges, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "campaigns/dashboard_pledges.html",
+        "oversight/dashboard_pledges.html",
         {"area": area, "page": page, "title": _("Pledges waiting for receipt"), "query": _query(request)},
     )
 
@@ -301,7 +301,7 @@ def digest_archive(request):
         }
         for office in offices
     ]
-    return render(request, "campaigns/digests.html", {"runs": runs, "rows": rows, "frequencies": Frequency.choices})
+    return render(request, "oversight/digests.html", {"runs": runs, "rows": rows, "frequencies": Frequency.choices})
 
 
 @login_required
@@ -330,6 +330,6 @@ def digest_preview(request):
 
 @login_required
 def audit_trail(request):
-    """Who changed what in the officer's area, newest first (campaigns.audit)."""
+    """Who changed what in the officer's area, newest first (oversight.audit)."""
     area = _area_for(request)
-    return render(request, "campaigns/audit.html", {"unit": area.unit, "changes": audit.changes(area.unit)})
+    return render(request, "oversight/audit.html", {"unit": area.unit, "changes": audit.changes(area.unit)})

@@ -16,12 +16,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from campaigns.dashboard import Area
-from campaigns.digests import recipients
-from campaigns.models import DigestRun
-from campaigns.tasks import send_due_digests
 from config.celery_app import app
 from needs.models import Need
+from oversight.dashboard import Area
+from oversight.digests import recipients
+from oversight.models import DigestRun
+from oversight.tasks import send_due_digests
 from schools.models import Office
 from tests.support.services import celery_worker, kill_group, wait_for
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from campaigns.dashboard import Area, attention, headline, league_table, needs_by_category, needs_by_place
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from needs.models import Need
 from needs.services import need_transition
+from oversight.dashboard import Area, attention, headline, league_table, needs_by_category, needs_by_place
 from tests.needs.factories import NeedFactory
 from tests.schools.factories import CommuneFactory, SchoolFactory, SchoolSiteFactory
 

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from campaigns import digests
-from campaigns.models import Frequency
+from oversight import digests
+from oversight.models import Frequency
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from campaigns.tasks import send_reminders
 from needs.models import Need
+from oversight.tasks import send_reminders
 from tests.needs.factories import NeedFactory
 
 

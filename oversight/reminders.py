@@ -32,8 +32,8 @@ def _claim(kind, key, period) -> bool:
 
 def _send(template, context, to) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"campaigns/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"campaigns/email/{template}.txt", context)
+        subject = render_to_string(f"oversight/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"oversight/email/{template}.txt", context)
     send_mail(subject, body, None, to)
 
 

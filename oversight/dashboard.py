@@ -14,13 +14,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
+from campaigns.models import Task
 from core.cache import area as area_namespace
 from core.cache import cached
 from donations.models import Pledge
 from needs.models import Category, Need
 from schools.models import AdministrativeUnit, School, SchoolSite
-
-from .models import Task
 
 S = Need.Status
 # Needs that ask for money now or did: the base of requested / pledged / received.

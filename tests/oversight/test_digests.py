@@ -8,12 +8,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.digests import build_digest, period_bounds, recipients, send_digest
-from campaigns.models import Campaign, DigestPreference, DigestRun, DigestSettings, Task
+from campaigns.models import Campaign, Task
 from donations.models import Pledge
 from donations.services import DonorDetails, pledge_create
 from needs.models import Need
 from needs.services import need_transition
+from oversight.digests import build_digest, period_bounds, recipients, send_digest
+from oversight.models import DigestPreference, DigestRun, DigestSettings
 from tests.needs.factories import NeedFactory
 
 MONDAY = date(2026, 11, 23)
@@ -103,7 +104,7 @@ def test_a_digest_is_sent_once_with_html_text_and_excel(area, week):
 
 def test_a_failed_send_is_recorded_and_the_next_attempt_sends_once(area, week):
     with (
-        mock.patch("campaigns.digests.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")),
+        mock.patch("oversight.digests.EmailMultiAlternatives.send", side_effect=OSError("SMTP down")),
         pytest.raises(OSError),
     ):
         send_digest(area.office_a, "weekly", MONDAY, claimant="task-1")

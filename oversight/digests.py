@@ -1,5 +1,5 @@
 """The digest an education office gets by e-mail: what arrived, what waits for it, what
-is late, and money, for its area and a period. Built here, sent by `campaigns.tasks`.
+is late, and money, for its area and a period. Built here, sent by `oversight.tasks`.
 
 A digest is sent once per office and period: `send_digest` claims its `DigestRun` row
 with a conditional update before sending and marks it sent after; a task redelivered
@@ -20,13 +20,14 @@ from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from campaigns.models import Task
 from core.exports import safe_cell
 from donations.models import Pledge
 from needs.models import Need, NeedEvent
 from schools.models import AdministrativeUnit, Membership, Office
 
 from . import dashboard
-from .models import DigestPreference, DigestRun, DigestSettings, Frequency, Task
+from .models import DigestPreference, DigestRun, DigestSettings, Frequency
 
 LIST_LIMIT = 25
 
@@ -238,9 +239,9 @@ def render_digest(digest: Digest) -> tuple[str, str, str]:
     """(subject, text, html) in Vietnamese."""
     context = {"digest": digest, "office": digest.office, "c": digest.content, "site_name": settings.SITE_NAME}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("campaigns/email/digest_subject.txt", context).strip()
-        text = render_to_string("campaigns/email/digest.txt", context)
-        html = render_to_string("campaigns/email/digest.html", context)
+        subject = render_to_string("oversight/email/digest_subject.txt", context).strip()
+        text = render_to_string("oversight/email/digest.txt", context)
+        html = render_to_string("oversight/email/digest.html", context)
     return subject, text, html
 
 
