@@ -24,8 +24,6 @@ from campaigns.models import (
     BudgetLine,
     Campaign,
     CommunicationActivity,
-    DigestPreference,
-    DigestSettings,
     Event,
     Invitation,
     Responsibility,
@@ -37,6 +35,7 @@ from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create
 from letters_contest.models import Award, ContestRound, Edition, Entry, Judge, Score
 from needs.models import Need, NeedEvent
+from oversight.models import DigestPreference, DigestSettings
 from tests.accounts.factories import UserFactory
 from tests.campaigns.test_plan import campaign  # noqa: F401 - the shared fixture
 from tests.config.test_hostile_input import FUZZ, HOSTILE, _clean
