@@ -2,10 +2,9 @@
 words, rendered as a Vietnamese administrative report (PDF)."""
 
 from django.db.models import Count, Q, Sum
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from weasyprint import HTML
+from django.utils import timezone
 
+from core.documents import render_pdf
 from donations.selectors import honour_roll
 from needs.models import Category, Need
 from schools.models import School
@@ -64,14 +63,12 @@ def review_figures(campaign: Campaign) -> dict:
 
 def review_pdf(review: Review) -> bytes:
     campaign = review.campaign
-    with translation.override("vi"):
-        html = render_to_string(
-            "campaigns/review_document.html",
-            {
-                "review": review,
-                "campaign": campaign,
-                "figures": review_figures(campaign),
-                "today": timezone.localdate(review.issued_at) if review.issued_at else timezone.localdate(),
-            },
-        )
-    return HTML(string=html).write_pdf()
+    return render_pdf(
+        "campaigns/review_document.html",
+        {
+            "review": review,
+            "campaign": campaign,
+            "figures": review_figures(campaign),
+            "today": timezone.localdate(review.issued_at) if review.issued_at else timezone.localdate(),
+        },
+    )

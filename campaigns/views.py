@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.documents import pdf_response
 
 from . import selectors
 from .forms import (
@@ -86,9 +88,7 @@ def review_detail(request, slug, pk):
 def review_document(request, slug, pk):
     campaign = get_campaign_for_managing(request, slug)
     review = get_object_or_404(Review, pk=pk, campaign=campaign)
-    response = HttpResponse(review_pdf(review), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{review.kind}-{campaign.slug}.pdf"'
-    return response
+    return pdf_response(review_pdf(review), f"{review.kind}-{campaign.slug}.pdf")
 
 
 @login_required
@@ -200,6 +200,4 @@ def event_detail(request, slug, pk):
 def event_plan(request, slug, pk):
     campaign = get_campaign_for_managing(request, slug)
     event = get_object_or_404(Event, pk=pk, campaign=campaign)
-    response = HttpResponse(event_plan_pdf(event), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ke-hoach-{event.pk}.pdf"'
-    return response
+    return pdf_response(event_plan_pdf(event), f"ke-hoach-{event.pk}.pdf")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.documents import pdf_response
 from core.ratelimit import limit_posts
 from needs.models import Need
 from schools.models import AdministrativeUnit, Office, School
@@ -148,9 +149,7 @@ def pledge_letter(request, reference):
     pledge = get_pledge_for_viewing(request, reference)
     if pledge.status not in (Pledge.Status.RECEIVED, Pledge.Status.DELIVERED):
         raise Http404
-    response = HttpResponse(thank_you_pdf(pledge), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="thu-cam-on-{pledge.reference}.pdf"'
-    return response
+    return pdf_response(thank_you_pdf(pledge), f"thu-cam-on-{pledge.reference}.pdf")
 
 
 def _officer_pledges(request):

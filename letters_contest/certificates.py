@@ -1,22 +1,18 @@
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from weasyprint import HTML
+from django.utils import timezone
 
-from campaigns.plans import place_name
+from core.documents import place_name, render_pdf
 
 
 def certificate_pdf(entry, award) -> bytes:
     round_ = entry.round
-    with translation.override("vi"):
-        html = render_to_string(
-            "letters_contest/certificate.html",
-            {
-                "entry": entry,
-                "award": award,
-                "round": round_,
-                "edition": round_.edition,
-                "place": place_name(round_.province),
-                "today": timezone.localdate(),
-            },
-        )
-    return HTML(string=html).write_pdf()
+    return render_pdf(
+        "letters_contest/certificate.html",
+        {
+            "entry": entry,
+            "award": award,
+            "round": round_,
+            "edition": round_.edition,
+            "place": place_name(round_.province),
+            "today": timezone.localdate(),
+        },
+    )

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.documents import pdf_response
 from core.ratelimit import limit_posts
 from schools.filters import is_id
 from schools.permissions import roles_of
@@ -209,9 +210,7 @@ def certificate(request, pk, entry_pk):
     award = Award.objects.filter(entry=entry).first()
     if award is None:
         raise Http404
-    response = HttpResponse(certificate_pdf(entry, award), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-{entry.code}.pdf"'
-    return response
+    return pdf_response(certificate_pdf(entry, award), f"giay-chung-nhan-{entry.code}.pdf")
 
 
 @login_required

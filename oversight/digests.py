@@ -6,7 +6,6 @@ with a conditional update before sending and marks it sent after; a task redeliv
 after a worker died finds its own claim (same task id) and finishes the job.
 """
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,11 +16,9 @@ from django.db.models import Count, F, Q, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from campaigns.models import Task
-from core.exports import safe_cell
+from core.exports import Sheet, xlsx_bytes
 from donations.models import Pledge
 from needs.models import Need, NeedEvent
 from schools.models import AdministrativeUnit, Membership, Office
@@ -197,42 +194,35 @@ def _contest_summary(office: Office) -> dict | None:
 
 
 def _workbook(digest: Digest) -> bytes:
-    workbook = Workbook()
-    sheets = [
-        (
-            "Chờ xác minh",
-            ["Nhu cầu", "Trường", "Số ngày chờ", "Kinh phí (đồng)", "Liên kết"],
-            [[r["title"], r["school"], r["age"], r["amount"], r["url"]] for r in digest.content["awaiting"]],
-        ),
-        (
-            "Cam kết quá hạn",
-            ["Mã", "Nhu cầu", "Trường", "Số tiền (đồng)", "Số ngày", "Liên kết"],
-            [
-                [r["reference"], r["need"], r["school"], r["amount"], r["days"], r["url"]]
-                for r in digest.content["overdue_pledges"]
-            ],
-        ),
-        ("Hồ sơ chưa cập nhật", ["Trường", "Liên kết"], [[r["name"], r["url"]] for r in digest.content["stale"]]),
-        (
-            "Nhiệm vụ",
-            ["Nhiệm vụ", "Đơn vị", "Thời hạn", "Quá hạn", "Liên kết"],
-            [
-                [r["title"], r["owner"], r["due_on"].strftime("%d/%m/%Y"), "Có" if r["overdue"] else "", r["url"]]
-                for r in digest.content["tasks"]
-            ],
-        ),
-    ]
-    workbook.remove(workbook.active)
-    for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title)
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([safe_cell(value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    content = digest.content
+    return xlsx_bytes(
+        [
+            Sheet(
+                "Chờ xác minh",
+                ["Nhu cầu", "Trường", "Số ngày chờ", "Kinh phí (đồng)", "Liên kết"],
+                [[r["title"], r["school"], r["age"], r["amount"], r["url"]] for r in content["awaiting"]],
+                money_columns=[3],
+            ),
+            Sheet(
+                "Cam kết quá hạn",
+                ["Mã", "Nhu cầu", "Trường", "Số tiền (đồng)", "Số ngày", "Liên kết"],
+                [
+                    [r["reference"], r["need"], r["school"], r["amount"], r["days"], r["url"]]
+                    for r in content["overdue_pledges"]
+                ],
+                money_columns=[3],
+            ),
+            Sheet("Hồ sơ chưa cập nhật", ["Trường", "Liên kết"], [[r["name"], r["url"]] for r in content["stale"]]),
+            Sheet(
+                "Nhiệm vụ",
+                ["Nhiệm vụ", "Đơn vị", "Thời hạn", "Quá hạn", "Liên kết"],
+                [
+                    [r["title"], r["owner"], r["due_on"].strftime("%d/%m/%Y"), "Có" if r["overdue"] else "", r["url"]]
+                    for r in content["tasks"]
+                ],
+            ),
+        ]
+    )
 
 
 def render_digest(digest: Digest) -> tuple[str, str, str]:
