@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_filters",
-    "django_htmx",
     "django_celery_beat",
     "simple_history",
     "allauth",
@@ -74,7 +73,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Who made a change, for the audit trail (simple_history).
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
 ]
 # The load benchmark (`manage.py bench`) reads each page's SQL query count from a response
 # header. Listed only when asked for, and first, so it counts every middleware's queries.
@@ -278,8 +276,8 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-# Scripts from this site only, never inline; styles may be set inline by Bootstrap's and
-# htmx's scripts. CSP_EXTRA_IMG_SRC adds e.g. the object storage serving media.
+# Scripts from this site only, never inline; styles may be set inline by Bootstrap's
+# scripts. CSP_EXTRA_IMG_SRC adds e.g. the object storage serving media.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",

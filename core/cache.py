@@ -98,14 +98,10 @@ def cached(
 
 
 def _personal(request) -> bool:
-    """A request that may see something of its own: signed in (or was), has messages
-    waiting, or asks for an htmx fragment. Only the rest share cached pages."""
+    """A request that may see something of its own: signed in (or was), or has messages
+    waiting. Only the rest share cached pages."""
     cookies = request.COOKIES
-    return (
-        settings.SESSION_COOKIE_NAME in cookies
-        or "messages" in cookies
-        or request.headers.get("HX-Request") is not None
-    )
+    return settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies
 
 
 def cache_public_page(namespaces, *, timeout_setting: str = "PUBLIC_CACHE_SECONDS"):
