@@ -146,9 +146,7 @@ def test_no_import_cycle_between_modules():
 
 def test_the_checker_sees_imports_inside_functions_and_get_model(tmp_path):
     source = tmp_path / "probe.py"
-    source.write_text(
-        "def f():\n    from oversight import digests\n    return apps.get_model('needs', 'Need')\n"
-    )
+    source.write_text("def f():\n    from oversight import digests\n    return apps.get_model('needs', 'Need')\n")
     modules = project_modules()
     assert imports_of("core.probe", source, modules) == {"oversight.digests", "needs"}
 
