@@ -18,8 +18,6 @@ import platform
 import random
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,12 +39,12 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from core.text import fold
+from ops import processes
 from ops.bench import pages, report
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 SAMPLE_SIZE = 2000
-LOCMEM_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @dataclass
@@ -218,61 +216,7 @@ def data_size() -> dict:
     }
 
 
-# --- processes ----------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen, grace: float = 15) -> None:
-    """Stop a process we started and everything it forked (its own process group)."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(5)
-    except ProcessLookupError:
-        pass
-
-
-def _run(command: list[str], *, env: dict, log: Path, timeout: float) -> int:
-    with open(log, "w", encoding="utf-8") as output:
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
-            command, cwd=BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            return process.wait(timeout)
-        finally:
-            _stop(process)
-
-
-def server_env(port: int, queue: str) -> dict:
-    """The production profile, over plain http on loopback."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL=f"http://127.0.0.1:{port}",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        QUERY_COUNT_HEADER="1",
-        # Every simulated visitor comes from 127.0.0.1: the per-address limits on pledges
-        # and sign-ups would measure the limiter, not the pages.
-        RATE_LIMITS_OFF="1",
-        EMAIL_BACKEND=LOCMEM_EMAIL,
-        # Mail tasks the pages queue go to a queue of their own, never run and dropped after.
-        CELERY_QUEUE=queue,
-        LOG_LEVEL="WARNING",
-    )
-    return env
+# --- the server -------------------------------------------------------------------
 
 
 class Server:
@@ -281,10 +225,11 @@ class Server:
     def __init__(self, options: Options, out: Path):
         self.options = options
         self.out = out
-        self.port = _free_port()
+        self.port = processes.free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        # Mail tasks the pages queue go to a queue of their own, never run and dropped after.
         self.queue = f"bench-{os.getpid()}-{secrets.token_hex(4)}"
-        self.env = server_env(self.port, self.queue)
+        self.env = processes.server_env(self.port, self.queue)
         self.process = None
 
     @property
@@ -296,66 +241,32 @@ class Server:
 
     def __enter__(self):
         started = time.monotonic()
-        code = _run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            env=self.env,
-            log=self.out / "collectstatic.log",
-            timeout=600,
-        )
-        if code:
-            raise CommandError(f"collectstatic failed, see {self.out / 'collectstatic.log'}")
+        log = self.out / "collectstatic.log"
+        if processes.manage("collectstatic", "--noinput", "-v0", env=self.env, log=log, timeout=600):
+            raise CommandError(f"collectstatic failed, see {log}")
         print(f"collectstatic: {time.monotonic() - started:.1f} s", flush=True)
         o = self.options
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--worker-class",
-            o.worker_class,
-            "--workers",
-            str(o.workers),
-            "--threads",
-            str(o.threads if o.worker_class == "gthread" else 1),
-            "--timeout",
-            "120",
-            "--graceful-timeout",
-            "10",
-            "--log-level",
-            "warning",
-        ]
-        self.log = open(self.out / "gunicorn.log", "w", encoding="utf-8")
-        self.process = subprocess.Popen(  # noqa: S603
-            command, cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        command = processes.gunicorn(
+            self.port,
+            workers=o.workers,
+            worker_class=o.worker_class,
+            threads=o.threads if o.worker_class == "gthread" else 1,
+            timeout=120,
         )
+        log = self.out / "gunicorn.log"
+        self.process = processes.start(command, env=self.env, log=log)
         try:
-            self._wait_until_live()
+            try:
+                processes.wait_until_live(self.process, self.port)
+            except (processes.ProcessExited, TimeoutError) as error:
+                raise CommandError(f"gunicorn {error}; see {log}") from None
         except BaseException:
             self.__exit__(None, None, None)
             raise
         return self
 
-    def _wait_until_live(self, timeout: float = 90) -> None:
-        import requests
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise CommandError(f"gunicorn exited with {self.process.returncode}, see {self.out / 'gunicorn.log'}")
-            try:
-                if requests.get(f"{self.base_url}/livez/", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise CommandError(f"gunicorn did not answer /livez/ within {timeout:.0f} s")
-
     def __exit__(self, *exc):
-        if self.process is not None:
-            _stop(self.process)
-            self.log.close()
+        processes.stop(self.process)
         _drop_queue(self.queue)
         return False
 
@@ -405,7 +316,7 @@ def run_locust(
         "WARNING",
         *classes,
     ]
-    _run(command, env={**env, pages.SUMMARY_ENV: str(summary_file)}, log=log, timeout=seconds + 120)
+    processes.run(command, env={**env, pages.SUMMARY_ENV: str(summary_file)}, log=log, timeout=seconds + 120)
     if not summary_file.exists():
         raise CommandError(f"locust wrote no statistics for {phase}; see {log}")
     summary = json.loads(summary_file.read_text(encoding="utf-8"))
@@ -539,7 +450,7 @@ def time_digests(day: date) -> dict:
     level = trace_log.level
     trace_log.setLevel(logging.WARNING)
     try:
-        with override_settings(EMAIL_BACKEND=LOCMEM_EMAIL, DEBUG=False), transaction.atomic():
+        with override_settings(EMAIL_BACKEND=processes.LOCMEM_EMAIL, DEBUG=False), transaction.atomic():
             DigestRun.objects.filter(period=period, period_start=start).delete()
             offices = list(digests.digest_offices().order_by("pk"))
             started = time.perf_counter()

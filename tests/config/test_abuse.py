@@ -83,6 +83,6 @@ def test_with_redis_down_people_still_sign_in_and_pledge(client, people, area):
 
 
 def test_the_load_benchmark_turns_the_limits_off_for_its_server():
-    from ops.bench.runner import server_env
+    from ops.processes import server_env
 
     assert server_env(8000, "q")["RATE_LIMITS_OFF"] == "1"

@@ -24,18 +24,9 @@ from email import policy
 import pytest
 import requests
 
+from ops.processes import free_port, kill, wait_for
 from tests.e2e.conftest import screenshot
-from tests.support.services import (
-    Portal,
-    PostgresCluster,
-    RedisServer,
-    celery_beat,
-    celery_worker,
-    free_port,
-    kill_group,
-    postgres_bin,
-    wait_for,
-)
+from tests.support.services import Portal, PostgresCluster, RedisServer, celery_beat, celery_worker, postgres_bin
 
 pytestmark = pytest.mark.skipif(
     postgres_bin() is None or shutil.which("redis-server") is None,
@@ -114,8 +105,8 @@ class Stack:
         return celery_beat(self.portal.env)
 
     def close(self):
-        kill_group(self.beat)
-        kill_group(self.worker)
+        kill(self.beat)
+        kill(self.worker)
         self.portal.stop()
         self.inbox.stop()
         self.redis.stop()
@@ -220,7 +211,7 @@ def test_a_worker_killed_in_the_middle_of_a_mail_neither_loses_nor_repeats_it(st
     pledge_id, reference = stack.pledge_of("thu.kill@example.vn")
     wait_for(lambda: stack.notice(pledge_id)["attempts"] >= 1, message="the worker to take the mail")
 
-    kill_group(stack.worker)
+    kill(stack.worker)
     stack.inbox.hang_seconds = 0
     assert not stack.inbox.about(reference) and not stack.notice(pledge_id)["sent"]
     stack.worker = stack.start_worker()

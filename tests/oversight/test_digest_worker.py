@@ -5,7 +5,6 @@ reads the test database, so the data is committed (transactional test)."""
 
 import email
 import os
-import signal
 import time
 import uuid
 from email import policy
@@ -18,12 +17,13 @@ from django.db import connection
 
 from config.celery_app import app
 from needs.models import Need
+from ops.processes import kill, wait_for
 from oversight.dashboard import Area
 from oversight.digests import recipients
 from oversight.models import DigestRun
 from oversight.tasks import send_due_digests
 from schools.models import Office
-from tests.support.services import celery_worker, kill_group, wait_for
+from tests.support.services import celery_worker
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -67,7 +67,7 @@ def stack(tmp_path, settings):
     yield {"start_worker": start_worker, "mail_dir": mail_dir, "queue": queue}
     app.conf.task_always_eager, app.conf.task_default_queue = previous
     for process in workers:
-        kill_group(process)
+        kill(process)
 
 
 def mails(folder: Path):
@@ -137,8 +137,7 @@ def test_weekly_digests_are_sent_once_by_a_real_worker_even_when_it_dies(stack):
     wait_for(
         lambda: DigestRun.objects.filter(period_start=start, status="sending").exists(), message="a digest in flight"
     )
-    os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
+    kill(worker)
     in_flight = DigestRun.objects.get(period_start=start, status="sending")
     stack["start_worker"]()
     # The scheduler runs the job again too: together with the redelivered task, still once.

@@ -1,44 +1,19 @@
 """Services a fault test can really stop and start again: a throwaway PostgreSQL
-cluster, a throwaway Redis, an SMTP server, and the portal itself under gunicorn in the
-production profile. Each listens on a free port of its own, so stopping it never
-touches the PostgreSQL and Redis the rest of the suite uses."""
+cluster, a throwaway Redis, Celery workers and beat, and the portal itself under
+gunicorn in the production profile. Each listens on a free port of its own, so stopping
+it never touches the PostgreSQL and Redis the rest of the suite uses. Processes start and
+stop through ops/processes.py, as the benchmark's server does."""
 
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from django.conf import settings
-
-from ops.bench.runner import server_env
-
-ROOT = Path(settings.BASE_DIR)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float = 90, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {message}")
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+from ops import processes
+from ops.processes import free_port, listening, wait_for
 
 
 def postgres_bin() -> Path | None:
@@ -109,12 +84,10 @@ class RedisServer:
         self.process = None
 
     def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        self.process = processes.start(
+            ["redis-server", "--port", self.port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         )
-        wait_for(lambda: listening(self.port), message="redis to listen")
+        wait_for(lambda: listening(self.port), message="redis to listen", process=self.process)
         return self
 
     def freeze(self):
@@ -127,41 +100,31 @@ class RedisServer:
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGCONT)
-            self.process.send_signal(signal.SIGKILL)  # as a crash: nothing is flushed
-            self.process.wait(timeout=10)
+            processes.kill(self.process)  # as a crash: nothing is flushed
         wait_for(lambda: not listening(self.port), message="redis to stop")
 
 
 def celery_worker(env: dict, queue: str) -> subprocess.Popen:
-    return subprocess.Popen(
+    return processes.start(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
          "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=env,
     )  # fmt: skip
 
 
 def celery_beat(env: dict) -> subprocess.Popen:
     """The scheduler, as in production (its schedule lives in the database)."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-
-
-def kill_group(process: subprocess.Popen | None):
-    if process is not None and process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    return processes.start([sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=warning"], env=env)
 
 
 class Portal:
     """The portal under gunicorn in the production profile (DEBUG off) over plain http on
-    loopback, on the database and Redis it is given."""
+    loopback, on the database and Redis it is given; its logs in the folder of `log`."""
 
     def __init__(self, *, database_url: str, redis_url: str = "", log: Path, **extra):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.env = server_env(self.port, queue=f"faults-{self.port}")
+        self.env = processes.server_env(self.port, queue=f"faults-{self.port}")
         self.env.update(DATABASE_URL=database_url, REDIS_URL=redis_url, CONN_MAX_AGE="60", **extra)
         self.env.pop("QUERY_COUNT_HEADER", None)
         if not redis_url:
@@ -170,20 +133,15 @@ class Portal:
         self.process = None
 
     def manage(self, *args, timeout: float = 300):
-        subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, capture_output=True,
-            timeout=timeout,
-        )  # fmt: skip
+        log = self.log.with_name(f"manage-{args[0]}.log")
+        if processes.manage(*args, env=self.env, log=log, timeout=timeout):
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{log.read_text(errors='replace')[-3000:]}")
 
     def start(self):
         self.manage("collectstatic", "--noinput", "-v0")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "1", "--timeout", "60", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=self.log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        wait_for(lambda: listening(self.port), timeout=60, message="gunicorn to listen")
+        self.process = processes.start(processes.gunicorn(self.port), env=self.env, log=self.log)
+        processes.wait_until_live(self.process, self.port, timeout=60)
         return self
 
     def stop(self):
-        kill_group(self.process)
+        processes.kill(self.process)
