@@ -6,15 +6,12 @@ from django.core.cache import cache
 from django.utils import translation
 
 from core.cache_backend import ResilientRedisCache
-from tests.accounts.factories import UserFactory
-from tests.schools.factories import (
-    CommuneFactory,
-    DistrictFactory,
-    MembershipFactory,
-    OfficeFactory,
-    ProvinceFactory,
-    SchoolFactory,
-)
+from donations.services import DonorDetails, pledge_create
+from tests.campaigns.factories import CampaignFactory
+from tests.letters_contest.factories import ContestRoundFactory, CriterionFactory, EntryFactory, JudgeFactory
+from tests.needs.factories import NeedFactory
+from tests.schools.factories import MembershipFactory
+from tests.support.area import build_area
 
 # Playwright's sync API runs an event loop in this thread for the rest of the session once
 # the browser starts; the ORM calls the tests make are synchronous and safe here.
@@ -73,35 +70,57 @@ def _tasks_in_process():
 
 @pytest.fixture
 def area(db):
-    """A province with two districts, a commune in each, and a school in each commune.
+    """The standing users and their places (tests/support/area.py): schools A and B in
+    two districts of one province, their staff, their officers, the province's, and an
+    outsider."""
+    return build_area()
 
-    The standing users of STYLE.md hang off it: staff of school A (insider with rights),
-    staff of school B (insider without), a district officer of A's district, an officer
-    of B's district, a provincial officer, and an outsider with no role.
-    """
-    province = ProvinceFactory(name="Tỉnh Điện Biên", code="11")
-    district_a = DistrictFactory(parent=province, name="Huyện Tuần Giáo", code="099")
-    district_b = DistrictFactory(parent=province, name="Huyện Mường Ảng", code="102")
-    commune_a = CommuneFactory(parent=district_a, name="Xã Pú Xi", code="03269")
-    commune_b = CommuneFactory(parent=district_b, name="Xã Ẳng Tở", code="03292")
-    school_a = SchoolFactory(commune=commune_a, name="Trường PTDTBT Tiểu học Pú Xi")
-    school_b = SchoolFactory(commune=commune_b, name="Trường PTDTBT Tiểu học Ẳng Tở")
-    office_a = OfficeFactory(unit=district_a, name="Phòng GD&ĐT Tuần Giáo")
-    office_b = OfficeFactory(unit=district_b, name="Phòng GD&ĐT Mường Ảng")
-    office_province = OfficeFactory(unit=province, kind="education_department", name="Sở GD&ĐT Điện Biên")
 
-    class Area:
-        pass
+# Worlds that tests of more than one folder start from ---------------------------------
 
-    a = Area()
-    a.province, a.district_a, a.district_b = province, district_a, district_b
-    a.commune_a, a.commune_b = commune_a, commune_b
-    a.school_a, a.school_b = school_a, school_b
-    a.office_a, a.office_b, a.office_province = office_a, office_b, office_province
-    a.staff_a = MembershipFactory(role="school_staff", school=school_a).user
-    a.staff_b = MembershipFactory(role="school_staff", school=school_b).user
-    a.officer_a = MembershipFactory(role="officer", office=office_a).user
-    a.officer_b = MembershipFactory(role="officer", office=office_b).user
-    a.officer_province = MembershipFactory(role="officer", office=office_province).user
-    a.outsider = UserFactory()
-    return a
+
+@pytest.fixture
+def campaign(area):
+    """District A's published campaign, led by its office."""
+    return CampaignFactory(
+        name="Điều ước cho em – huyện Tuần Giáo", scope=area.district_a, lead_office=area.office_a, is_published=True
+    )
+
+
+@pytest.fixture
+def contest(area):
+    """The province's round of the 53rd contest (2024, schools send entries by 31 March),
+    and its organiser."""
+    round_ = ContestRoundFactory(edition__number=53, province=area.province, organiser__name="Sở TT&TT Điện Biên")
+    organiser = MembershipFactory(role="organiser", office=round_.organiser).user
+    return round_, organiser
+
+
+@pytest.fixture
+def judged(area):
+    """The province's round with a rubric of two criteria (60 % and 40 %), two entries of
+    school A (only the first pupil agreed to have their name published), two judges and
+    the organiser."""
+    round_ = ContestRoundFactory(edition__number=53, province=area.province)
+    content = CriterionFactory(round=round_, name="Nội dung", weight=60)
+    style = CriterionFactory(round=round_, name="Ngôn ngữ", weight=40)
+    entries = [
+        EntryFactory(round=round_, school=area.school_a, code=code, pupil_name=name, consent_publish_name=publish)
+        for code, name, publish in [("11-53-00001", "Lò Thị Mai", True), ("11-53-00002", "Quàng Văn Nam", False)]
+    ]
+    judges = tuple(JudgeFactory(round=round_).user for _ in range(2))
+    organiser = MembershipFactory(role="organiser", office=round_.organiser).user
+    return round_, entries, (content, style), judges, organiser
+
+
+@pytest.fixture
+def pledges(area):
+    """A guest's three pledges to a need of school A, and one to a need of school B."""
+    need = NeedFactory(school=area.school_a, items=[("Chăn", 40, "cái", 250_000)])
+    other_area = NeedFactory(school=area.school_b, items=[("Bàn", 10, "bộ", 1_000_000)])
+    donor = DonorDetails(name="Lê Minh", email="minh@example.vn")
+    first, _ = pledge_create(need=need, donor=donor, amount=2_000_000)
+    second, _ = pledge_create(need=need, donor=donor, amount=1_500_000)
+    third, _ = pledge_create(need=need, donor=donor, amount=500_000)
+    outside, _ = pledge_create(need=other_area, donor=donor, amount=1_000_000)
+    return first, second, third, outside

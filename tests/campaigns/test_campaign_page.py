@@ -1,31 +1,16 @@
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Campaign, Target
 from campaigns.selectors import target_progress
 from needs.models import Need
+from tests.campaigns.factories import TargetFactory
 from tests.needs.factories import NeedFactory
 
 
-@pytest.fixture
-def campaign(area):
-    return Campaign.objects.create(
-        name="Điều ước cho em – huyện Tuần Giáo",
-        slug="duce-tg",
-        scope=area.district_a,
-        lead_office=area.office_a,
-        starts_on=date(2021, 2, 20),
-        purpose="Kêu gọi hỗ trợ học sinh.",
-        is_published=True,
-    )
-
-
 def test_target_progress_counts_covered_needs_pupils_and_money_in_scope(area, campaign):
-    Target.objects.create(campaign=campaign, category="toilets", measure="needs", quantity=4, label="nhà vệ sinh")
-    Target.objects.create(campaign=campaign, category="meals", measure="pupils", quantity=200, label="học sinh")
-    Target.objects.create(campaign=campaign, category="books", measure="amount", quantity=10_000_000, label="sách")
+    TargetFactory(campaign=campaign, category="toilets", measure="needs", quantity=4, label="nhà vệ sinh")
+    TargetFactory(campaign=campaign, category="meals", measure="pupils", quantity=200, label="học sinh")
+    TargetFactory(campaign=campaign, category="books", measure="amount", quantity=10_000_000, label="sách")
     NeedFactory(school=area.school_a, category="toilets", status=Need.Status.DELIVERED)
     NeedFactory(school=area.school_a, category="toilets", status=Need.Status.FUNDED)
     NeedFactory(school=area.school_a, category="toilets", status=Need.Status.VERIFIED)  # not covered yet
@@ -40,7 +25,7 @@ def test_target_progress_counts_covered_needs_pupils_and_money_in_scope(area, ca
 
 
 def test_the_public_page_shows_progress_featured_needs_and_honour_roll(client, area, campaign):
-    Target.objects.create(campaign=campaign, category="toilets", measure="needs", quantity=4, label="nhà vệ sinh mới")
+    TargetFactory(campaign=campaign, quantity=4, label="nhà vệ sinh mới")
     need = NeedFactory(school=area.school_a, title="Nhà vệ sinh điểm trường Hua Sát")
     campaign.featured_needs.add(need)
 
@@ -67,7 +52,7 @@ def test_an_unpublished_campaign_is_404_except_for_its_officers(client, area, ca
 def test_the_campaign_page_runs_a_fixed_number_of_queries(client, area, campaign, django_assert_num_queries, needs):
     for _ in range(needs):
         campaign.featured_needs.add(NeedFactory(school=area.school_a))
-    Target.objects.create(campaign=campaign, category="toilets", measure="needs", quantity=4, label="nhà vệ sinh")
+    TargetFactory(campaign=campaign)
     with django_assert_num_queries(13):
         assert client.get(campaign.get_absolute_url()).status_code == 200
 

@@ -1,22 +1,6 @@
-from datetime import date
-
-import pytest
 from django.urls import reverse
 
-from campaigns.models import Campaign, Event, Invitation, Task
-
-
-@pytest.fixture
-def campaign(area):
-    return Campaign.objects.create(
-        name="Điều ước cho em – huyện Tuần Giáo",
-        slug="duce-tg",
-        scope=area.district_a,
-        lead_office=area.office_a,
-        starts_on=date(2021, 2, 20),
-        purpose="Kêu gọi hỗ trợ học sinh.",
-        is_published=True,
-    )
+from campaigns.models import Event, Invitation, Task
 
 
 def test_an_officer_adds_a_task_and_marks_it_done(client, area, campaign):

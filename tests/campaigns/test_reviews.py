@@ -1,14 +1,14 @@
-import io
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from pypdf import PdfReader
 
 from campaigns.models import Campaign, Review
 from oversight.dashboard import Area, headline
 from schools.models import AdministrativeUnit
+from tests.campaigns.factories import ReviewFactory
+from tests.support.documents import pdf_text
 
 
 @pytest.fixture
@@ -16,10 +16,6 @@ def demo(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", stdout=StringIO())
     return Campaign.objects.get(slug="dieu-uoc-cho-em-tuan-giao")
-
-
-def pdf_text(content: bytes) -> str:
-    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
 
 
 def test_the_final_review_of_the_demo_campaign_has_vietnamese_text_and_the_dashboard_figures(client, demo):
@@ -69,7 +65,7 @@ def test_an_issued_review_cannot_be_edited(client, demo):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(email="district@demo.vn"))
-    review = Review.objects.create(campaign=demo, kind="interim", assessment="Ban đầu")
+    review = ReviewFactory(campaign=demo, kind="interim", assessment="Ban đầu")
     url = reverse("campaigns:review", args=[demo.slug, review.pk])
     client.post(url, {"issue": "1"})
     client.post(url, {"kind": "interim", "assessment": "Sửa sau khi ban hành"})

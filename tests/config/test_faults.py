@@ -25,7 +25,7 @@ import pytest
 import requests
 
 from ops.processes import free_port, kill, wait_for
-from tests.e2e.conftest import screenshot
+from tests.support.browser import screenshot
 from tests.support.services import Portal, PostgresCluster, RedisServer, celery_beat, celery_worker, postgres_bin
 
 pytestmark = pytest.mark.skipif(

@@ -37,13 +37,11 @@ from letters_contest.models import Award, ContestRound, Edition, Entry, Judge, S
 from needs.models import Need, NeedEvent
 from oversight.models import DigestPreference, DigestSettings
 from tests.accounts.factories import UserFactory
-from tests.campaigns.test_plan import campaign  # noqa: F401 - the shared fixture
-from tests.config.test_hostile_input import FUZZ, HOSTILE, _clean
-from tests.donations.test_statements import pledges  # noqa: F401 - the shared fixture
-from tests.letters_contest.test_entries import contest, letter_photo  # noqa: F401 - the shared fixture
-from tests.letters_contest.test_entries import data as entry_data
-from tests.letters_contest.test_judging import judged  # noqa: F401 - the shared fixture
+from tests.campaigns.factories import EventFactory, ReviewFactory, TaskFactory
 from tests.needs.factories import NeedFactory
+from tests.support.forms import entry_data
+from tests.support.fuzz import FUZZ, HOSTILE, clean
+from tests.support.images import letter_photo
 
 # For the slower forms: an image to decode, a page with three formsets, a spreadsheet.
 FUZZ_SLOW = settings(FUZZ, max_examples=25)
@@ -104,14 +102,14 @@ def _post_entry(client, round_, values, upload="photo"):
     return client.post(reverse("letters_contest:entry_create", args=[round_.pk]), {**values, **_upload(upload)})
 
 
-def test_a_valid_entry_is_registered(client, area, contest):  # noqa: F811
+def test_a_valid_entry_is_registered(client, area, contest):
     round_, _organiser = contest
     client.force_login(area.staff_a)
     assert _post_entry(client, round_, entry_data(area)).status_code == 302
     assert Entry.objects.get().pupil_name == "Lò Thị Mai"
 
 
-def test_a_letter_sent_as_a_pdf_is_stored_as_a_pdf_whatever_its_name(client, area, contest):  # noqa: F811
+def test_a_letter_sent_as_a_pdf_is_stored_as_a_pdf_whatever_its_name(client, area, contest):
     # Kept under its uploaded extension, a "PDF" named thu.html was served back as a web page.
     round_, _organiser = contest
     client.force_login(area.staff_a)
@@ -130,7 +128,7 @@ def test_a_letter_sent_as_a_pdf_is_stored_as_a_pdf_whatever_its_name(client, are
     ),
     upload=st.one_of(st.just("photo"), UPLOADS),
 )  # fmt: skip
-def test_the_entry_form_refuses_bad_input_and_saves_nothing(client, area, contest, changes, upload):  # noqa: F811
+def test_the_entry_form_refuses_bad_input_and_saves_nothing(client, area, contest, changes, upload):
     round_, _organiser = contest
     client.force_login(area.staff_a)
     before = Entry.objects.count()
@@ -161,7 +159,7 @@ def _round_data(**changes):
     return values
 
 
-def test_a_valid_round_is_opened(client, contest):  # noqa: F811
+def test_a_valid_round_is_opened(client, contest):
     _round, organiser = contest
     client.force_login(organiser)
     response = client.post(reverse("letters_contest:round_create"), _round_data())
@@ -181,7 +179,7 @@ def test_a_valid_round_is_opened(client, contest):  # noqa: F811
 @example(number="60", changes={"number": "99999999999999999999"})
 @example(number="60", changes={"number": "40000"})
 @example(number="60", changes={"word_limit": "99999999999999"})
-def test_the_round_form_refuses_bad_input_and_saves_nothing(client, contest, number, changes):  # noqa: F811
+def test_the_round_form_refuses_bad_input_and_saves_nothing(client, contest, number, changes):
     _round, organiser = contest
     client.force_login(organiser)
     before = (ContestRound.objects.count(), Edition.objects.count(), Campaign.objects.count())
@@ -193,7 +191,7 @@ def test_the_round_form_refuses_bad_input_and_saves_nothing(client, contest, num
         assert ContestRound.objects.count() == before[0] + 1 and Campaign.objects.count() == before[2] + 1
 
 
-def test_a_valid_judge_is_added_and_removed(client, contest):  # noqa: F811
+def test_a_valid_judge_is_added_and_removed(client, contest):
     round_, organiser = contest
     judge = UserFactory(email="giamkhao@example.vn")
     client.force_login(organiser)
@@ -208,10 +206,10 @@ def test_a_valid_judge_is_added_and_removed(client, contest):  # noqa: F811
 @given(email=HOSTILE, remove=st.one_of(st.none(), HOSTILE))
 @example(email="", remove="abc")
 @example(email="", remove="²")
-def test_the_judges_form_refuses_bad_input_and_saves_nothing(client, contest, email, remove):  # noqa: F811
+def test_the_judges_form_refuses_bad_input_and_saves_nothing(client, contest, email, remove):
     round_, organiser = contest
     client.force_login(organiser)
-    Judge.objects.get_or_create(round=round_, user=organiser)
+    Judge.objects.get_or_create(round=round_, user=organiser)  # once, not again in every example
     before = Judge.objects.count()
     values = {"email": email} if remove is None else {"remove": remove}
     response = client.post(reverse("letters_contest:judges", args=[round_.pk]), values)
@@ -221,7 +219,7 @@ def test_the_judges_form_refuses_bad_input_and_saves_nothing(client, contest, em
         _says_why(response)
 
 
-def test_valid_scores_are_saved(client, judged):  # noqa: F811
+def test_valid_scores_are_saved(client, judged):
     round_, entries, (content, style), (judge, _other), _organiser = judged
     client.force_login(judge)
     response = client.post(
@@ -239,7 +237,7 @@ SCORES = st.one_of(
 
 @FUZZ
 @given(changes=hostile(content=SCORES, style=SCORES))
-def test_the_score_form_refuses_bad_input_and_keeps_the_scores(client, judged, changes):  # noqa: F811
+def test_the_score_form_refuses_bad_input_and_keeps_the_scores(client, judged, changes):
     round_, entries, (content, style), (judge, _other), _organiser = judged
     client.force_login(judge)
     before = dict(Score.objects.filter(judge=judge).values_list("criterion_id", "value"))
@@ -256,7 +254,7 @@ def test_the_score_form_refuses_bad_input_and_keeps_the_scores(client, judged, c
         assert len(after) == 2 and all(Decimal(0) <= value <= 10 for value in after.values())
 
 
-def test_a_valid_award_is_saved(client, judged):  # noqa: F811
+def test_a_valid_award_is_saved(client, judged):
     round_, entries, _criteria, _judges, organiser = judged
     client.force_login(organiser)
     url = reverse("letters_contest:rankings", args=[round_.pk])
@@ -268,7 +266,7 @@ def test_a_valid_award_is_saved(client, judged):  # noqa: F811
 @given(changes=hostile(entry=HOSTILE, level=HOSTILE))
 @example(changes={"entry": "abc"})
 @example(changes={"entry": "²"})
-def test_the_award_form_answers_any_post(client, judged, changes):  # noqa: F811
+def test_the_award_form_answers_any_post(client, judged, changes):
     round_, entries, _criteria, _judges, organiser = judged
     client.force_login(organiser)
     before = list(Award.objects.values_list("entry_id", "level"))
@@ -282,7 +280,7 @@ def test_the_award_form_answers_any_post(client, judged, changes):  # noqa: F811
 # --- The campaign plan -------------------------------------------------------------------
 
 
-def _plan(client, campaign, data):  # noqa: F811
+def _plan(client, campaign, data):
     return client.post(reverse("campaigns:plan", args=[campaign.slug]), data)
 
 
@@ -310,7 +308,7 @@ def _communication_data(area, **changes):
     return {"add_communication": "1", **values, **{f"comm-{k}": v for k, v in changes.items()}}
 
 
-def test_valid_plan_forms_are_saved(client, area, campaign):  # noqa: F811
+def test_valid_plan_forms_are_saved(client, area, campaign):
     client.force_login(area.officer_a)
     for data in (_task_data(area), _event_form_data(area), _unit_data(area), _communication_data(area)):
         assert _plan(client, campaign, data).status_code == 302
@@ -333,7 +331,7 @@ PLAN_FORMS = {
 @pytest.mark.parametrize("form", sorted(PLAN_FORMS))
 @FUZZ
 @given(data=st.data())
-def test_the_plan_forms_refuse_bad_input_and_save_nothing(client, area, campaign, form, data):  # noqa: F811
+def test_the_plan_forms_refuse_bad_input_and_save_nothing(client, area, campaign, form, data):
     build, model, strategies = PLAN_FORMS[form]
     changes = data.draw(hostile(**strategies), label="changes")
     client.force_login(area.officer_a)
@@ -350,9 +348,9 @@ def test_the_plan_forms_refuse_bad_input_and_save_nothing(client, area, campaign
 
 @FUZZ
 @given(status=HOSTILE)
-def test_the_task_status_form_answers_any_post(client, area, campaign, status):  # noqa: F811
+def test_the_task_status_form_answers_any_post(client, area, campaign, status):
     client.force_login(area.officer_a)
-    task = Task.objects.create(campaign=campaign, title="Việc", owner=area.office_a, due_on=date(2026, 12, 1))
+    task = TaskFactory(campaign=campaign)
     response = client.post(reverse("campaigns:task_status", args=[campaign.slug, task.pk]), {"status": status})
     assert response.status_code == 302
     task.refresh_from_db()
@@ -377,8 +375,8 @@ def _event_data(area, **changes):
 
 
 @pytest.fixture
-def meeting(area, campaign):  # noqa: F811
-    return Event.objects.create(
+def meeting(area, campaign):
+    return EventFactory(
         campaign=campaign, kind="review", title="Hội nghị sơ kết", starts_at="2026-12-17T08:00+07:00",
         venue="Hội trường", host=area.office_a,
     )  # fmt: skip
@@ -388,7 +386,7 @@ def _event_rows():
     return AgendaItem.objects.count(), Invitation.objects.count(), BudgetLine.objects.count()
 
 
-def test_a_valid_event_page_is_saved(client, area, campaign, meeting):  # noqa: F811
+def test_a_valid_event_page_is_saved(client, area, campaign, meeting):
     client.force_login(area.officer_a)
     response = client.post(reverse("campaigns:event", args=[campaign.slug, meeting.pk]), _event_data(area))
     assert response.status_code == 302
@@ -414,7 +412,7 @@ EVENT_PAGE = {
 @example(changes={"invitations-0-office": ""})  # neither a unit nor a guest: the database refused it unsaid
 @example(changes={"budget-0-amount": "-1"})  # the database refused it, and the page did not say so
 @example(changes={"invitations-INITIAL_FORMS": "1"})  # a row said to exist, without its id
-def test_the_event_page_refuses_bad_input_and_saves_nothing(client, area, campaign, meeting, changes):  # noqa: F811
+def test_the_event_page_refuses_bad_input_and_saves_nothing(client, area, campaign, meeting, changes):
     client.force_login(area.officer_a)
     before, title = _event_rows(), Event.objects.get(pk=meeting.pk).title
     data = _event_data(area, **{"title": "Hội nghị sơ kết (sửa)", **changes})
@@ -427,7 +425,7 @@ def test_the_event_page_refuses_bad_input_and_saves_nothing(client, area, campai
         assert not BudgetLine.objects.filter(amount__lt=0).exists()
 
 
-def test_a_valid_review_is_saved_and_edited(client, area, campaign):  # noqa: F811
+def test_a_valid_review_is_saved_and_edited(client, area, campaign):
     client.force_login(area.officer_a)
     response = client.post(reverse("campaigns:reviews", args=[campaign.slug]), {"kind": "interim", "number": "1/BC"})
     assert response.status_code == 302
@@ -445,7 +443,7 @@ def test_a_valid_review_is_saved_and_edited(client, area, campaign):  # noqa: F8
     changes=hostile(kind=HOSTILE, number=HOSTILE, introduction=HOSTILE, assessment=HOSTILE, next_steps=HOSTILE),
     issue=st.booleans(),
 )
-def test_the_review_forms_refuse_bad_input_and_save_nothing(client, area, campaign, changes, issue):  # noqa: F811
+def test_the_review_forms_refuse_bad_input_and_save_nothing(client, area, campaign, changes, issue):
     client.force_login(area.officer_a)
     before = Review.objects.count()
     data = {"kind": "interim", "number": "1/BC", "introduction": "", "assessment": "", "next_steps": "", **changes}
@@ -454,7 +452,7 @@ def test_the_review_forms_refuse_bad_input_and_save_nothing(client, area, campai
         assert Review.objects.count() == before
         _says_why(response)
 
-    review = Review.objects.create(campaign=campaign, kind="interim", number="keep")
+    review = ReviewFactory(campaign=campaign, kind="interim", number="keep")
     response = client.post(
         reverse("campaigns:review", args=[campaign.slug, review.pk]), {**data, **({"issue": "1"} if issue else {})}
     )
@@ -492,7 +490,7 @@ def _upload_statement(client, name, content):
     return client.post(reverse("donations:statements"), {"file": SimpleUploadedFile(name, content)})
 
 
-def test_a_valid_statement_is_previewed_and_confirmed(client, area, pledges):  # noqa: F811
+def test_a_valid_statement_is_previewed_and_confirmed(client, area, pledges):
     first = pledges[0]
     client.force_login(area.officer_a)
     response = _upload_statement(client, "saoke.csv", _statement([["20/11/2026", "2.000.000", first.reference, "FT1"]]))
@@ -502,7 +500,7 @@ def test_a_valid_statement_is_previewed_and_confirmed(client, area, pledges):  #
     assert first.status == Pledge.Status.RECEIVED
 
 
-def test_a_statement_with_a_huge_amount_marks_the_row_unreadable(client, area, pledges):  # noqa: F811
+def test_a_statement_with_a_huge_amount_marks_the_row_unreadable(client, area, pledges):
     # int() of more than 4300 digits raises: this was a 500.
     client.force_login(area.officer_a)
     response = _upload_statement(client, "saoke.xlsx", _workbook([["20/11/2026", "9" * 5000, "x", "FT1"]]))
@@ -510,7 +508,7 @@ def test_a_statement_with_a_huge_amount_marks_the_row_unreadable(client, area, p
     assert StatementImport.objects.get().rows_by_outcome()["malformed"][0]["line"] == 2
 
 
-def test_a_statement_keeps_no_nul_characters_and_no_overlong_transaction_ids(client, area, pledges):  # noqa: F811
+def test_a_statement_keeps_no_nul_characters_and_no_overlong_transaction_ids(client, area, pledges):
     # PostgreSQL refuses NUL in JSON, and a transaction id longer than its column: both
     # were 500s there (at the upload, and at the confirmation after the claim).
     first = pledges[0]
@@ -532,7 +530,7 @@ CELLS = st.one_of(
 )
 FILE_NAMES = st.one_of(
     st.sampled_from(["saoke.csv", "saoke.xlsx", "saoke.txt", "saoke.pdf", "saoke", "SAOKE.CSV"]),
-    HOSTILE.map(lambda s: _clean(s)[:40] + ".csv"),
+    HOSTILE.map(lambda s: clean(s)[:40] + ".csv"),
 )
 
 
@@ -544,7 +542,7 @@ FILE_NAMES = st.one_of(
     name=FILE_NAMES,
     with_a_match=st.booleans(),
 )
-def test_any_statement_is_refused_or_applies_its_matches(client, area, pledges, kind, rows, raw, name, with_a_match):  # noqa: F811
+def test_any_statement_is_refused_or_applies_its_matches(client, area, pledges, kind, rows, raw, name, with_a_match):
     first = pledges[0]
     client.force_login(area.officer_a)
     if with_a_match:
@@ -771,7 +769,7 @@ def test_the_verification_queue_answers_any_ticked_ids(client, area, ids):
 @example(params={"unit": "١٢"})
 def test_the_dashboards_answer_any_query(client, area, url_name, params):
     client.force_login(area.officer_a)
-    response = client.get(reverse(url_name), {k: _clean(v) for k, v in params.items()})
+    response = client.get(reverse(url_name), {k: clean(v) for k, v in params.items()})
     _answered(response, 200, 403, 404)
 
 

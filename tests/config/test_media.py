@@ -1,13 +1,11 @@
 """Uploads served by address: public photos only, in the production profile too."""
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from core.media import is_public
-from needs.models import NeedPhoto
-from tests.needs.factories import NeedFactory
-from tests.test_permission_matrix import jpeg as jpeg_bytes
+from tests.needs.factories import NeedFactory, NeedPhotoFactory
+from tests.support.images import jpeg
 
 
 @pytest.fixture(autouse=True)
@@ -18,12 +16,7 @@ def _media(settings, tmp_path):
 
 @pytest.fixture
 def photo(area):
-    photo = NeedPhoto(need=NeedFactory(school=area.school_a), uploaded_by=area.staff_a)
-    photo.large.save("a.jpg", ContentFile(jpeg_bytes()), save=False)
-    photo.thumb.save("a.jpg", ContentFile(jpeg_bytes()), save=False)
-    photo.width = photo.height = 8
-    photo.save()
-    return photo
+    return NeedPhotoFactory(need=NeedFactory(school=area.school_a), uploaded_by=area.staff_a)
 
 
 def test_a_need_photo_is_served_cached_for_a_year_as_an_image(client, photo):
@@ -40,7 +33,7 @@ def test_private_files_are_not_there_by_address(client, settings, tmp_path):
         (tmp_path / private).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / private).write_bytes(b"%PDF-1.4 private")
         assert client.get(f"/media/{private}").status_code == 404, private
-    (tmp_path / "campaigns" / "banner.jpg").write_bytes(jpeg_bytes())
+    (tmp_path / "campaigns" / "banner.jpg").write_bytes(jpeg())
     assert client.get("/media/campaigns/banner.jpg").status_code == 200
 
 

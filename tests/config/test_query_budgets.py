@@ -4,16 +4,14 @@ Each page is measured on an area with a little data and again with much more, fr
 cold cache (the worst case) and then warm (what most visitors get). The two sizes must
 agree, and both must equal the page's budget: a new query per row fails here."""
 
-from datetime import date
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import Campaign, Target
 from needs.models import Need
+from tests.campaigns.factories import TargetFactory
 from tests.donations.factories import PledgeFactory
 from tests.needs.factories import NeedFactory
 from tests.schools.factories import CommuneFactory, SchoolFactory, SchoolSiteFactory
@@ -66,17 +64,9 @@ def _count(client, url) -> int:
 
 
 @pytest.fixture
-def campaign(area):
-    campaign = Campaign.objects.create(
-        name="Điều ước cho em – huyện Tuần Giáo",
-        slug="duce-budget",
-        scope=area.district_a,
-        lead_office=area.office_a,
-        starts_on=date(2021, 2, 20),
-        purpose="Kêu gọi hỗ trợ học sinh.",
-        is_published=True,
-    )
-    Target.objects.create(campaign=campaign, category="toilets", quantity=4, label="nhà vệ sinh")
+def campaign(campaign):
+    """The shared campaign of district A (tests/conftest.py), with a target on its page."""
+    TargetFactory(campaign=campaign)
     return campaign
 
 

@@ -1,42 +1,14 @@
 import re
 import uuid
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 
-from donations.models import BankAccount, PaymentRoute, Pledge
+from donations.models import Pledge
 from donations.permissions import guest_key
 from needs.models import Need
 from tests.needs.factories import NeedFactory
-
-
-@pytest.fixture
-def need(area):
-    need = NeedFactory(school=area.school_a, items=[("Chăn ấm", 40, "cái", 250_000)])
-    account = BankAccount.objects.create(
-        office=area.office_a,
-        bank_bin="970405",
-        bank_name="Agribank Tuần Giáo",
-        account_number="8800211223344",
-        account_holder="Phòng GD&ĐT Tuần Giáo",
-    )
-    PaymentRoute.objects.create(school=area.school_a, account=account)
-    return need
-
-
-def give(client, need, **changes):
-    data = {
-        "kind": "money",
-        "amount": "2000000",
-        "name": "Trần Thu Hà",
-        "email": "ha@example.vn",
-        "phone": "0912345678",
-        "message": "Chúc các em học tốt!",
-        "submission_token": str(uuid.uuid4()),
-    }
-    data.update(changes)
-    return client.post(reverse("donations:give", args=[need.pk]), data)
+from tests.support.forms import give
 
 
 def test_a_guest_pledges_and_sees_the_payment_details_and_vietqr(client, need, django_capture_on_commit_callbacks):

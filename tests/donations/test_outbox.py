@@ -14,7 +14,7 @@ from donations.models import PledgeNotice
 from donations.personal_data import erase_donor
 from donations.services import DonorDetails, pledge_create
 from tests.accounts.factories import UserFactory
-from tests.donations.test_giving import give, need  # noqa: F401 - the shared fixture
+from tests.support.forms import give
 
 
 def failing_backend_send(*args, **kwargs):
@@ -23,7 +23,7 @@ def failing_backend_send(*args, **kwargs):
 
 def test_the_mail_is_written_with_the_pledge_and_sent_once_after_commit(
     client,
-    need,  # noqa: F811
+    need,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -43,7 +43,7 @@ def test_the_mail_is_written_with_the_pledge_and_sent_once_after_commit(
 
 def test_with_the_broker_down_the_donor_still_gets_their_pledge_and_the_sweep_sends_the_mail(
     client,
-    need,  # noqa: F811
+    need,
     django_capture_on_commit_callbacks,
 ):
     broker_down = mock.patch("donations.tasks.send_pledge_notice.delay", side_effect=BrokerDown("Connection refused"))
@@ -59,7 +59,7 @@ def test_with_the_broker_down_the_donor_still_gets_their_pledge_and_the_sweep_se
     assert notice.sent_at is not None and len(mail.outbox) == 1
 
 
-def test_a_failed_send_waits_longer_each_time_and_is_never_dropped(need, settings):  # noqa: F811
+def test_a_failed_send_waits_longer_each_time_and_is_never_dropped(need, settings):
     settings.PLEDGE_MAIL_RETRY_SECONDS = 30
     pledge, _ = pledge_create(need=need, donor=DonorDetails(name="Hà", email="ha@example.vn"), amount=500_000)
     notice = PledgeNotice.objects.get(pledge=pledge)
@@ -81,7 +81,7 @@ def test_a_failed_send_waits_longer_each_time_and_is_never_dropped(need, setting
     assert notice.sent_at is not None and notice.last_error == "" and len(mail.outbox) == 1
 
 
-def test_a_mail_claimed_by_a_worker_is_not_sent_by_another_until_the_claim_runs_out(need, settings):  # noqa: F811
+def test_a_mail_claimed_by_a_worker_is_not_sent_by_another_until_the_claim_runs_out(need, settings):
     settings.PLEDGE_MAIL_LEASE_SECONDS = 600
     pledge, _ = pledge_create(need=need, donor=DonorDetails(name="Hà", email="ha@example.vn"), amount=500_000)
     notice = PledgeNotice.objects.get(pledge=pledge)
@@ -93,7 +93,7 @@ def test_a_mail_claimed_by_a_worker_is_not_sent_by_another_until_the_claim_runs_
     assert len(mail.outbox) == 1
 
 
-def test_erasing_a_donor_drops_the_mails_still_waiting_for_them(need):  # noqa: F811
+def test_erasing_a_donor_drops_the_mails_still_waiting_for_them(need):
     donor = UserFactory(email="nham@example.vn")
     pledge, _ = pledge_create(need=need, donor=DonorDetails(name="Nhâm", email=donor.email, user=donor), amount=500_000)
     assert PledgeNotice.objects.filter(pledge=pledge, sent_at__isnull=True).exists()

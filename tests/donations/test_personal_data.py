@@ -10,13 +10,13 @@ from donations.models import DonorProfile, Pledge
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from needs.models import Need
 from tests.accounts.factories import UserFactory
-from tests.letters_contest.test_judging import judged  # noqa: F401 - the shared fixture
+from tests.donations.factories import DonorProfileFactory
 from tests.needs.factories import NeedFactory
 
 
 def _donor_with_gifts(area):
     donor = UserFactory(email="ha.tran@example.vn", full_name="Trần Thu Hà")
-    DonorProfile.objects.create(user=donor, name="Trần Thu Hà", display_name="Chị Hà")
+    DonorProfileFactory(user=donor, name="Trần Thu Hà", display_name="Chị Hà")
     need = NeedFactory(school=area.school_a, items=[("Chăn ấm", 40, "cái", 250_000)])
     details = DonorDetails(name="Trần Thu Hà", email=donor.email, phone="0912345678", user=donor)
     waiting, _ = pledge_create(need=need, donor=details, amount=2_000_000, message="Chúc các em học tốt")
@@ -76,7 +76,7 @@ def test_staff_accounts_are_closed_by_their_office_not_erased_here(client, area)
     assert "được đóng bởi nơi đã giao vai trò đó" in client.get(reverse("donations:my_data")).content.decode()
 
 
-def test_a_judge_cannot_erase_the_account_that_holds_their_scores(client, area, judged):  # noqa: F811
+def test_a_judge_cannot_erase_the_account_that_holds_their_scores(client, area, judged):
     _round, _entries, _criteria, (judge, _other), _organiser = judged
     client.force_login(judge)
     assert client.post(reverse("donations:my_data_erase"), {"confirm": judge.email}).status_code == 403

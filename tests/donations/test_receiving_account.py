@@ -2,16 +2,11 @@ from django.urls import reverse
 
 from donations.models import BankAccount, PaymentRoute
 from donations.selectors import receiving_account
+from tests.donations.factories import BankAccountFactory
 
 
 def test_an_officer_adds_the_schools_account_and_routes_gifts_to_it(client, area):
-    office_account = BankAccount.objects.create(
-        office=area.office_a,
-        bank_bin="970405",
-        bank_name="Agribank",
-        account_number="8800211223344",
-        account_holder="PGD",
-    )
+    office_account = BankAccountFactory(office=area.office_a, account_number="8800211223344", account_holder="PGD")
     assert receiving_account(area.school_a) == office_account
     client.force_login(area.officer_a)
     url = reverse("donations:receiving_account", args=[area.school_a.pk])

@@ -1,25 +1,10 @@
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
 from donations.models import Pledge, StatementImport, StatementLine
-from donations.services import DonorDetails, pledge_create
-from tests.needs.factories import NeedFactory
-
-
-@pytest.fixture
-def pledges(area):
-    need = NeedFactory(school=area.school_a, items=[("Chăn", 40, "cái", 250_000)])
-    other_area = NeedFactory(school=area.school_b, items=[("Bàn", 10, "bộ", 1_000_000)])
-    donor = DonorDetails(name="Lê Minh", email="minh@example.vn")
-    first, _ = pledge_create(need=need, donor=donor, amount=2_000_000)
-    second, _ = pledge_create(need=need, donor=donor, amount=1_500_000)
-    third, _ = pledge_create(need=need, donor=donor, amount=500_000)
-    outside, _ = pledge_create(need=other_area, donor=donor, amount=1_000_000)
-    return first, second, third, outside
 
 
 def statement_csv(first, second, third, outside):

@@ -1,31 +1,15 @@
 import re
 from datetime import timedelta
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from letters_contest.models import Award, ContestRound, Entry, Score
-from tests.e2e.conftest import screenshot, sign_in
+from tests.support.browser import new_page, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=StringIO())
-
-
-def new_page(browser, live_server, **options):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", **options)
-    page = context.new_page()
-    page.base_url = live_server.url
-    page.set_default_timeout(15000)
-    return page
 
 
 def open_round(page, deadline):
@@ -46,7 +30,7 @@ def open_round(page, deadline):
 def test_a_contest_from_planning_to_published_results(browser, live_server, demo, tmp_path):
     deadline = (timezone.localdate() + timedelta(days=60)).isoformat()
     # The Bắc Giang organiser opens the 54th edition and plans its conference.
-    organiser = new_page(browser, live_server)
+    organiser = new_page(browser, live_server.url)
     sign_in(organiser, "organiser@demo.vn")
     open_round(organiser, deadline)
     expect(organiser.get_by_text("Vòng thi đã được mở")).to_be_visible()
@@ -73,7 +57,7 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     screenshot(organiser, "contest-1-conference-planned")
 
     # Điện Biên opens its round of the same edition and names a judge.
-    organiser2 = new_page(browser, live_server)
+    organiser2 = new_page(browser, live_server.url)
     sign_in(organiser2, "organiser2@demo.vn")
     open_round(organiser2, deadline)
     round_ = ContestRound.objects.get(edition__number=54, province__code="11")
@@ -84,7 +68,7 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     # The school registers a pupil's letter with a scan.
     scan = tmp_path / "thu.jpg"
     Image.new("RGB", (900, 1200), (250, 248, 240)).save(scan)
-    school = new_page(browser, live_server)
+    school = new_page(browser, live_server.url)
     sign_in(school, "school@demo.vn")
     school.goto(f"{live_server.url}/contest/{round_.pk}/")
     school.get_by_role("link", name="Đăng ký bài dự thi").click()
@@ -102,7 +86,7 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     entry = Entry.objects.get(round=round_)
     expect(school.get_by_text(f"Đã đăng ký bài dự thi {entry.code}.")).to_be_visible()
     # The judge scores it seeing only the code.
-    judge = new_page(browser, live_server)
+    judge = new_page(browser, live_server.url)
     sign_in(judge, "judge1@demo.vn")
     judge.goto(f"{live_server.url}/contest/{round_.pk}/judging/{entry.pk}/")
     assert judge.get_by_text("Lò Thị Mai").count() == 0
@@ -119,7 +103,7 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     organiser2.locator("tr", has_text=entry.code).get_by_role("button", name="Lưu").click()
     organiser2.get_by_role("button", name="Công bố kết quả").click()
     assert Award.objects.get(entry=entry).level == "first"
-    visitor = new_page(browser, live_server)
+    visitor = new_page(browser, live_server.url)
     visitor.goto(f"{live_server.url}/contest/{round_.pk}/results/")
     expect(visitor.get_by_text("Giải Nhất")).to_be_visible()
     expect(visitor.get_by_text("Lò Thị Mai")).to_be_visible()

@@ -1,21 +1,12 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from oversight.dashboard import Area, headline
 from schools.models import AdministrativeUnit
-from tests.e2e.conftest import screenshot, sign_in
+from tests.support.browser import new_page, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=StringIO())
 
 
 def money(amount):
@@ -32,10 +23,7 @@ def money(amount):
 def test_officers_see_their_dashboard_click_through_and_export(
     browser, live_server, demo, tmp_path, email, unit_code, heading
 ):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
-    page = context.new_page()
-    page.base_url = live_server.url
-    page.set_default_timeout(15000)
+    page = new_page(browser, live_server.url, accept_downloads=True)
     figures = headline(Area(AdministrativeUnit.objects.get(code=unit_code, abolished_on=None)))
 
     sign_in(page, email)
@@ -62,4 +50,4 @@ def test_officers_see_their_dashboard_click_through_and_export(
     page.wait_for_url("**/dashboard/needs/**")
     assert page.locator("tbody tr").count() == submitted
     screenshot(page, f"dashboard-{unit_code}-list")
-    context.close()
+    page.context.close()

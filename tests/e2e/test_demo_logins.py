@@ -1,11 +1,8 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from schools.models import School, SchoolSite
-from tests.e2e.conftest import screenshot, sign_in
+from tests.support.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,11 +15,6 @@ ROLES = [
     ("organiser@demo.vn", "Trường học"),
     ("admin@demo.vn", "Quản trị"),
 ]
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", stdout=StringIO())
 
 
 def test_every_demo_login_works_and_sees_its_entry_points(page, demo):

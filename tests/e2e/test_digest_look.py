@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from oversight.digests import build_digest, period_bounds, render_digest
 from schools.models import Office
-from tests.e2e.conftest import screenshot
+from tests.support.browser import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,20 +1,11 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from donations.models import Pledge
 from needs.models import Need
-from tests.e2e.conftest import screenshot, sign_in
+from tests.support.browser import DESKTOP, PHONE, new_page, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=StringIO())
 
 
 def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_path):
@@ -25,13 +16,8 @@ def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_
         .first()
     )
     assert need.amount_missing >= 1_500_000
-    donor_ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
-    school_ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
-    guest_ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
-    donor, school, guest = donor_ctx.new_page(), school_ctx.new_page(), guest_ctx.new_page()
-    for page in (donor, school, guest):
-        page.base_url = live_server.url
-        page.set_default_timeout(15000)
+    donor = new_page(browser, live_server.url, DESKTOP, accept_downloads=True)
+    school, guest = new_page(browser, live_server.url, PHONE), new_page(browser, live_server.url, PHONE)
 
     # The donor finds the need and pledges part of it.
     sign_in(donor, "donor@demo.vn")
@@ -82,5 +68,5 @@ def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_
     expect(guest.get_by_text(guest_pledge.reference).first).to_be_visible()
     assert "key=" in guest.url
     screenshot(guest, "donor-5-guest-pledge")
-    for context in (donor_ctx, school_ctx, guest_ctx):
-        context.close()
+    for page in (donor, school, guest):
+        page.context.close()

@@ -1,34 +1,20 @@
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from PIL import Image
 from playwright.sync_api import expect
 
 from needs.models import Need
-from tests.e2e.conftest import screenshot, sign_in
+from tests.support.browser import PHONE, new_page, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Bếp ăn bán trú cho điểm trường bản Huổi Lóng"
 
 
-@pytest.fixture
-def demo(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=StringIO())
-
-
 def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path):
     photo = tmp_path / "bep-an.png"
     Image.new("RGB", (800, 600), (180, 90, 40)).save(photo)
-    school = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="vi-VN")
-    officer = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    visitor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    clerk, desk, anyone = school.new_page(), officer.new_page(), visitor.new_page()
-    for page in (clerk, desk, anyone):
-        page.base_url = live_server.url
-        page.set_default_timeout(15000)
+    clerk = new_page(browser, live_server.url, PHONE, has_touch=True)
+    desk, anyone = new_page(browser, live_server.url), new_page(browser, live_server.url)
 
     # The school clerk posts from a phone: two items, one photo, submit.
     sign_in(clerk, "school@demo.vn")
@@ -112,5 +98,5 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
     expect(anyone.get_by_text("13.150.000 ₫").first).to_be_visible()
     assert anyone.get_by_text("Đề nghị bổ sung báo giá").count() == 0
     screenshot(anyone, "need-9-visitor-need-page")
-    for context in (school, officer, visitor):
-        context.close()
+    for page in (clerk, desk, anyone):
+        page.context.close()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from donations.models import Pledge
-from tests.e2e.conftest import screenshot, sign_in
+from tests.support.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -1,67 +1,13 @@
-import io
-from datetime import date
+import os
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
-from PIL import Image
 
-from campaigns.models import Campaign
-from letters_contest.models import ContestRound, Edition, Entry, EntryAccess
+from letters_contest.models import Entry, EntryAccess
 from tests.accounts.factories import UserFactory
-from tests.schools.factories import MembershipFactory, OfficeFactory
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def contest(area):
-    edition = Edition.objects.create(
-        number=53,
-        year=2024,
-        theme="Hãy viết thư gửi các thế hệ tương lai…",
-        guidance_document="Công văn số 31/BTTTT-HTQT ngày 08/01/2024",
-    )
-    office = OfficeFactory(unit=area.province, kind="information_department", name="Sở TT&TT Điện Biên")
-    campaign = Campaign.objects.create(
-        name="UPU 53",
-        slug="upu-53",
-        kind="contest",
-        scope=area.province,
-        lead_office=office,
-        starts_on=date(2024, 1, 8),
-        purpose="Hưởng ứng cuộc thi",
-    )
-    round_ = ContestRound.objects.create(
-        edition=edition, province=area.province, organiser=office, campaign=campaign, school_deadline=date(2024, 3, 31)
-    )
-    organiser = MembershipFactory(role="organiser", office=office).user
-    return round_, organiser
-
-
-def letter_photo():
-    buffer = io.BytesIO()
-    Image.new("RGB", (600, 800), (250, 250, 240)).save(buffer, format="JPEG")
-    return SimpleUploadedFile("thu.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
-def data(area, **changes):
-    values = {
-        "school": area.school_a.pk,
-        "pupil_name": "Lò Thị Mai",
-        "date_of_birth": "2012-05-10",
-        "class_name": "6A",
-        "letter_text": "Gửi các bạn của tương lai…",
-        "word_count": "420",
-        "consent_given": "on",
-        "consent_guardian": "Lò Văn Pọm",
-        "consent_publish_name": "on",
-    }
-    values.update(changes)
-    return values
+from tests.support.forms import entry_data
+from tests.support.images import letter_photo
 
 
 def register(client, round_, values, letter=True):
@@ -72,7 +18,7 @@ def register(client, round_, values, letter=True):
 def test_school_staff_register_an_entry_with_an_upload(client, area, contest):
     round_, _ = contest
     client.force_login(area.staff_a)
-    response = register(client, round_, data(area))
+    response = register(client, round_, entry_data(area))
     assert response.status_code == 302
     entry = Entry.objects.get()
     assert entry.code == f"{area.province.code}-53-00001"
@@ -83,7 +29,7 @@ def test_school_staff_register_an_entry_with_an_upload(client, area, contest):
 def test_a_pupil_aged_16_on_the_closing_date_is_refused_with_a_clear_message(client, area, contest):
     round_, _ = contest
     client.force_login(area.staff_a)
-    response = register(client, round_, data(area, date_of_birth="2008-03-01"))
+    response = register(client, round_, entry_data(area, date_of_birth="2008-03-01"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Ngày 31/03/2024 học sinh sẽ 16 tuổi; cuộc thi dành cho học sinh từ 9 đến 15 tuổi." in html
@@ -94,13 +40,13 @@ def test_a_pupil_aged_16_on_the_closing_date_is_refused_with_a_clear_message(cli
 def test_a_pupil_who_turns_16_the_day_after_the_deadline_is_accepted(client, area, contest):
     round_, _ = contest
     client.force_login(area.staff_a)
-    assert register(client, round_, data(area, date_of_birth="2008-04-01")).status_code == 302
+    assert register(client, round_, entry_data(area, date_of_birth="2008-04-01")).status_code == 302
 
 
 def test_an_entry_without_consent_cannot_be_submitted(client, area, contest):
     round_, _ = contest
     client.force_login(area.staff_a)
-    values = data(area)
+    values = entry_data(area)
     values.pop("consent_given")
     response = register(client, round_, values)
     assert "Bài dự thi cần có sự đồng ý của cha mẹ hoặc người giám hộ." in response.content.decode()
@@ -108,8 +54,6 @@ def test_an_entry_without_consent_cannot_be_submitted(client, area, contest):
 
 
 def test_the_database_refuses_a_registered_entry_without_consent(area, contest):
-    from django.db import IntegrityError
-
     round_, _ = contest
     with pytest.raises(IntegrityError):
         Entry.objects.create(round=round_, school=area.school_a, code="X-1", pupil_name="A", consent_given=False)
@@ -118,8 +62,8 @@ def test_the_database_refuses_a_registered_entry_without_consent(area, contest):
 def test_duplicates_are_flagged(client, area, contest):
     round_, organiser = contest
     client.force_login(area.staff_a)
-    register(client, round_, data(area))
-    response = register(client, round_, data(area, pupil_name="LÒ THỊ MAI"))
+    register(client, round_, entry_data(area))
+    response = register(client, round_, entry_data(area, pupil_name="LÒ THỊ MAI"))
     assert response.status_code == 302
     client.force_login(organiser)
     page = client.get(reverse("letters_contest:entries", args=[round_.pk])).content.decode()
@@ -129,9 +73,9 @@ def test_duplicates_are_flagged(client, area, contest):
 def test_a_school_sees_only_its_own_entries_and_organisers_see_all_with_access_recorded(client, area, contest):
     round_, organiser = contest
     client.force_login(area.staff_a)
-    register(client, round_, data(area))
+    register(client, round_, entry_data(area))
     client.force_login(area.staff_b)
-    register(client, round_, data(area, school=area.school_b.pk, pupil_name="Quàng Văn Nam"))
+    register(client, round_, entry_data(area, school=area.school_b.pk, pupil_name="Quàng Văn Nam"))
     page = client.get(reverse("letters_contest:entries", args=[round_.pk])).content.decode()
     assert "Quàng Văn Nam" in page and "Lò Thị Mai" not in page
     mine = Entry.objects.get(pupil_name="Lò Thị Mai")
@@ -147,7 +91,7 @@ def test_a_school_sees_only_its_own_entries_and_organisers_see_all_with_access_r
 def test_no_personal_data_on_public_pages(client, area, contest):
     round_, _ = contest
     client.force_login(area.staff_a)
-    register(client, round_, data(area))
+    register(client, round_, entry_data(area))
     client.logout()
     page = client.get(round_.get_absolute_url()).content.decode()
     assert "Lò Thị Mai" not in page
@@ -161,13 +105,11 @@ def test_no_personal_data_on_public_pages(client, area, contest):
 def test_withdrawing_consent_erases_the_pupils_data_and_letter(client, area, contest):
     round_, _ = contest
     client.force_login(area.staff_a)
-    register(client, round_, data(area))
+    register(client, round_, entry_data(area))
     entry = Entry.objects.get()
     path = entry.letter_file.path
     client.post(reverse("letters_contest:entry_withdraw", args=[round_.pk, entry.pk]))
     entry.refresh_from_db()
     assert (entry.pupil_name, entry.date_of_birth, entry.letter_text, entry.status) == ("", None, "", "withdrawn")
     assert not entry.letter_file
-    import os
-
     assert not os.path.exists(path)

@@ -1,55 +1,11 @@
-from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
-from campaigns.models import Campaign
 from letters_contest.judging import ranking
-from letters_contest.models import Award, ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, Score
-from tests.accounts.factories import UserFactory
-from tests.schools.factories import MembershipFactory, OfficeFactory
-
-
-@pytest.fixture
-def judged(area):
-    edition = Edition.objects.create(number=53, year=2024, theme="Thư gửi tương lai", guidance_document="31/BTTTT-HTQT")
-    office = OfficeFactory(unit=area.province, kind="information_department")
-    campaign = Campaign.objects.create(
-        name="UPU",
-        slug="upu",
-        kind="contest",
-        scope=area.province,
-        lead_office=office,
-        starts_on=date(2024, 1, 8),
-        purpose="x",
-    )
-    round_ = ContestRound.objects.create(
-        edition=edition, province=area.province, organiser=office, campaign=campaign, school_deadline=date(2024, 3, 31)
-    )
-    content = Criterion.objects.create(round=round_, name="Nội dung", weight=60, max_score=10)
-    style = Criterion.objects.create(round=round_, name="Ngôn ngữ", weight=40, max_score=10)
-    entries = [
-        Entry.objects.create(
-            round=round_,
-            school=area.school_a,
-            code=f"11-53-0000{n}",
-            pupil_name=name,
-            date_of_birth=date(2012, 1, 1),
-            class_name="6A",
-            letter_text="Gửi tương lai…",
-            word_count=400,
-            consent_given=True,
-            consent_guardian="PH",
-            consent_publish_name=publish,
-        )
-        for n, name, publish in [(1, "Lò Thị Mai", True), (2, "Quàng Văn Nam", False)]
-    ]
-    judge_a, judge_b = UserFactory(), UserFactory()
-    for judge in (judge_a, judge_b):
-        Judge.objects.create(round=round_, user=judge)
-    organiser = MembershipFactory(role="organiser", office=office).user
-    return round_, entries, (content, style), (judge_a, judge_b), organiser
+from letters_contest.models import Award, EntryAccess, Score
+from tests.letters_contest.factories import ScoreFactory
+from tests.support.documents import pdf_text
 
 
 def test_a_judge_scores_an_entry_without_seeing_the_pupil_or_the_school(client, area, judged):
@@ -99,8 +55,8 @@ def test_ranking_weighs_the_rubric_and_flags_disagreeing_judges(judged):
         (entries[1], judge_b): (5, 4),
     }
     for (entry, judge), (c, s) in marks.items():
-        Score.objects.create(entry=entry, judge=judge, criterion=content, value=c)
-        Score.objects.create(entry=entry, judge=judge, criterion=style, value=s)
+        ScoreFactory(entry=entry, judge=judge, criterion=content, value=c)
+        ScoreFactory(entry=entry, judge=judge, criterion=style, value=s)
 
     rows = ranking(round_)
 
@@ -131,10 +87,6 @@ def test_awards_certificates_and_results_within_consent(client, area, judged):
     client.force_login(organiser)
     certificate = client.get(reverse("letters_contest:certificate", args=[round_.pk, entries[0].pk]))
     assert certificate["Content-Type"] == "application/pdf"
-    import io
-
-    from pypdf import PdfReader
-
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(certificate.content)).pages).split())
+    text = pdf_text(certificate.content)
     assert "GIẤY CHỨNG NHẬN" in text and "Giải Nhất" in text and "Lò Thị Mai" in text
     assert Award.objects.count() == 2

@@ -2,14 +2,14 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from letters_contest.models import Award, Entry, EntryAccess
+from letters_contest.models import Entry, EntryAccess
 from letters_contest.participation import participation
 from letters_contest.tasks import delete_expired_entries
-from tests.letters_contest.test_judging import judged  # noqa: F401 - the shared fixture
+from tests.letters_contest.factories import AwardFactory, EntryAccessFactory
 from tests.schools.factories import SchoolFactory
 
 
-def test_participation_counts_entries_by_district_school_and_age_and_lists_silent_schools(area, judged):  # noqa: F811
+def test_participation_counts_entries_by_district_school_and_age_and_lists_silent_schools(area, judged):
     round_, _entries, _criteria, _judges, _organiser = judged
     silent = SchoolFactory(commune=area.commune_b, level="lower_secondary", name="Trường THCS Chưa Gửi Bài")
     figures = participation(round_)
@@ -19,10 +19,10 @@ def test_participation_counts_entries_by_district_school_and_age_and_lists_silen
     assert {s["name"] for s in figures["silent"]} >= {silent.name, area.school_b.name}
 
 
-def test_entries_past_the_deletion_date_go_unless_awarded_and_the_access_record_stays(judged):  # noqa: F811
+def test_entries_past_the_deletion_date_go_unless_awarded_and_the_access_record_stays(judged):
     round_, entries, _criteria, _judges, organiser = judged
-    Award.objects.create(entry=entries[0], level="first")
-    EntryAccess.objects.create(entry=entries[1], entry_code=entries[1].code, user=organiser, action="view")
+    AwardFactory(entry=entries[0], level="first")
+    EntryAccessFactory(entry=entries[1], user=organiser, action="view")
     round_.delete_entries_on = timezone.localdate() + timedelta(days=1)
     round_.save()
     assert delete_expired_entries() == 0
@@ -34,7 +34,7 @@ def test_entries_past_the_deletion_date_go_unless_awarded_and_the_access_record_
     assert record.entry is None and record.user == organiser
 
 
-def test_the_provinces_digest_reports_the_contest(area, judged):  # noqa: F811
+def test_the_provinces_digest_reports_the_contest(area, judged):
     from oversight.digests import build_digest, render_digest
 
     digest = build_digest(area.office_province, "weekly", date(2026, 11, 16), date(2026, 11, 22))

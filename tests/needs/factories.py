@@ -1,6 +1,7 @@
 import factory
 
-from needs.models import Need, NeedItem
+from needs.models import Need, NeedItem, NeedPhoto
+from tests.accounts.factories import UserFactory
 from tests.schools.factories import SchoolFactory
 
 
@@ -30,3 +31,15 @@ class NeedFactory(factory.django.DjangoModelFactory):
             )
         obj.amount_requested = sum(quantity * unit_cost for _d, quantity, _u, unit_cost in lines)
         obj.save(update_fields=["amount_requested"])
+
+
+class NeedPhotoFactory(factory.django.DjangoModelFactory):
+    """A photo of the need as the upload leaves it: a large picture and its thumbnail."""
+
+    class Meta:
+        model = NeedPhoto
+
+    need = factory.SubFactory(NeedFactory)
+    uploaded_by = factory.SubFactory(UserFactory)
+    large = factory.django.ImageField(filename="photo.jpg", format="JPEG", width=8, height=8, color=(200, 200, 200))
+    thumb = factory.django.ImageField(filename="photo.jpg", format="JPEG", width=8, height=8, color=(200, 200, 200))

@@ -6,6 +6,7 @@ from needs.models import Need
 from needs.services import need_transition
 from tests.needs.factories import NeedFactory
 from tests.schools.factories import CommuneFactory, SchoolFactory
+from tests.support.images import png
 
 S = Need.Status
 
@@ -257,8 +258,6 @@ def test_my_school_shows_returned_needs_with_the_reason(client, area):
 
 
 def test_delivery_needs_a_proof_photo(client, area, settings, tmp_path):
-    from tests.needs.test_posting import png
-
     settings.MEDIA_ROOT = tmp_path
     need = NeedFactory(school=area.school_a, status=S.FUNDED)
     client.force_login(area.staff_a)

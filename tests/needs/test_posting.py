@@ -6,6 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from needs.models import Need, NeedEvent, NeedItem, NeedPhoto
+from tests.support.images import png
 
 
 @pytest.fixture(autouse=True)
@@ -22,12 +23,6 @@ def jpeg_with_gps(name="anh.jpg", size=(1200, 900)):
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", exif=exif)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def png(name="anh.png", size=(64, 48), mode="RGB"):
-    buffer = io.BytesIO()
-    Image.new(mode, size).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def form_data(**changes):

@@ -12,7 +12,7 @@ from needs.models import Need
 from needs.services import need_transition
 from oversight.dashboard import Area, attention, headline, league_table, needs_by_category, needs_by_place
 from tests.needs.factories import NeedFactory
-from tests.schools.factories import CommuneFactory, SchoolFactory, SchoolSiteFactory
+from tests.schools.factories import CommuneFactory, DistrictFactory, SchoolFactory, SchoolSiteFactory
 
 
 @pytest.fixture
@@ -184,11 +184,7 @@ def test_kept_figures_change_as_soon_as_a_need_in_the_province_changes(
 
 def test_links_carry_ids_above_a_thousand_unformatted(client, area):
     """Regression: with thousands grouping, id 12345 rendered as "12.345" and broke links."""
-    from schools.models import AdministrativeUnit
-
-    big = AdministrativeUnit.objects.create(
-        pk=12345, code="888", name="Huyện Số Lớn", level="district", parent=area.province
-    )
+    big = DistrictFactory(pk=12345, code="888", name="Huyện Số Lớn", parent=area.province)
     client.force_login(area.officer_province)
     html = client.get(reverse("dashboard:home"), {"unit": big.pk}).content.decode()
     assert "unit=12345" in html

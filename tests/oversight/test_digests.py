@@ -8,14 +8,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Campaign, Task
 from donations.models import Pledge
 from donations.services import DonorDetails, pledge_create
 from needs.models import Need
 from needs.services import need_transition
 from oversight.digests import build_digest, period_bounds, recipients, send_digest
-from oversight.models import DigestPreference, DigestRun, DigestSettings
+from oversight.models import DigestRun
+from tests.campaigns.factories import TaskFactory
 from tests.needs.factories import NeedFactory
+from tests.oversight.factories import DigestPreferenceFactory, DigestRunFactory, DigestSettingsFactory
 
 MONDAY = date(2026, 11, 23)
 
@@ -30,10 +31,10 @@ def test_recipients_are_the_office_addresses_and_officers_who_chose_this_period(
     area.office_a.digest_emails = "pgd@example.vn"
     area.office_a.save()
     assert recipients(area.office_a, "weekly") == sorted(["pgd@example.vn", area.officer_a.email])
-    DigestPreference.objects.create(user=area.officer_a, office=area.office_a, frequency="daily")
+    DigestPreferenceFactory(user=area.officer_a, office=area.office_a, frequency="daily")
     assert recipients(area.office_a, "weekly") == ["pgd@example.vn"]
     assert recipients(area.office_a, "daily") == [area.officer_a.email]
-    DigestSettings.objects.create(office=area.office_a, frequency="off")
+    DigestSettingsFactory(office=area.office_a, frequency="off")
     assert recipients(area.office_a, "weekly") == []
 
 
@@ -52,18 +53,10 @@ def week(area):
     pledge_create(need=open_need, donor=DonorDetails(name="An", email="an@example.vn"), amount=2_000_000)
     late, _ = pledge_create(need=open_need, donor=DonorDetails(name="Bình", email="b@example.vn"), amount=1_000_000)
     Pledge.objects.filter(pk=late.pk).update(created_at=now - timedelta(days=20))
-    campaign = Campaign.objects.create(
-        name="ĐUCE",
-        slug="duce",
-        scope=area.district_a,
-        lead_office=area.office_a,
-        starts_on=date(2021, 1, 1),
-        purpose="x",
-    )
-    Task.objects.create(
-        campaign=campaign,
+    TaskFactory(
+        campaign__scope=area.district_a,
+        campaign__lead_office=area.office_a,
         title="Tổng hợp số liệu",
-        owner=area.office_a,
         due_on=timezone.localdate() - timedelta(days=2),
     )
     today = timezone.localdate()
@@ -118,29 +111,15 @@ def test_a_failed_send_is_recorded_and_the_next_attempt_sends_once(area, week):
 
 
 def test_a_redelivered_task_finishes_its_own_claim_but_not_anothers(area, week):
-    DigestRun.objects.create(
-        office=area.office_a,
-        period="weekly",
-        period_start=date(2026, 11, 16),
-        period_end=date(2026, 11, 22),
-        status="sending",
-        claimed_by="task-9",
-        claimed_at=timezone.now(),
-    )
+    DigestRunFactory(office=area.office_a, status="sending", claimed_by="task-9", claimed_at=timezone.now())
     assert send_digest(area.office_a, "weekly", MONDAY, claimant="task-other") == "already"
     assert send_digest(area.office_a, "weekly", MONDAY, claimant="task-9") == "sent"
     assert len(mail.outbox) == 1
 
 
 def test_an_abandoned_claim_is_taken_over_after_the_lease(area, week):
-    DigestRun.objects.create(
-        office=area.office_a,
-        period="weekly",
-        period_start=date(2026, 11, 16),
-        period_end=date(2026, 11, 22),
-        status="sending",
-        claimed_by="dead",
-        claimed_at=timezone.now() - timedelta(hours=1),
+    DigestRunFactory(
+        office=area.office_a, status="sending", claimed_by="dead", claimed_at=timezone.now() - timedelta(hours=1)
     )
     assert send_digest(area.office_a, "weekly", MONDAY) == "sent"
 
@@ -150,7 +129,7 @@ def test_an_office_with_nothing_new_gets_a_short_digest_or_none_as_it_chose(area
     area.school_b.save()
     assert send_digest(area.office_b, "weekly", MONDAY) == "sent"
     assert "Không có gì mới trong kỳ này" in mail.outbox[0].body
-    DigestSettings.objects.create(office=area.office_b, send_when_empty=False)
+    DigestSettingsFactory(office=area.office_b, send_when_empty=False)
     assert send_digest(area.office_b, "daily", MONDAY) in ("skipped",)
 
 
