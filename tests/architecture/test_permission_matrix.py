@@ -18,10 +18,9 @@ their own per test, on disk too (letters, photos), and only their permission out
 asserted; their effects have their own tests.
 """
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -31,27 +30,35 @@ from django.test import Client, override_settings
 from django.test.client import ClientHandler
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from PIL import Image
 
-from campaigns.models import Campaign, Event, Review, Task
-from donations.models import BankAccount, PaymentRoute, StatementImport
+from campaigns.models import Event
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
-from letters_contest.models import Award, ContestRound, Criterion, Edition, Entry, Judge
-from needs.models import Need, NeedPhoto
+from letters_contest.models import Award
+from needs.models import Need
 from oversight.models import DigestRun
-from tests import conftest
 from tests.accounts.factories import UserFactory
-from tests.needs.factories import NeedFactory
+from tests.campaigns.factories import CampaignFactory, EventFactory, ReviewFactory, TaskFactory
+from tests.donations.factories import BankAccountFactory, PaymentRouteFactory, StatementImportFactory
+from tests.letters_contest.factories import (
+    AwardFactory,
+    ContestRoundFactory,
+    CriterionFactory,
+    EntryFactory,
+    JudgeFactory,
+)
+from tests.needs.factories import NeedFactory, NeedPhotoFactory
+from tests.oversight.factories import DigestRunFactory
 from tests.schools.factories import (
     CommuneFactory,
     DistrictFactory,
     MembershipFactory,
-    OfficeFactory,
     ProvinceFactory,
     SchoolFactory,
     SchoolSiteFactory,
 )
+from tests.support.area import build_area
+from tests.support.images import jpeg
 
 ROLES = (
     "anonymous",
@@ -347,12 +354,6 @@ RULE_VIEWS: set[str] = set()
 # The world ---------------------------------------------------------------------------------
 
 
-def jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 200, 200)).save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
 def build_world(area) -> SimpleNamespace:
     """Everything the matrix asks about, on top of the standing users of `area`. Objects of
     "this" scope belong to school A, district A, or the province's contest round."""
@@ -371,11 +372,7 @@ def build_world(area) -> SimpleNamespace:
     w.need_verified = NeedFactory(school=w.school_a, status=S.VERIFIED)
     w.need_funded = NeedFactory(school=w.school_a, status=S.FUNDED)
     w.need_delivered = NeedFactory(school=w.school_a, status=S.DELIVERED)
-    w.photo = NeedPhoto(need=w.need_draft, uploaded_by=w.staff_a)
-    w.photo.large.save("photo.jpg", ContentFile(jpeg()), save=False)
-    w.photo.thumb.save("photo.jpg", ContentFile(jpeg()), save=False)
-    w.photo.width = w.photo.height = 8
-    w.photo.save()
+    w.photo = NeedPhotoFactory(need=w.need_draft, uploaded_by=w.staff_a)
 
     # Donations: the donor's own pledges (one still to pay, one received), and a guest's
     donor = DonorDetails(name="Trần Thu Hà", email=w.donor.email, user=w.donor)
@@ -384,118 +381,35 @@ def build_world(area) -> SimpleNamespace:
     pledge_receive(pledge=w.pledge_received, actor=w.staff_a, amount=2_000_000, received_on=timezone.localdate())
     guest = DonorDetails(name="Lê Minh", email="guest@example.vn")
     w.guest_pledge, _ = pledge_create(need=w.need_verified, donor=guest, amount=500_000)
-    w.account = BankAccount.objects.create(
-        school=w.school_a,
-        bank_bin="970405",
-        bank_name="Agribank",
-        account_number="8800205123456",
-        account_holder="PTDTBT",
-    )
-    PaymentRoute.objects.create(school=w.school_a, account=w.account, set_by=w.officer_a)
-    w.statement = StatementImport.objects.create(uploaded_by=w.officer_a, file_name="saoke.csv", rows=[])
+    w.account = BankAccountFactory(school=w.school_a)
+    PaymentRouteFactory(school=w.school_a, account=w.account, set_by=w.officer_a)
+    w.statement = StatementImportFactory(uploaded_by=w.officer_a)
 
     # Campaigns: district A's (published and a draft), the province's
-    w.campaign = Campaign.objects.create(
-        name="Điều ước cho em – Tuần Giáo",
-        slug="duce-tg",
-        scope=w.district_a,
-        lead_office=w.office_a,
-        starts_on=date(2021, 2, 20),
-        purpose="Kêu gọi hỗ trợ học sinh.",
-        is_published=True,
-    )
-    w.campaign_draft = Campaign.objects.create(
-        name="Kế hoạch năm sau",
-        slug="duce-tg-2027",
-        scope=w.district_a,
-        lead_office=w.office_a,
-        starts_on=date(2027, 1, 1),
-        purpose="Dự thảo.",
-    )
-    w.campaign_province = Campaign.objects.create(
-        name="Điều ước cho em – Điện Biên",
-        slug="duce-db",
-        scope=w.province,
-        lead_office=w.office_province,
-        starts_on=date(2021, 1, 1),
-        purpose="Toàn tỉnh.",
-        is_published=True,
-    )
-    w.task = Task.objects.create(
-        campaign=w.campaign, title="Rà soát nhu cầu", owner=w.office_a, due_on=date(2026, 12, 1)
-    )
-    w.event = Event.objects.create(
-        campaign=w.campaign,
-        kind=Event.Kind.CEREMONY,
-        title="Lễ tôn vinh nhà hảo tâm",
-        starts_at=timezone.now() + timedelta(days=30),
-        venue="Hội trường UBND huyện",
-        host=w.office_a,
-    )
-    w.review = Review.objects.create(campaign=w.campaign, kind=Review.Kind.INTERIM, number="12/BC-PGDĐT")
-    w.digest = DigestRun.objects.create(
-        office=w.office_a,
-        period="weekly",
-        period_start=date(2026, 11, 16),
-        period_end=date(2026, 11, 22),
-        status=DigestRun.Status.SENT,
-        subject="Báo cáo tuần",
-        html="<p>Báo cáo tuần</p>",
+    w.campaign = CampaignFactory(scope=w.district_a, lead_office=w.office_a, is_published=True)
+    w.campaign_draft = CampaignFactory(scope=w.district_a, lead_office=w.office_a, starts_on=date(2027, 1, 1))
+    w.campaign_province = CampaignFactory(scope=w.province, lead_office=w.office_province, is_published=True)
+    w.task = TaskFactory(campaign=w.campaign)
+    w.event = EventFactory(campaign=w.campaign, kind=Event.Kind.CEREMONY)
+    w.review = ReviewFactory(campaign=w.campaign, number="12/BC-PGDĐT")
+    w.digest = DigestRunFactory(
+        office=w.office_a, status=DigestRun.Status.SENT, subject="Báo cáo tuần", html="<p>Báo cáo tuần</p>"
     )
 
-    # The province's contest round, its organiser, a judge, an entry of school A with an award
-    edition = Edition.objects.create(number=53, year=2024, theme="Thư gửi tương lai", guidance_document="31/BTTTT")
-    contest_office = OfficeFactory(unit=w.province, kind="information_department")
-    w.contest_campaign = Campaign.objects.create(
-        name="UPU 53",
-        slug="upu-53",
-        kind=Campaign.Kind.CONTEST,
-        scope=w.province,
-        lead_office=contest_office,
-        starts_on=date(2024, 1, 8),
-        purpose="Hưởng ứng cuộc thi",
-    )
-    w.round = ContestRound.objects.create(
-        edition=edition,
-        province=w.province,
-        organiser=contest_office,
-        campaign=w.contest_campaign,
-        school_deadline=date(2024, 3, 31),
-    )
-    w.organiser = MembershipFactory(role="organiser", office=contest_office).user
-    w.judge = UserFactory()
-    Judge.objects.create(round=w.round, user=w.judge)
-    Criterion.objects.create(round=w.round, name="Nội dung", weight=100, max_score=10)
-    w.entry = Entry.objects.create(
-        round=w.round,
-        school=w.school_a,
-        code=f"{w.province.code}-53-00001",
-        pupil_name="Lò Thị Mai",
-        date_of_birth=date(2012, 5, 10),
-        class_name="6A",
-        letter_text="Gửi tương lai…",
-        word_count=400,
-        consent_given=True,
-        consent_guardian="Lò Văn Pọm",
+    # The province's contest round (its campaign unpublished), its organiser, a judge, an
+    # entry of school A with an award, and last year's round with its results published
+    w.round = ContestRoundFactory(edition__number=53, province=w.province)
+    w.contest_campaign = w.round.campaign
+    w.organiser = MembershipFactory(role="organiser", office=w.round.organiser).user
+    w.judge = JudgeFactory(round=w.round).user
+    CriterionFactory(round=w.round, name="Nội dung")
+    w.entry = EntryFactory(
+        round=w.round, school=w.school_a, code=f"{w.province.code}-53-00001", date_of_birth=date(2012, 5, 10)
     )
     w.entry.letter_file.save("thu.jpg", ContentFile(jpeg()))
-    Award.objects.create(entry=w.entry, level=Award.Level.FIRST, decided_by=w.organiser)
-    earlier = Edition.objects.create(number=52, year=2023, theme="Thư về đại dương", guidance_document="12/BTTTT")
-    w.published_round = ContestRound.objects.create(
-        edition=earlier,
-        province=w.province,
-        organiser=contest_office,
-        campaign=Campaign.objects.create(
-            name="UPU 52",
-            slug="upu-52",
-            kind=Campaign.Kind.CONTEST,
-            scope=w.province,
-            lead_office=contest_office,
-            starts_on=date(2023, 1, 9),
-            purpose="Hưởng ứng cuộc thi",
-        ),
-        school_deadline=date(2023, 3, 31),
-        results_published=True,
+    AwardFactory(entry=w.entry, level=Award.Level.FIRST, decided_by=w.organiser)
+    w.published_round = ContestRoundFactory(
+        edition__number=52, province=w.province, organiser=w.round.organiser, results_published=True
     )
 
     # Another province's round, where none of the standing users has a role
@@ -503,30 +417,8 @@ def build_world(area) -> SimpleNamespace:
     school_elsewhere = SchoolFactory(
         commune=CommuneFactory(parent=DistrictFactory(parent=elsewhere, code="105"), code="03390")
     )
-    office_elsewhere = OfficeFactory(unit=elsewhere, kind="information_department")
-    w.round_elsewhere = ContestRound.objects.create(
-        edition=edition,
-        province=elsewhere,
-        organiser=office_elsewhere,
-        campaign=Campaign.objects.create(
-            name="UPU 53 – Lai Châu",
-            slug="upu-53-lc",
-            kind=Campaign.Kind.CONTEST,
-            scope=elsewhere,
-            lead_office=office_elsewhere,
-            starts_on=date(2024, 1, 8),
-            purpose="Hưởng ứng cuộc thi",
-        ),
-        school_deadline=date(2024, 3, 31),
-    )
-    w.entry_elsewhere = Entry.objects.create(
-        round=w.round_elsewhere,
-        school=school_elsewhere,
-        code="12-53-00001",
-        pupil_name="Giàng A Páo",
-        consent_given=True,
-        consent_guardian="Giàng A Chứ",
-    )
+    w.round_elsewhere = ContestRoundFactory(edition__number=53, province=elsewhere)
+    w.entry_elsewhere = EntryFactory(round=w.round_elsewhere, school=school_elsewhere, code="12-53-00001")
     return w
 
 
@@ -570,14 +462,11 @@ def _no_pdf_rendering(monkeypatch):
 def shared_world(django_db_setup, django_db_blocker, media_root):
     """One world for a class of tests, in a transaction that is rolled back at the class's
     end; each test runs in a savepoint inside it (pytest-django's `db`)."""
-    # The body of conftest's `area`, which as a fixture lives one test only (pytest 8.4+
-    # keeps a fixture's function there).
-    build_area = conftest.area._get_wrapped_function()
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=str(media_root)
         ):
-            world = build_world(build_area(None))
+            world = build_world(build_area())
         yield world
         transaction.set_rollback(True)
 
