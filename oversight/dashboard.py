@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from core.cache import area as area_namespace
 from core.cache import cached
 from donations.models import Pledge
 from needs.models import Category, Need
-from schools.models import AdministrativeUnit, School, SchoolSite
+from schools.models import AdministrativeUnit, School, SchoolSite, stale_filter
 
 S = Need.Status
 
@@ -227,11 +227,10 @@ def school_map(area: Area) -> list[dict]:
 
 def school_report(area: Area) -> list[dict]:
     """One row per school: profile, sites, and its needs' money. Two grouped queries."""
-    cutoff = timezone.now() - timedelta(days=settings.SCHOOL_PROFILE_STALE_DAYS)
     schools = list(
         area.schools()
-        .annotate(site_count=Count("sites"))
-        .values("pk", "code", "name", "commune__name", "district__name", "pupils", "site_count", "profile_confirmed_at")
+        .annotate(site_count=Count("sites"), stale=ExpressionWrapper(stale_filter(), output_field=BooleanField()))
+        .values("pk", "code", "name", "commune__name", "district__name", "pupils", "site_count", "stale")
         .order_by("district__name", "commune__name", "name")
     )
     money = {
@@ -248,8 +247,6 @@ def school_report(area: Area) -> list[dict]:
     }
     for school in schools:
         row = money.get(school["pk"], {})
-        confirmed = school.pop("profile_confirmed_at")
-        school["stale"] = confirmed is None or confirmed < cutoff
         for key in ("needs", "requested", "pledged", "received"):
             school[key] = row.get(key) or 0
     return schools
