@@ -7,7 +7,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.ACCOUNT_ALLOW_SIGNUPS
 
     def save_user(self, request, user, form, commit=True):
-        # allauth fills e-mail and password; the extra sign-up form fills the name.
+        # The one place the sign-up fields are saved: allauth fills e-mail and password,
+        # the extra sign-up form (accounts.forms.SignupExtraForm) brings the name and the
+        # phone, and the new user is written once with all of them.
         user = super().save_user(request, user, form, commit=False)
         user.full_name = form.cleaned_data.get("full_name", "").strip()
         user.phone = form.cleaned_data.get("phone", "").strip()

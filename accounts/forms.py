@@ -23,9 +23,8 @@ class SignupExtraForm(forms.Form):
     field_order = ["full_name", "email", "phone", "password1", "password2"]
 
     def signup(self, request, user):
-        user.full_name = self.cleaned_data["full_name"].strip()
-        user.phone = self.cleaned_data["phone"].strip()
-        user.save(update_fields=["full_name", "phone"])
+        """allauth requires this hook; the name and phone are already saved, with the rest
+        of the new user in one write, by AccountAdapter.save_user (accounts.adapters)."""
 
 
 class ProfileForm(forms.ModelForm):

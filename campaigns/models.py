@@ -141,6 +141,9 @@ class Task(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Still to be done: the ones that can fall overdue.
+    OPEN_STATUSES = (Status.TODO, Status.DOING)
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("task"), max_length=300)
     owner = models.ForeignKey(Office, verbose_name=_("owner unit"), on_delete=models.PROTECT, related_name="tasks")
@@ -162,8 +165,16 @@ class Task(models.Model):
         return self.title
 
     @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
     def is_overdue(self) -> bool:
-        return self.status in (self.Status.TODO, self.Status.DOING) and self.due_on < timezone.localdate()
+        return self.is_open and self.due_on < timezone.localdate()
 
 
 class Event(models.Model):

@@ -11,17 +11,13 @@ from schools.models import School
 
 from .models import Campaign, Review, Task
 
-S = Need.Status
-COUNTED = (S.VERIFIED, S.FUNDED, S.DELIVERED, S.CLOSED)
-DONE = (S.DELIVERED, S.CLOSED)
-
 
 def _money_rows(needs, group_by):
     return (
         needs.values(*group_by)
         .annotate(
             count=Count("pk"),
-            delivered=Count("pk", filter=Q(status__in=DONE)),
+            delivered=Count("pk", filter=Q(status__in=Need.DELIVERED_STATUSES)),
             pupils=Sum("pupils_benefiting"),
             requested=Sum("amount_requested"),
             pledged=Sum("amount_pledged"),
@@ -32,13 +28,13 @@ def _money_rows(needs, group_by):
 
 
 def review_figures(campaign: Campaign) -> dict:
-    needs = campaign.needs().filter(status__in=COUNTED)
+    needs = campaign.needs().public()
     labels = dict(Category.choices)
     by_category = [{**row, "label": labels[row["category"]]} for row in _money_rows(needs, ["category"])]
     by_school = list(_money_rows(needs, ["school__commune__name", "school__name"]))
     totals = needs.aggregate(
         count=Count("pk"),
-        delivered=Count("pk", filter=Q(status__in=DONE)),
+        delivered=Count("pk", filter=Q(status__in=Need.DELIVERED_STATUSES)),
         pupils=Sum("pupils_benefiting"),
         requested=Sum("amount_requested"),
         pledged=Sum("amount_pledged"),
@@ -53,7 +49,7 @@ def review_figures(campaign: Campaign) -> dict:
         "totals": {key: value or 0 for key, value in totals.items()},
         "roll": honour_roll(schools, limit=30),
         "tasks_done": list(tasks.filter(status=Task.Status.DONE)),
-        "tasks_overdue": list(tasks.filter(status__in=(Task.Status.TODO, Task.Status.DOING), due_on__lt=today)),
+        "tasks_overdue": list(tasks.filter(status__in=Task.OPEN_STATUSES, due_on__lt=today)),
         "events": list(campaign.events.filter(starts_at__lte=timezone.now()).order_by("starts_at")),
         "communications": campaign.communications.count(),
         "schools_posting": needs.values("school").distinct().count(),

@@ -9,14 +9,12 @@ from schools.models import School
 
 from .models import Campaign, Event, Responsibility, Target
 
-COVERED = (Need.Status.FUNDED, Need.Status.DELIVERED, Need.Status.CLOSED)
-
 
 def target_progress(campaign: Campaign) -> list[dict]:
     """Each target with what is covered so far: needs fully funded or delivered, the
     pupils they serve, or the money received, in the target's category."""
     needs = campaign.needs()
-    covered = Q(status__in=COVERED)
+    covered = Q(status__in=Need.COVERED_STATUSES)
     figures = {
         row["category"]: row
         for row in needs.values("category").annotate(

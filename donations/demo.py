@@ -80,8 +80,8 @@ def _pledge(need, donor, amount, status, when, message, user=None, anonymous=Fal
         anonymous=anonymous,
         status=status,
         expires_on=(when + timedelta(days=14)).date(),
-        received_amount=amount if status in ("received", "delivered") else None,
-        received_on=(when + timedelta(days=3)).date() if status in ("received", "delivered") else None,
+        received_amount=amount if status in Pledge.RECEIVED_STATUSES else None,
+        received_on=(when + timedelta(days=3)).date() if status in Pledge.RECEIVED_STATUSES else None,
     )
     Pledge.objects.filter(pk=pledge.pk).update(created_at=when)
     steps = {
@@ -139,7 +139,7 @@ def load(out) -> None:
         donor = demo_donor if is_demo else DONORS[index % len(DONORS)]
         user = donor_user if is_demo else None
         when = now - timedelta(days=20 - index % 15)
-        delivered = need.status in (Need.Status.DELIVERED, Need.Status.CLOSED)
+        delivered = need.status in Need.DELIVERED_STATUSES
         received_status = "delivered" if delivered else "received"
         if need.amount_received:
             _pledge(need, donor, need.amount_received, received_status, when, MESSAGES[index % 4], user, donor[3])

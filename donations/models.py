@@ -114,6 +114,8 @@ class Pledge(models.Model):
 
     # Pledges that count against what a need still lacks.
     ACTIVE_STATUSES = (Status.PLEDGED, Status.RECEIVED, Status.DELIVERED)
+    # The gift has arrived (and may have been delivered since): it counts as given.
+    RECEIVED_STATUSES = (Status.RECEIVED, Status.DELIVERED)
 
     need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="pledges")
     donor = models.ForeignKey(
@@ -172,6 +174,34 @@ class Pledge(models.Model):
     @property
     def public_name(self) -> str:
         return "" if self.anonymous else self.donor_name
+
+    @property
+    def is_active(self) -> bool:
+        """Still counts against what the need lacks: neither cancelled nor expired."""
+        return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def awaits_receipt(self) -> bool:
+        return self.status == self.Status.PLEDGED
+
+    @property
+    def awaits_transfer(self) -> bool:
+        """A money gift not yet received: the donor still has to make the transfer."""
+        return self.awaits_receipt and self.kind == self.Kind.MONEY
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        # Once the gift has arrived the school counts on it; the donor can no longer cancel.
+        return self.awaits_receipt
+
+    @property
+    def is_received(self) -> bool:
+        return self.status in self.RECEIVED_STATUSES
+
+    @property
+    def awaits_delivery(self) -> bool:
+        """Received, and the school has yet to deliver and post proof."""
+        return self.status == self.Status.RECEIVED
 
 
 class PledgeEvent(models.Model):

@@ -53,9 +53,6 @@ def pledges_awaiting_receipt(schools) -> QuerySet[Pledge]:
     )
 
 
-GIVEN = (Pledge.Status.RECEIVED, Pledge.Status.DELIVERED)
-
-
 def kept(name: str, schools, *, province_id, compute, extra=()):
     """A public figure over these schools, kept until something in their province changes
     (core.cache): a province's honour roll sums hundreds of thousands of pledges."""
@@ -85,7 +82,7 @@ def honour_roll(schools, *, limit: int = 100) -> dict:
     """
     from django.db.models import Count, Max, Sum
 
-    given = Pledge.objects.filter(need__school__in=schools, status__in=GIVEN)
+    given = Pledge.objects.filter(need__school__in=schools, status__in=Pledge.RECEIVED_STATUSES)
     named = (
         given.filter(anonymous=False)
         .values("donor_email")
@@ -117,7 +114,7 @@ def transparency(schools) -> dict:
         of_kind = Q(kind=kind)
         return pledges.aggregate(
             pledged=Sum("amount", filter=of_kind & Q(status__in=Pledge.ACTIVE_STATUSES)),
-            received=Sum("received_amount", filter=of_kind & Q(status__in=GIVEN)),
+            received=Sum("received_amount", filter=of_kind & Q(status__in=Pledge.RECEIVED_STATUSES)),
             delivered=Sum("received_amount", filter=of_kind & Q(status=Pledge.Status.DELIVERED)),
         )
 

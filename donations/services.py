@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.formatting import format_vnd
 from needs.models import Need
 from needs.services import need_transition
 
@@ -92,7 +93,7 @@ def pledge_create(
             still_needed = locked.amount_requested - locked.amount_pledged
             if amount > still_needed:
                 raise PledgeRefused(
-                    _("This need lacks only %(amount)s now.") % {"amount": _format(still_needed)},
+                    _("This need lacks only %(amount)s now.") % {"amount": format_vnd(still_needed)},
                     still_needed=still_needed,
                 )
             pledge = _create_with_fresh_reference(
@@ -122,12 +123,6 @@ def pledge_create(
                 return existing, False
         raise
     return pledge, True
-
-
-def _format(amount: int) -> str:
-    from core.templatetags.vn import format_vnd
-
-    return format_vnd(amount)
 
 
 def _release(pledge: Pledge, locked: Need) -> None:

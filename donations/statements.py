@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from core.formatting import format_number
 from core.text import fold
 
 from .models import Pledge, StatementLine
@@ -187,7 +188,7 @@ def classify(rows: list[Row], *, pledges_in_area) -> list[Row]:
         elif row.amount != pledge.amount:
             row.outcome = AMBIGUOUS
             row.reason = _("The amount differs from the pledge (%(amount)s).") % {
-                "amount": f"{pledge.amount:,}".replace(",", ".")
+                "amount": format_number(pledge.amount)
             }
             row.pledge_id = pledge.pk
         else:

@@ -77,7 +77,7 @@ def pledge_detail(request, reference):
     pledge = get_pledge_for_viewing(request, reference)
     account = selectors.receiving_account(pledge.need.school)
     qr = None
-    if account and pledge.kind == Pledge.Kind.MONEY and pledge.status == Pledge.Status.PLEDGED:
+    if account and pledge.awaits_transfer:
         qr = vietqr.svg(
             vietqr.Transfer(
                 bank_bin=account.bank_bin,
@@ -94,7 +94,7 @@ def pledge_detail(request, reference):
             "account": account,
             "qr": qr,
             "is_donor": is_donor(request, pledge),
-            "can_confirm": can_confirm(request.user, pledge) and pledge.status == Pledge.Status.PLEDGED,
+            "can_confirm": can_confirm(request.user, pledge) and pledge.awaits_receipt,
             "receipt_form": ReceiptForm(initial={"amount": pledge.amount, "received_on": timezone.localdate()}),
             "key": request.GET.get("key", ""),
             "events": list(pledge.events.select_related("actor")),
@@ -147,7 +147,7 @@ def my_pledges(request):
 def pledge_letter(request, reference):
     """The thank-you letter, once the gift has arrived."""
     pledge = get_pledge_for_viewing(request, reference)
-    if pledge.status not in (Pledge.Status.RECEIVED, Pledge.Status.DELIVERED):
+    if not pledge.is_received:
         raise Http404
     return pdf_response(thank_you_pdf(pledge), f"thu-cam-on-{pledge.reference}.pdf")
 

@@ -144,6 +144,11 @@ class Entry(models.Model):
             self.duplicate_key = f"{fold(self.pupil_name)}|{self.date_of_birth.isoformat()}"
         super().save(*args, **kwargs)
 
+    @property
+    def is_registered(self) -> bool:
+        """In the contest: the guardian's consent stands."""
+        return self.status == self.Status.REGISTERED
+
     def age_on(self, day):
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from core.templatetags.vn import format_number
+from core.formatting import format_number
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 LARGE_SIDE = 1600

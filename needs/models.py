@@ -77,8 +77,16 @@ class Need(models.Model):
         HIGH = 2, _("Urgent")
         CRITICAL = 3, _("Very urgent")
 
+    # On the public lists; also the needs that ask for money now or did, the base of the
+    # requested / pledged / received figures of dashboards and reviews.
     PUBLIC_STATUSES = (Status.VERIFIED, Status.FUNDED, Status.DELIVERED, Status.CLOSED)
     OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.VERIFIED, Status.FUNDED)
+    # Public and not yet delivered: open for gifts, or fully pledged and awaiting delivery.
+    FUNDING_STATUSES = (Status.VERIFIED, Status.FUNDED)
+    # Fully pledged or beyond: what a campaign target counts as covered.
+    COVERED_STATUSES = (Status.FUNDED, Status.DELIVERED, Status.CLOSED)
+    # Delivered, whether or not closed since.
+    DELIVERED_STATUSES = (Status.DELIVERED, Status.CLOSED)
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     FINAL_STATUSES = (Status.CLOSED, Status.CANCELLED, Status.EXPIRED)
     # On the public lists, or just leaving them: a change to such a need changes what the
@@ -124,7 +132,7 @@ class Need(models.Model):
     funding_rank = models.GeneratedField(
         expression=Case(
             When(
-                Q(status="verified") & Q(amount_requested__gt=0),
+                Q(status=Status.VERIFIED) & Q(amount_requested__gt=0),
                 then=F("amount_pledged") * 1000 / F("amount_requested"),
             ),
             default=Value(-1),
@@ -207,6 +215,15 @@ class Need(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def accepts_gifts(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back to the school with a question: it waits for the school's fix."""
+        return self.status == self.Status.RETURNED
 
     @property
     def is_editable(self) -> bool:

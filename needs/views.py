@@ -281,8 +281,8 @@ def my_school(request):
         (_("Returned to you: please fix and resubmit"), [n for n in needs if n.status == Need.Status.RETURNED]),
         (_("Drafts"), [n for n in needs if n.status == Need.Status.DRAFT]),
         (_("Awaiting verification"), [n for n in needs if n.status == Need.Status.SUBMITTED]),
-        (_("Open for gifts"), [n for n in needs if n.status in (Need.Status.VERIFIED, Need.Status.FUNDED)]),
-        (_("Delivered and closed"), [n for n in needs if n.status in (Need.Status.DELIVERED, Need.Status.CLOSED)]),
+        (_("Open for gifts"), [n for n in needs if n.status in Need.FUNDING_STATUSES]),
+        (_("Delivered and closed"), [n for n in needs if n.status in Need.DELIVERED_STATUSES]),
     ]
     # Gifts the school must confirm; the donations app knows them.
     from donations.selectors import pledges_awaiting_receipt

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 
 from core.text import fold
 from needs.demo import TEMPLATES as NEED_TEMPLATES
+from needs.models import Need
 
 PROVINCES = [
     "Tuyên Quang", "Cao Bằng", "Lai Châu", "Lào Cai", "Thái Nguyên", "Điện Biên", "Lạng Sơn", "Sơn La",
@@ -576,7 +577,7 @@ class Generator:
         if "verified" not in stamps:
             return 0, 0
         # What active pledges add up to: everything for funded and later, part for open needs.
-        if status in ("funded", "delivered", "closed"):
+        if status in Need.COVERED_STATUSES:
             target = requested
         elif status == "verified":
             target = int(requested * rng.choice((0, 0, 0.2, 0.45, 0.7, 0.9)) // 1000 * 1000)

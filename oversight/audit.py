@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import format_vnd
 from donations.models import Pledge
 from letters_contest.models import Entry
 from needs.models import Need
@@ -55,7 +56,7 @@ def _need_url(r):
 
 
 def _pledge_label(r):
-    return f"{r.reference} · {r.amount:,} ₫".replace(",", ".")
+    return f"{r.reference} · {format_vnd(r.amount)}"
 
 
 def _pledge_url(r):

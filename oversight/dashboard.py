@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
@@ -19,12 +19,9 @@ from core.cache import area as area_namespace
 from core.cache import cached
 from donations.models import Pledge
 from needs.models import Category, Need
-from schools.models import AdministrativeUnit, School, SchoolSite
+from schools.models import AdministrativeUnit, School, SchoolSite, stale_filter
 
 S = Need.Status
-# Needs that ask for money now or did: the base of requested / pledged / received.
-COUNTED = (S.VERIFIED, S.FUNDED, S.DELIVERED, S.CLOSED)
-OPEN_FOR_GIFTS = (S.VERIFIED,)
 
 
 @dataclass
@@ -78,7 +75,8 @@ def headline(area: Area) -> dict:
         sites=Count("pk"), site_pupils=Coalesce(Sum("pupils"), 0)
     )
     needs = area.needs()
-    money = needs.filter(status__in=COUNTED).aggregate(
+    # Needs that ask for money now or did (the public ones): the base of the money figures.
+    money = needs.public().aggregate(
         requested=Coalesce(Sum("amount_requested"), 0),
         pledged=Coalesce(Sum("amount_pledged"), 0),
         received=Coalesce(Sum("amount_received"), 0),
@@ -101,7 +99,7 @@ def needs_by_category(area: Area) -> list[dict]:
     rows = {
         row["category"]: row
         for row in area.needs()
-        .filter(status__in=COUNTED)
+        .public()
         .values("category")
         .annotate(
             count=Count("pk"),
@@ -120,14 +118,14 @@ def needs_by_place(area: Area, level: str) -> list[dict]:
     column = f"school__{level}"
     rows = (
         area.needs()
-        .filter(status__in=COUNTED)
+        .public()
         .values(f"{column}_id", f"{column}__name")
         .annotate(
             count=Count("pk"),
             requested=Sum("amount_requested"),
             pledged=Sum("amount_pledged"),
             received=Sum("amount_received"),
-            delivered=Count("pk", filter=Q(status__in=(S.DELIVERED, S.CLOSED))),
+            delivered=Count("pk", filter=Q(status__in=Need.DELIVERED_STATUSES)),
         )
         .order_by(f"{column}__name")
     )
@@ -170,7 +168,7 @@ def attention(area: Area) -> dict:
     # Tasks of campaigns held in this area, and tasks its own units owe to any campaign.
     tasks = Task.objects.filter(
         area.unit.unit_filter("campaign__scope__") | area.unit.unit_filter("owner__unit__"),
-        status__in=(Task.Status.TODO, Task.Status.DOING),
+        status__in=Task.OPEN_STATUSES,
     ).distinct()
     return {
         "stale_schools": schools.stale().count(),
@@ -214,9 +212,10 @@ def weekly_series(area: Area, weeks: int = 12) -> list[dict]:
 
 
 def school_map(area: Area) -> list[dict]:
-    """Schools with coordinates and what they still lack (open needs' missing money)."""
+    """Schools with coordinates and what they still lack (the missing money of their
+    needs open for gifts)."""
     unmet = Coalesce(
-        Sum(F("needs__amount_requested") - F("needs__amount_pledged"), filter=Q(needs__status__in=OPEN_FOR_GIFTS)), 0
+        Sum(F("needs__amount_requested") - F("needs__amount_pledged"), filter=Q(needs__status=S.VERIFIED)), 0
     )
     return list(
         area.schools()
@@ -228,17 +227,16 @@ def school_map(area: Area) -> list[dict]:
 
 def school_report(area: Area) -> list[dict]:
     """One row per school: profile, sites, and its needs' money. Two grouped queries."""
-    cutoff = timezone.now() - timedelta(days=settings.SCHOOL_PROFILE_STALE_DAYS)
     schools = list(
         area.schools()
-        .annotate(site_count=Count("sites"))
-        .values("pk", "code", "name", "commune__name", "district__name", "pupils", "site_count", "profile_confirmed_at")
+        .annotate(site_count=Count("sites"), stale=ExpressionWrapper(stale_filter(), output_field=BooleanField()))
+        .values("pk", "code", "name", "commune__name", "district__name", "pupils", "site_count", "stale")
         .order_by("district__name", "commune__name", "name")
     )
     money = {
         row["school_id"]: row
         for row in area.needs()
-        .filter(status__in=COUNTED)
+        .public()
         .values("school_id")
         .annotate(
             needs=Count("pk"),
@@ -249,8 +247,6 @@ def school_report(area: Area) -> list[dict]:
     }
     for school in schools:
         row = money.get(school["pk"], {})
-        confirmed = school.pop("profile_confirmed_at")
-        school["stale"] = confirmed is None or confirmed < cutoff
         for key in ("needs", "requested", "pledged", "received"):
             school[key] = row.get(key) or 0
     return schools

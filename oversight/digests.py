@@ -27,6 +27,8 @@ from . import dashboard
 from .models import DigestPreference, DigestRun, DigestSettings, Frequency
 
 LIST_LIMIT = 25
+# The moves of needs a digest counts, by the status they moved to.
+MOVES = (Need.Status.VERIFIED, Need.Status.RETURNED, Need.Status.FUNDED, Need.Status.DELIVERED)
 
 
 def period_bounds(period: str, day: date) -> tuple[date, date]:
@@ -102,7 +104,7 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
     ]
     moves = dict(
         NeedEvent.objects.filter(need__in=area.needs(), kind=NeedEvent.Kind.STATUS)
-        .filter(in_period, to_status__in=["verified", "returned", "funded", "delivered"])
+        .filter(in_period, to_status__in=MOVES)
         .exclude(from_status="")
         .values_list("to_status")
         .annotate(n=Count("pk"))
@@ -131,7 +133,7 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
     tasks = (
         Task.objects.filter(
             area.unit.unit_filter("campaign__scope__") | area.unit.unit_filter("owner__unit__"),
-            status__in=(Task.Status.TODO, Task.Status.DOING),
+            status__in=Task.OPEN_STATUSES,
             due_on__lte=today + timedelta(days=14),
         )
         .select_related("owner", "campaign")
@@ -152,7 +154,7 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
         "contest": _contest_summary(office),
         "awaiting": awaiting_rows,
         "awaiting_count": awaiting.count(),
-        "moves": {key: moves.get(key, 0) for key in ("verified", "returned", "funded", "delivered")},
+        "moves": {status.value: moves.get(status, 0) for status in MOVES},
         "pledged": pledged,
         "received": received,
         "overdue_pledges": overdue_rows,

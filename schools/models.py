@@ -182,17 +182,23 @@ class Office(models.Model):
         return self.kind in self.EDUCATION_KINDS
 
 
-class SchoolQuerySet(models.QuerySet):
-    def stale_filter(self) -> Q:
-        cutoff = timezone.now() - timedelta(days=settings.SCHOOL_PROFILE_STALE_DAYS)
-        return Q(profile_confirmed_at__isnull=True) | Q(profile_confirmed_at__lt=cutoff)
+def stale_cutoff():
+    """A school profile last confirmed before this moment, or never, is stale."""
+    return timezone.now() - timedelta(days=settings.SCHOOL_PROFILE_STALE_DAYS)
 
+
+def stale_filter() -> Q:
+    """The stale profiles, as a condition: for a filter or an annotation."""
+    return Q(profile_confirmed_at__isnull=True) | Q(profile_confirmed_at__lt=stale_cutoff())
+
+
+class SchoolQuerySet(models.QuerySet):
     def stale(self):
         """Schools whose profile was never confirmed or not within the set days."""
-        return self.filter(self.stale_filter())
+        return self.filter(stale_filter())
 
     def current(self):
-        return self.exclude(self.stale_filter())
+        return self.exclude(stale_filter())
 
 
 class School(models.Model):
@@ -298,17 +304,9 @@ class School(models.Model):
         return unit.pk in (self.commune_id, self.district_id, self.province_id)
 
     @property
-    def profile_stale_since(self):
-        """When the profile became stale, or None while it is current."""
-        limit = timedelta(days=settings.SCHOOL_PROFILE_STALE_DAYS)
-        if self.profile_confirmed_at is None:
-            return self.created_at
-        due = self.profile_confirmed_at + limit
-        return due if due <= timezone.now() else None
-
-    @property
     def is_profile_stale(self) -> bool:
-        return self.profile_stale_since is not None
+        """The same rule as School.objects.stale(), for a school already loaded."""
+        return self.profile_confirmed_at is None or self.profile_confirmed_at < stale_cutoff()
 
 
 class SchoolSite(models.Model):

@@ -2,19 +2,9 @@
 
 from django import template
 
+from core.formatting import format_number, format_vnd
+
 register = template.Library()
-
-
-def format_number(value) -> str:
-    """1250000 -> "1.250.000": dots group thousands in Vietnamese."""
-    return f"{int(value):,}".replace(",", ".")
-
-
-def format_vnd(amount) -> str:
-    """1250000 -> "1.250.000 ₫", whole dong with a no-break space before the sign."""
-    if amount is None or amount == "":
-        return ""
-    return f"{format_number(amount)}\u00a0₫"
 
 
 @register.filter

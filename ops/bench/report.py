@@ -4,6 +4,7 @@ Pure functions over plain dicts (no Django, no locust), so they are unit-tested 
 and the JSON report holds exactly what the Markdown shows.
 """
 
+from core.formatting import format_number
 from ops.bench import pages
 
 # The budgets of the performance issue. Reported as met or not; never asserted, because
@@ -113,18 +114,14 @@ def evaluate_budgets(report: dict) -> list[dict]:
     return budgets
 
 
-def _thousands(value: int) -> str:
-    return f"{value:,}".replace(",", ".")  # Vietnamese grouping, as on the portal
-
-
 def _dashboards(sample: dict | None) -> list[str]:
     if not sample:
         return []
     district, province = sample["district"], sample["province"]
     return [
         "",
-        f"Dashboards of {district['name']} ({_thousands(district['schools'])} schools) and "
-        f"{province['name']} ({_thousands(province['schools'])} schools), the largest with officers.",
+        f"Dashboards of {district['name']} ({format_number(district['schools'])} schools) and "
+        f"{province['name']} ({format_number(province['schools'])} schools), the largest with officers.",
     ]
 
 
@@ -145,7 +142,7 @@ def render_markdown(report: dict) -> str:
         f"gunicorn {server['gunicorn']}; {server['cpus']} CPUs; locust {server.get('locust', '')} on loopback, "
         "in its own process.",
         "",
-        "Data: " + ", ".join(f"{_thousands(count)} {name}" for name, count in data.items()) + ".",
+        "Data: " + ", ".join(f"{format_number(count)} {name}" for name, count in data.items()) + ".",
         *_dashboards(report.get("sample")),
         "",
         f"Load: {load['users']} users without think time; realistic mix for {load['duration_s']} s, "
@@ -218,7 +215,7 @@ def render_markdown(report: dict) -> str:
         lines.append(
             f"- Dashboard export, provincial school by school ({export['path']}): median "
             f"{export['median_s']:.2f} s of {len(export['seconds'])} runs "
-            f"({', '.join(f'{s:.2f}' for s in export['seconds'])} s), {_thousands(export['bytes'])} bytes."
+            f"({', '.join(f'{s:.2f}' for s in export['seconds'])} s), {format_number(export['bytes'])} bytes."
         )
     else:
         lines.append("- Dashboard export: not measured.")

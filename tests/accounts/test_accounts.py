@@ -2,6 +2,8 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -29,6 +31,32 @@ def test_it_signs_up_with_email_full_name_and_phone(client):
     assert not user.memberships.exists()
     # A verification mail goes out even where verification is optional.
     assert len(mail.outbox) == 1
+
+
+def test_sign_up_saves_the_name_and_phone_once_with_the_new_user(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "full_name": "  Lò Văn Páo ",
+                "email": "pao@example.vn",
+                "phone": "0987 654 321",
+                "password1": "mua-xuan-tay-bac-2024",
+                "password2": "mua-xuan-tay-bac-2024",
+            },
+        )
+
+    assert response.status_code == 302
+    user_writes = [
+        q["sql"] for q in queries if q["sql"].startswith(('INSERT INTO "accounts_user"', 'UPDATE "accounts_user"'))
+    ]
+    inserts = [sql for sql in user_writes if sql.startswith("INSERT")]
+    assert len(inserts) == 1
+    assert "Lò Văn Páo" in inserts[0] and "0987 654 321" in inserts[0]
+    # No second write of the sign-up fields (a login may still stamp last_login).
+    assert not [sql for sql in user_writes if sql.startswith("UPDATE") and ('"full_name"' in sql or '"phone"' in sql)]
+    user = get_user_model().objects.get()
+    assert (user.full_name, user.phone) == ("Lò Văn Páo", "0987 654 321")
 
 
 def test_sign_up_keeps_what_was_typed_when_something_is_wrong(client):

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core.templatetags.vn import format_vnd
+from core.formatting import format_vnd
 
 LOCALE_FILES = [Path(settings.BASE_DIR) / "locale", Path(settings.BASE_DIR) / "locale_vendor"]
 

@@ -65,7 +65,7 @@ def test_it_generates_a_consistent_country(db):
         assert need.amount_requested == need.items_total
         active = need.pledges.filter(status__in=Pledge.ACTIVE_STATUSES)
         assert need.amount_pledged == (active.aggregate(s=Sum("amount"))["s"] or 0)
-        received = active.filter(status__in=("received", "delivered"))
+        received = active.filter(status__in=Pledge.RECEIVED_STATUSES)
         assert need.amount_received == (received.aggregate(s=Sum("received_amount"))["s"] or 0)
         assert need.amount_pledged <= need.amount_requested
     statuses = set(Need.objects.values_list("status", flat=True))

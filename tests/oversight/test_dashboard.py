@@ -10,7 +10,16 @@ from openpyxl import load_workbook
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from needs.models import Need
 from needs.services import need_transition
-from oversight.dashboard import Area, attention, headline, league_table, needs_by_category, needs_by_place
+from oversight.dashboard import (
+    Area,
+    attention,
+    headline,
+    league_table,
+    needs_by_category,
+    needs_by_place,
+    school_report,
+)
+from schools.models import School
 from tests.needs.factories import NeedFactory
 from tests.schools.factories import CommuneFactory, DistrictFactory, SchoolFactory, SchoolSiteFactory
 
@@ -76,6 +85,15 @@ def test_attention_lists_stale_and_silent_schools_and_waiting_pledges(counted, a
     assert figures["stale_schools"] == 2  # the second school and the silent one
     assert [s["name"] for s in figures["silent_schools"]] == ["Trường chưa đăng gì"]
     assert (figures["pledges_waiting"], figures["pledges_overdue"]) == (1, 1)
+
+
+def test_the_school_report_flags_the_same_stale_profiles_as_the_school_list(counted, area):
+    rows = {row["name"]: row for row in school_report(counted)}
+    stale = set(School.objects.stale().values_list("name", flat=True))
+    assert {name: row["stale"] for name, row in rows.items()} == {name: name in stale for name in rows}
+    assert rows.pop(area.school_a.name)["stale"] is False  # confirmed today
+    [second] = rows.values()
+    assert second["stale"] is True  # never confirmed
 
 
 def test_the_provincial_league_ranks_districts(area, counted):
