@@ -1,7 +1,10 @@
 """A programme with a plan, as both seed documents are: legal basis, purpose, scope,
 period, targets, units with duties, tasks, events with agenda, invitees and budget,
 communication activities and reviews. The letters contest plans its editions with the
-same pieces (an edition has a campaign)."""
+same pieces (an edition has a campaign).
+
+Every piece keeps its history (simple_history): who changed the plan, and when. The
+writes go through campaigns.services, which name the acting user on each history row."""
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from needs.models import Category, Need
 from schools.models import AdministrativeUnit, Office
@@ -40,6 +44,8 @@ class Campaign(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("campaign")
@@ -77,6 +83,8 @@ class LegalDocument(models.Model):
     file = models.FileField(_("file"), upload_to="campaigns/documents/", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("legal document")
         verbose_name_plural = _("legal basis")
@@ -99,6 +107,8 @@ class Target(models.Model):
     measure = models.CharField(_("measured in"), max_length=10, choices=Measure.choices, default=Measure.NEEDS)
     quantity = models.PositiveIntegerField(_("target"))
     label = models.CharField(_("label"), max_length=120, help_text=_("e.g. “new or repaired toilets”"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("target")
@@ -124,6 +134,8 @@ class Responsibility(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     duties = models.TextField(_("duties"))
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("responsibility")
@@ -154,6 +166,8 @@ class Task(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("task")
@@ -198,6 +212,8 @@ class Event(models.Model):
     expected_attendance = models.PositiveIntegerField(_("expected head count"), default=0)
     notes = models.TextField(_("notes"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
@@ -213,6 +229,8 @@ class AgendaItem(models.Model):
     starts_at = models.TimeField(_("time"), null=True, blank=True)
     title = models.CharField(_("item"), max_length=300)
     presenter = models.CharField(_("presented by"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("agenda item")
@@ -239,6 +257,8 @@ class Invitation(models.Model):
     people = models.PositiveSmallIntegerField(_("people"), default=1)
     reply = models.CharField(_("reply"), max_length=10, choices=Reply.choices, default=Reply.PENDING)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
@@ -263,6 +283,8 @@ class BudgetLine(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     settled = models.BooleanField(_("settled"), default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("budget line")
         verbose_name_plural = _("budget")
@@ -286,6 +308,8 @@ class CommunicationActivity(models.Model):
     title = models.CharField(_("title"), max_length=300)
     link = models.URLField(_("link"), blank=True)
     office = models.ForeignKey(Office, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("communication activity")
@@ -313,6 +337,8 @@ class Review(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("review")

@@ -1,15 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.documents import pdf_response
 
-from . import selectors
+from . import selectors, services
 from .forms import (
     AgendaFormSet,
     BudgetFormSet,
@@ -50,9 +48,7 @@ def review_list(request, slug):
     campaign = get_campaign_for_managing(request, slug)
     form = ReviewForm(request.POST or None, initial={"kind": request.GET.get("kind", Review.Kind.INTERIM)})
     if request.method == "POST" and form.is_valid():
-        review = form.save(commit=False)
-        review.campaign = campaign
-        review.save()
+        review = services.review_create(campaign=campaign, review=form.instance, user=request.user)
         messages.success(request, _("The review is saved as a draft. Check the figures, then issue it."))
         return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
     return render(
@@ -67,15 +63,20 @@ def review_detail(request, slug, pk):
     campaign = get_campaign_for_managing(request, slug)
     review = get_object_or_404(Review, pk=pk, campaign=campaign)
     form = ReviewForm(request.POST or None, instance=review)
+    # An issued review shows its text, not the form: a post to it changes nothing.
     if request.method == "POST" and not review.issued_at:
-        if "issue" in request.POST:
-            review.issued_at, review.issued_by = timezone.now(), request.user
-            review.save(update_fields=["issued_at", "issued_by"])
-            messages.success(request, _("The review is issued."))
-            return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("Saved."))
+        try:
+            if "issue" in request.POST:
+                services.review_issue(review=review, user=request.user)
+                messages.success(request, _("The review is issued."))
+                return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
+            if form.is_valid():
+                services.review_update(review=form.instance, user=request.user)
+                messages.success(request, _("Saved."))
+                return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
+        except services.ReviewIssued as refused:
+            # Issued by someone else meanwhile: the page now shows it issued.
+            messages.error(request, str(refused))
             return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
     return render(
         request,
@@ -105,19 +106,20 @@ def plan(request, slug):
         request.POST if "add_unit" in request.POST else None, campaign=campaign, prefix="unit"
     )
     if request.method == "POST":
-        for form, flag, message in (
-            (task_form, "add_task", _("The task has been added.")),
-            (comm_form, "add_communication", _("The activity has been recorded.")),
-            (unit_form, "add_unit", _("The unit and its duties have been added.")),
-        ):
-            if flag in request.POST and form.is_valid():
-                form.instance.campaign = campaign
-                form.save()
-                messages.success(request, message)
-                return redirect("campaigns:plan", slug=campaign.slug)
+        if "add_task" in request.POST and task_form.is_valid():
+            services.task_add(campaign=campaign, task=task_form.instance, user=request.user)
+            messages.success(request, _("The task has been added."))
+            return redirect("campaigns:plan", slug=campaign.slug)
+        if "add_communication" in request.POST and comm_form.is_valid():
+            services.communication_add(campaign=campaign, activity=comm_form.instance, user=request.user)
+            messages.success(request, _("The activity has been recorded."))
+            return redirect("campaigns:plan", slug=campaign.slug)
+        if "add_unit" in request.POST and unit_form.is_valid():
+            services.responsibility_add(campaign=campaign, responsibility=unit_form.instance, user=request.user)
+            messages.success(request, _("The unit and its duties have been added."))
+            return redirect("campaigns:plan", slug=campaign.slug)
         if "add_event" in request.POST and event_form.is_valid():
-            event_form.instance.campaign = campaign
-            event = event_form.save()
+            event = services.event_add(campaign=campaign, event=event_form.instance, user=request.user)
             messages.success(request, _("The event has been created. Add its agenda, invitees and budget."))
             return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
     return render(
@@ -145,9 +147,7 @@ def task_status(request, slug, pk):
     task = get_object_or_404(Task, pk=pk, campaign=campaign)
     status = request.POST.get("status")
     if status in Task.Status.values:
-        task.status = status
-        task.done_on = timezone.localdate() if status == Task.Status.DONE else None
-        task.save(update_fields=["status", "done_on", "updated_at"])
+        services.task_set_status(task=task, status=status, user=request.user)
         messages.success(
             request, _("“%(task)s”: %(status)s.") % {"task": task.title, "status": task.get_status_display()}
         )
@@ -167,16 +167,7 @@ def event_detail(request, slug, pk):
         invitation_form.fields["office"].queryset = offices_for(campaign)
     budget = BudgetFormSet(data, instance=event, prefix="budget")
     if request.method == "POST" and all(f.is_valid() for f in (form, agenda, invitations, budget)):
-        with transaction.atomic():
-            form.save()
-            agenda.save()
-            invitations.save()
-            lines = budget.save(commit=False)
-            for line in lines:
-                line.campaign = campaign
-                line.save()
-            for line in budget.deleted_objects:
-                line.delete()
+        services.event_save(event=form.instance, formsets=(agenda, invitations, budget), user=request.user)
         messages.success(request, _("The event has been saved."))
         return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
     confirmed = sum(i.people for i in event.invitations.all() if i.reply == Invitation.Reply.CONFIRMED)

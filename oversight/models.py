@@ -5,6 +5,7 @@ constraints' names), so moving the models here moved no row."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from schools.models import Office
 
@@ -23,6 +24,8 @@ class DigestSettings(models.Model):
     send_when_empty = models.BooleanField(
         _("send a short “nothing new” digest when there is nothing to report"), default=True
     )
+    # Who changed it, and when (oversight.services); the history tables are this app's own.
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "campaigns_digestsettings"
@@ -39,6 +42,7 @@ class DigestPreference(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preferences")
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="+")
     frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "campaigns_digestpreference"

@@ -5,10 +5,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -22,36 +21,13 @@ from core.cache import cached
 from core.exports import csv_response, xlsx_response
 from donations.models import Pledge
 from needs.models import Need
-from schools.filters import is_id
-from schools.models import AdministrativeUnit
-from schools.permissions import can_act_on_unit, roles_of
+from schools.permissions import roles_of
 
-from . import audit, dashboard, digests
+from . import audit, dashboard, digests, permissions, services
 from .models import DigestPreference, DigestRun, DigestSettings, Frequency
 
 MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 420, 24
 CHART_HEIGHT = 140
-
-
-def _area_for(request) -> dashboard.Area:
-    """The unit the officer looks at: ?unit= if they may, else their own office's unit."""
-    roles = roles_of(request.user)
-    if not (roles.is_officer or roles.is_superuser):
-        raise PermissionDenied
-    unit_id = request.GET.get("unit")
-    if unit_id:
-        if not is_id(unit_id):
-            raise Http404
-        unit = get_object_or_404(AdministrativeUnit, pk=unit_id)
-        if not can_act_on_unit(request.user, unit):
-            raise PermissionDenied
-    elif roles.officer_units:
-        unit = roles.officer_units[0]
-    else:
-        unit = AdministrativeUnit.objects.filter(level="province", abolished_on=None).order_by("name").first()
-        if unit is None:
-            raise Http404
-    return dashboard.Area(unit)
 
 
 def _project(points):
@@ -121,7 +97,7 @@ def _map_html(area: dashboard.Area, points) -> str:
 
 @login_required
 def dashboard_view(request):
-    area = _area_for(request)
+    area = permissions.area_for(request)
     unit = area.unit
     figures = dashboard.figures(area)
     context = {
@@ -214,7 +190,7 @@ EXPORTS = {
 def dashboard_export(request, table, fmt):
     if table not in EXPORTS or fmt not in ("xlsx", "csv"):
         raise Http404
-    area = _area_for(request)
+    area = permissions.area_for(request)
     rows_of, headers, to_row, money = EXPORTS[table]
     rows = [to_row(row) for row in rows_of(area)]
     filename = f"{table}-{area.unit.code}"
@@ -226,7 +202,7 @@ def dashboard_export(request, table, fmt):
 @login_required
 def dashboard_needs(request):
     """Every need behind a dashboard figure, whatever its status, for the officer's area."""
-    area = _area_for(request)
+    area = permissions.area_for(request)
     needs = area.needs().select_related("school__commune").order_by("-created_at")
     status, category = request.GET.get("status"), request.GET.get("category")
     if status in Need.Status.values:
@@ -243,7 +219,7 @@ def dashboard_needs(request):
 
 @login_required
 def dashboard_pledges(request):
-    area = _area_for(request)
+    area = permissions.area_for(request)
     pledges = area.pledges().filter(status=Pledge.Status.PLEDGED).select_related("need__school").order_by("created_at")
     if request.GET.get("state") == "overdue":
         pledges = pledges.filter(created_at__lt=timezone.now() - timedelta(days=settings.PLEDGE_REMINDER_DAYS))
@@ -261,32 +237,23 @@ def _query(request) -> str:
     return query.urlencode()
 
 
-def _officer_offices(user):
-    roles = roles_of(user)
-    return [m.office for m in roles.memberships if m.role == "officer"]
-
-
 @login_required
 def digest_archive(request):
     """The digests this officer's offices were sent, their settings, and a preview button."""
-    offices = _officer_offices(request.user)
-    if not offices and not request.user.is_superuser:
-        raise PermissionDenied
+    offices = permissions.get_offices_for_digests(request)
     if request.method == "POST":
-        office = next((o for o in offices if str(o.pk) == request.POST.get("office")), None)
-        if office is None:
-            raise PermissionDenied
+        office = permissions.get_office_for_digests(request)
         frequency = request.POST.get("frequency")
         if frequency in Frequency.values:
             if request.POST.get("scope") == "office":
-                DigestSettings.objects.update_or_create(
+                services.digest_settings_set(
                     office=office,
-                    defaults={"frequency": frequency, "send_when_empty": request.POST.get("send_when_empty") == "on"},
+                    frequency=frequency,
+                    send_when_empty=request.POST.get("send_when_empty") == "on",
+                    user=request.user,
                 )
             else:
-                DigestPreference.objects.update_or_create(
-                    user=request.user, office=office, defaults={"frequency": frequency}
-                )
+                services.digest_preference_set(user=request.user, office=office, frequency=frequency)
             messages.success(request, _("Your digest settings have been saved."))
         return redirect("dashboard:digests")
     runs = DigestRun.objects.filter(office__in=offices, status=DigestRun.Status.SENT).select_related("office")[:52]
@@ -306,9 +273,7 @@ def digest_archive(request):
 
 @login_required
 def digest_show(request, pk):
-    run = get_object_or_404(DigestRun, pk=pk, status=DigestRun.Status.SENT)
-    if run.office not in _officer_offices(request.user) and not request.user.is_superuser:
-        raise Http404
+    run = permissions.get_digest_run_for_viewing(request, pk)
     # The stored e-mail as it was sent; it holds no script and is shown in its own page.
     return HttpResponse(run.html)
 
@@ -317,9 +282,7 @@ def digest_show(request, pk):
 @require_POST
 def digest_preview(request):
     """Send this officer, and only them, the digest of the week so far."""
-    office = next((o for o in _officer_offices(request.user) if str(o.pk) == request.POST.get("office")), None)
-    if office is None:
-        raise PermissionDenied
+    office = permissions.get_office_for_digests(request)
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     digest = digests.build_digest(office, Frequency.WEEKLY, monday, today)
@@ -331,5 +294,5 @@ def digest_preview(request):
 @login_required
 def audit_trail(request):
     """Who changed what in the officer's area, newest first (oversight.audit)."""
-    area = _area_for(request)
+    area = permissions.area_for(request)
     return render(request, "oversight/audit.html", {"unit": area.unit, "changes": audit.changes(area.unit)})

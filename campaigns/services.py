@@ -1,0 +1,128 @@
+"""Writes to a campaign's plan: its tasks and their status, the units with their duties,
+communication activities, events with their agenda, invitees and budget, and reviews.
+
+Each write runs in one transaction with its history row (simple_history), and the row
+names the acting user whether or not a request is under way: the services set
+`_history_user` themselves, so a command, a task or a test records the same "who" as a
+view does. The instances they take come from validated forms (`form.instance`) and are
+saved here, nowhere else."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import BudgetLine, Campaign, CommunicationActivity, Event, Responsibility, Review, Task
+
+# What an officer writes in a review; the rest (issued_at, issued_by) only issuing sets.
+REVIEW_TEXT_FIELDS = ["kind", "number", "introduction", "assessment", "next_steps"]
+
+
+class ReviewIssued(Exception):
+    """An issued review is a document: it is no longer edited nor issued again."""
+
+    def __init__(self):
+        super().__init__(_("This review has been issued and can no longer be changed."))
+
+
+def _save(instance, user, **save_options):
+    instance._history_user = user  # the history's "who", also outside a request
+    instance.save(**save_options)
+    return instance
+
+
+def _delete(instance, user) -> None:
+    instance._history_user = user
+    instance.delete()
+
+
+# --- The plan page ------------------------------------------------------------------------
+
+
+def task_add(*, campaign: Campaign, task: Task, user) -> Task:
+    with transaction.atomic():
+        task.campaign = campaign
+        return _save(task, user)
+
+
+def task_set_status(*, task: Task, status: str, user) -> Task:
+    """Move a task to `status`; a task marked done is dated today, any other has no date."""
+    if status not in Task.Status.values:
+        raise ValueError(f"Unknown task status: {status!r}")
+    with transaction.atomic():
+        task.status = status
+        task.done_on = timezone.localdate() if status == Task.Status.DONE else None
+        return _save(task, user, update_fields=["status", "done_on", "updated_at"])
+
+
+def responsibility_add(*, campaign: Campaign, responsibility: Responsibility, user) -> Responsibility:
+    with transaction.atomic():
+        responsibility.campaign = campaign
+        return _save(responsibility, user)
+
+
+def communication_add(*, campaign: Campaign, activity: CommunicationActivity, user) -> CommunicationActivity:
+    with transaction.atomic():
+        activity.campaign = campaign
+        return _save(activity, user)
+
+
+def event_add(*, campaign: Campaign, event: Event, user) -> Event:
+    with transaction.atomic():
+        event.campaign = campaign
+        return _save(event, user)
+
+
+# --- An event's page ----------------------------------------------------------------------
+
+
+def event_save(*, event: Event, formsets, user) -> Event:
+    """Save an event with its validated inline formsets (agenda, invitations, budget):
+    new and changed rows are saved, rows marked for deletion deleted, all or nothing.
+    Budget lines belong to the event's campaign too."""
+    with transaction.atomic():
+        _save(event, user)
+        for formset in formsets:
+            for item in formset.save(commit=False):
+                if isinstance(item, BudgetLine):
+                    item.campaign_id = event.campaign_id
+                _save(item, user)
+            for item in formset.deleted_objects:
+                _delete(item, user)
+    return event
+
+
+# --- Reviews ------------------------------------------------------------------------------
+
+
+def review_create(*, campaign: Campaign, review: Review, user) -> Review:
+    """Save a new review as a draft: it is issued later (review_issue)."""
+    with transaction.atomic():
+        review.campaign = campaign
+        review.issued_at, review.issued_by = None, None
+        return _save(review, user)
+
+
+def _lock_draft(review: Review) -> Review:
+    """The review's row, locked; refused once issued, whatever the caller's copy says."""
+    locked = Review.objects.select_for_update().get(pk=review.pk)
+    if locked.issued_at:
+        raise ReviewIssued
+    return locked
+
+
+def review_update(*, review: Review, user) -> Review:
+    """Save the officer's text (number included) of a draft review."""
+    with transaction.atomic():
+        _lock_draft(review)
+        return _save(review, user, update_fields=REVIEW_TEXT_FIELDS)
+
+
+def review_issue(*, review: Review, user) -> Review:
+    """Issue a draft review as a document, dated now and signed by `user`."""
+    with transaction.atomic():
+        # The locked copy is saved, so the history row holds the text as it is stored.
+        locked = _lock_draft(review)
+        locked.issued_at, locked.issued_by = timezone.now(), user
+        _save(locked, user, update_fields=["issued_at", "issued_by"])
+    review.issued_at, review.issued_by = locked.issued_at, locked.issued_by
+    return review
