@@ -7,4 +7,7 @@ class DonationsConfig(AppConfig):
     verbose_name = _("Donations")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # signals: the cache invalidation and the pledges' reactions to needs and e-mails.
+        # tasks: the outbox hands mails to send_pledge_notice by its name (donations.outbox),
+        # so the task must be registered in the web process too, not only in the worker.
+        from . import signals, tasks  # noqa: F401

@@ -39,6 +39,10 @@ class BankAccount(models.Model):
     account_holder = models.CharField(_("account holder"), max_length=120)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Where donors' money goes: who added or changed an account, and when
+    # (donations.services.school_account_add).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("bank account")
         verbose_name_plural = _("bank accounts")
@@ -60,6 +64,10 @@ class PaymentRoute(models.Model):
     account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="+")
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Every account a school's gifts were sent to, and who chose it
+    # (donations.services.payment_route_set).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("receiving account of a school")
@@ -85,6 +93,10 @@ class DonorProfile(models.Model):
     anonymous_by_default = models.BooleanField(_("give anonymously by default"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # When the profile changed and who changed it, never who the donor is (as for
+    # pledges): an erased donor (donations.services.donor_erase) stays erased here too.
+    history = HistoricalRecords(excluded_fields=["name", "tax_code", "display_name"])
 
     class Meta:
         verbose_name = _("donor profile")

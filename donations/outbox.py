@@ -20,6 +20,7 @@ import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -30,6 +31,9 @@ from django.utils import timezone, translation
 from .models import Pledge, PledgeNotice
 
 logger = logging.getLogger(__name__)
+
+# donations.tasks.send_pledge_notice, which calls deliver() below.
+SEND_TASK = "donations.tasks.send_pledge_notice"
 
 
 def queue_notice(pledge: Pledge, kind: str) -> PledgeNotice:
@@ -42,8 +46,10 @@ def queue_notice(pledge: Pledge, kind: str) -> PledgeNotice:
 
 
 def hand_over(notice_id: int) -> None:
-    from .tasks import send_pledge_notice
-
+    # The task is found by its name in the Celery app's registry (donations.apps loads
+    # tasks.py in every process), not imported: tasks.py imports this module, and
+    # importing it back would close a cycle. `.delay` keeps eager runs where configured.
+    send_pledge_notice = current_app.tasks[SEND_TASK]
     try:
         send_pledge_notice.delay(notice_id)
     except Exception:  # the broker is down: the row waits for the sweep

@@ -3,11 +3,15 @@ pledge made without one, through a signed link; the school and its officers see 
 confirm receipt. Everyone else gets 404, so references cannot be probed."""
 
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from needs.permissions import need_roles
+from schools.models import School
+from schools.permissions import can_act_on_unit, roles_of
+from schools.selectors import schools_in_units
 
 from .models import Pledge
 
@@ -44,3 +48,22 @@ def get_pledge_for_viewing(request, reference) -> Pledge:
     if not (is_donor(request, pledge) or can_confirm(request.user, pledge)):
         raise Http404
     return pledge
+
+
+def pledges_in_officer_area(user):
+    """Pledges for schools in the officer's area; 403 for anyone who is not an officer."""
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return Pledge.objects.all()
+    if not roles.is_officer:
+        raise PermissionDenied
+    return Pledge.objects.filter(need__school__in=schools_in_units(roles.officer_units))
+
+
+def get_school_for_routing(request, pk) -> School:
+    """A school whose receiving account the user may choose: its commune's officers
+    (district and province included)."""
+    school = get_object_or_404(School.objects.select_related("commune", "district", "province"), pk=pk)
+    if not can_act_on_unit(request.user, school.commune):
+        raise PermissionDenied
+    return school

@@ -1,4 +1,5 @@
-"""A donor's own data: everything the portal holds about them, to download, and erasure.
+"""A donor's own data: everything the portal holds about them, to download, and who may
+erase it (the erasure itself is donations.services.donor_erase).
 
 Erasure keeps what others rely on and drops who the donor was: promises not yet paid are
 cancelled (the needs reopen for others), gifts that arrived keep their amounts, because
@@ -8,23 +9,21 @@ staff, officers, organisers, contest judges) work under their office's authority
 accounts are closed by the office, not erased from here.
 """
 
-from django.db import transaction
 from django.db.models import Q
 
-from .models import DonorProfile, Pledge, PledgeNotice
-from .services import pledge_cancel
-
-ERASED_NAME = "—"
+from .models import DonorProfile, Pledge
 
 
-def _pledges_of(user):
+def pledges_of_person(user):
+    """The donor's pledges: through their account, and those given as a guest with
+    their e-mail."""
     return Pledge.objects.filter(Q(donor=user) | Q(donor__isnull=True, donor_email__iexact=user.email))
 
 
 def personal_data(user) -> dict:
     """Everything about the donor, as plain data for a JSON download."""
     profile = DonorProfile.objects.filter(user=user).first()
-    pledges = _pledges_of(user).select_related("need__school").order_by("created_at")
+    pledges = pledges_of_person(user).select_related("need__school").order_by("created_at")
     return {
         "account": {
             "email": user.email,
@@ -78,30 +77,3 @@ def can_erase(user) -> bool:
     # A judge is appointed by the contest's organisers, and deleting the account would
     # delete the judge's scores with it: the rankings would change behind their back.
     return not user.memberships.exists() and not user.judging.exists() and not user.is_staff and not user.is_superuser
-
-
-def erase_donor(user) -> dict:
-    """Erase the donor as the module says. Returns what was done, for the message."""
-    if not can_erase(user):
-        raise PermissionError("accounts with a role are closed by their office")
-    cancelled = 0
-    for pledge in _pledges_of(user).filter(status=Pledge.Status.PLEDGED):
-        pledge_cancel(pledge=pledge, actor=user, note="account erased")
-        cancelled += 1
-    with transaction.atomic():
-        kept = list(_pledges_of(user).values_list("pk", flat=True))
-        for pk in kept:
-            # Each its own address: nothing ties the gifts together any more.
-            Pledge.objects.filter(pk=pk).update(
-                donor=None,
-                donor_name=ERASED_NAME,
-                donor_email=f"erased-{pk}@invalid.invalid",
-                donor_phone="",
-                message="",
-                anonymous=True,
-            )
-        # Mails still waiting in the outbox would go to an address that is gone.
-        PledgeNotice.objects.filter(pledge_id__in=kept, sent_at__isnull=True).delete()
-        DonorProfile.objects.filter(user=user).delete()
-        user.delete()
-    return {"cancelled": cancelled, "anonymised": len(kept)}

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.cache import area, cached, query_key
 from needs.models import Need
@@ -25,6 +25,15 @@ def receiving_account(school) -> BankAccount | None:
         if account:
             return account
     return None
+
+
+def accounts_for_school(school) -> QuerySet[BankAccount]:
+    """The accounts that may receive a school's gifts: its own, and its district's and
+    province's education offices'."""
+    units = [unit for unit in (school.district_id, school.province_id) if unit]
+    return BankAccount.objects.filter(
+        Q(school=school) | Q(office__unit_id__in=units, office__kind__in=Office.EDUCATION_KINDS)
+    ).select_related("school", "office")
 
 
 def similar_open_needs(need: Need, *, limit: int = 3) -> list[Need]:
@@ -106,7 +115,7 @@ def honour_roll(schools, *, limit: int = 100) -> dict:
 def transparency(schools) -> dict:
     """Money and goods pledged, received and delivered for these schools, and their
     needs by status: public figures only."""
-    from django.db.models import Count, Q, Sum
+    from django.db.models import Count, Sum
 
     pledges = Pledge.objects.filter(need__school__in=schools)
 

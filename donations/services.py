@@ -1,6 +1,8 @@
-"""Writes to pledges. Every pledge change locks its need's row first, so the need's
-counters and the pledges' statuses move together, and over-funding is impossible even
-when two donors pledge the last part at the same moment."""
+"""Every write of donations. Every pledge change locks its need's row first, so the
+need's counters and the pledges' statuses move together, and over-funding is impossible
+even when two donors pledge the last part at the same moment. Receiving accounts,
+payment routes and donor profiles keep their history with the acting user, set on the
+instance so that it is recorded outside a request too."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,11 +16,29 @@ from django.utils.translation import gettext as _
 from core.formatting import format_vnd
 from needs.models import Need
 from needs.services import need_transition
+from schools.models import School
 
-from . import outbox
-from .models import Pledge, PledgeEvent, PledgeNotice, new_reference
+from . import outbox, selectors, statements
+from .models import (
+    BankAccount,
+    DonorProfile,
+    PaymentRoute,
+    Pledge,
+    PledgeEvent,
+    PledgeNotice,
+    StatementImport,
+    StatementLine,
+    new_reference,
+)
+from .personal_data import can_erase, pledges_of_person
 
 P = Pledge.Status
+
+
+class AccountRefused(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
 
 
 class PledgeRefused(Exception):
@@ -51,7 +71,10 @@ def _create_with_fresh_reference(**fields) -> Pledge:
     for attempt in range(REFERENCE_ATTEMPTS):
         try:
             with transaction.atomic():  # a savepoint: the need's lock is kept
-                return Pledge.objects.create(reference=new_reference(), **fields)
+                pledge = Pledge(reference=new_reference(), **fields)
+                pledge._history_user = fields.get("donor")  # the donor's account, if they gave with one
+                pledge.save(force_insert=True)
+                return pledge
         except IntegrityError as error:
             if "reference" not in str(error) or attempt == REFERENCE_ATTEMPTS - 1:
                 raise
@@ -184,12 +207,13 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
     return pledge
 
 
-def pledges_delivered(*, need: Need) -> int:
+def pledges_delivered(*, need: Need, actor=None) -> int:
     """When a need is delivered, the gifts received for it are delivered too."""
     count = 0
     with transaction.atomic():
         for pledge in Pledge.objects.select_for_update().filter(need=need, status=P.RECEIVED):
             pledge.status = P.DELIVERED
+            pledge._history_user = actor
             pledge.save(update_fields=["status", "updated_at"])
             _record(pledge, P.RECEIVED)
             outbox.queue_notice(pledge, PledgeNotice.Kind.DELIVERED)
@@ -199,13 +223,29 @@ def pledges_delivered(*, need: Need) -> int:
 
 def claim_guest_pledges(*, user, email: str) -> int:
     """Attach pledges made without an account to the user who proved this e-mail is theirs."""
-    return Pledge.objects.filter(donor__isnull=True, donor_email__iexact=email).update(donor=user)
+    with transaction.atomic():
+        guest = list(Pledge.objects.select_for_update().filter(donor__isnull=True, donor_email__iexact=email))
+        for pledge in guest:
+            pledge.donor = user
+            pledge._history_user = user
+            pledge.save(update_fields=["donor", "updated_at"])
+    return len(guest)
+
+
+def statement_import(*, actor, file_name: str, content: bytes, pledges_in_area) -> StatementImport:
+    """Read an uploaded bank statement and keep its rows, matched against the pledges of
+    the officer's area, for the preview. Nothing is confirmed until statement_apply.
+    Raises statements.StatementError for a file that cannot be read."""
+    rows = statements.read_statement(file_name, content)
+    classified = statements.classify(rows, pledges_in_area=pledges_in_area)
+    with transaction.atomic():
+        return StatementImport.objects.create(
+            uploaded_by=actor, file_name=file_name[:255], rows=statements.as_json(classified)
+        )
 
 
 def statement_apply(*, statement, actor, pledges_in_area) -> tuple[int, list[str]]:
     """Confirm receipt of the matched rows of a previewed statement, once."""
-    from .models import StatementImport, StatementLine
-
     claimed = StatementImport.objects.filter(pk=statement.pk, applied_at__isnull=True).update(applied_at=timezone.now())
     if not claimed:
         raise PledgeRefused(_("This statement has already been imported."))
@@ -232,3 +272,93 @@ def statement_apply(*, statement, actor, pledges_in_area) -> tuple[int, list[str
             continue
         applied += 1
     return applied, skipped
+
+
+def school_account_add(
+    *, school: School, actor, bank_bin: str, bank_name: str, account_number: str, account_holder: str
+) -> BankAccount:
+    """Add a school's own account. It receives nothing until an officer routes the
+    school's gifts to it (payment_route_set)."""
+    account = BankAccount(
+        school=school,
+        bank_bin=bank_bin,
+        bank_name=bank_name,
+        account_number=account_number,
+        account_holder=account_holder,
+    )
+    account.full_clean()  # the model's rules hold for callers without a form too
+    with transaction.atomic():
+        account._history_user = actor
+        account.save()
+    return account
+
+
+def payment_route_set(*, school: School, account: BankAccount, actor) -> PaymentRoute:
+    """Send the gifts for a school to one of the accounts it may use: its own, or its
+    district's or province's education office's."""
+    if not selectors.accounts_for_school(school).filter(pk=account.pk).exists():
+        raise AccountRefused(_("This account cannot receive gifts for this school."))
+    with transaction.atomic():
+        # The school's row is the lock: two officers choosing at once write one route each in turn.
+        School.objects.select_for_update().filter(pk=school.pk).exists()
+        route = PaymentRoute.objects.filter(school=school).first() or PaymentRoute(school=school)
+        route.account, route.set_by = account, actor
+        route._history_user = actor
+        route.save()
+    return route
+
+
+def donor_profile_save(
+    *, user, kind: str, name: str, tax_code: str = "", display_name: str = "", anonymous_by_default: bool = False
+) -> DonorProfile:
+    """Create or change the donor's own profile."""
+    with transaction.atomic():
+        profile = DonorProfile.objects.select_for_update().filter(user=user).first() or DonorProfile(user=user)
+        profile.kind, profile.name, profile.tax_code = kind, name, tax_code
+        profile.display_name, profile.anonymous_by_default = display_name, anonymous_by_default
+        profile._history_user = user
+        profile.save()
+    return profile
+
+
+ERASED_NAME = "—"
+
+
+def donor_erase(*, user) -> dict:
+    """Erase the donor as donations.personal_data describes. Returns what was done, for
+    the message."""
+    if not can_erase(user):
+        raise PermissionError("accounts with a role are closed by their office")
+    cancelled = 0
+    for pledge in pledges_of_person(user).filter(status=P.PLEDGED):
+        pledge_cancel(pledge=pledge, actor=user, note="account erased")
+        cancelled += 1
+    with transaction.atomic():
+        kept = list(pledges_of_person(user).select_for_update())
+        for pledge in kept:
+            # Each its own address: nothing ties the gifts together any more.
+            pledge.donor = None
+            pledge.donor_name = ERASED_NAME
+            pledge.donor_email = f"erased-{pledge.pk}@invalid.invalid"
+            pledge.donor_phone = pledge.message = ""
+            pledge.anonymous = True
+            pledge._history_user = user
+            pledge.save(
+                update_fields=[
+                    "donor",
+                    "donor_name",
+                    "donor_email",
+                    "donor_phone",
+                    "message",
+                    "anonymous",
+                    "updated_at",
+                ]
+            )
+        # Mails still waiting in the outbox would go to an address that is gone.
+        PledgeNotice.objects.filter(pledge__in=kept, sent_at__isnull=True).delete()
+        profile = DonorProfile.objects.filter(user=user).first()
+        if profile:
+            profile._history_user = user
+            profile.delete()
+        user.delete()
+    return {"cancelled": cancelled, "anonymised": len(kept)}

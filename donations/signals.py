@@ -14,7 +14,7 @@ from .models import Pledge
 @receiver(need_status_changed, sender=Need)
 def deliver_pledges_with_their_need(sender, need, action, actor, **kwargs):
     if action == "deliver":
-        services.pledges_delivered(need=need)
+        services.pledges_delivered(need=need, actor=actor)
 
 
 @receiver(email_confirmed)

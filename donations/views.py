@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,15 +15,20 @@ from django.views.decorators.http import require_POST
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
 from needs.models import Need
-from schools.models import AdministrativeUnit, Office, School
-from schools.permissions import can_act_on_unit, roles_of
-from schools.selectors import schools_in_units
+from schools.models import AdministrativeUnit, School
 
 from . import personal_data, selectors, services, statements, vietqr
 from .forms import BankAccountForm, DonorProfileForm, PaymentRouteForm, PledgeForm, ReceiptForm, StatementForm
 from .letters import thank_you_pdf
-from .models import BankAccount, DonorProfile, PaymentRoute, Pledge, StatementImport
-from .permissions import can_confirm, get_pledge_for_viewing, is_donor, pledge_url
+from .models import DonorProfile, Pledge, StatementImport
+from .permissions import (
+    can_confirm,
+    get_pledge_for_viewing,
+    get_school_for_routing,
+    is_donor,
+    pledge_url,
+    pledges_in_officer_area,
+)
 
 
 def _initial_donor(user) -> dict:
@@ -152,31 +156,19 @@ def pledge_letter(request, reference):
     return pdf_response(thank_you_pdf(pledge), f"thu-cam-on-{pledge.reference}.pdf")
 
 
-def _officer_pledges(request):
-    """Pledges for schools in the officer's area; 403 for anyone who is not an officer."""
-    roles = roles_of(request.user)
-    if roles.is_superuser:
-        return Pledge.objects.all()
-    if not roles.is_officer:
-        raise PermissionDenied
-    return Pledge.objects.filter(need__school__in=schools_in_units(roles.officer_units))
-
-
 @login_required
 def statement_upload(request):
-    pledges_in_area = _officer_pledges(request)
+    pledges_in_area = pledges_in_officer_area(request.user)
     form = StatementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = statements.read_statement(upload.name, upload.read())
+            statement = services.statement_import(
+                actor=request.user, file_name=upload.name, content=upload.read(), pledges_in_area=pledges_in_area
+            )
         except statements.StatementError as error:
             form.add_error("file", str(error))
         else:
-            classified = statements.classify(rows, pledges_in_area=pledges_in_area)
-            statement = StatementImport.objects.create(
-                uploaded_by=request.user, file_name=upload.name[:255], rows=statements.as_json(classified)
-            )
             return redirect("donations:statement", pk=statement.pk)
     recent = StatementImport.objects.filter(uploaded_by=request.user)[:10]
     return render(request, "donations/statement_upload.html", {"form": form, "recent": recent})
@@ -184,7 +176,7 @@ def statement_upload(request):
 
 @login_required
 def statement_preview(request, pk):
-    pledges_in_area = _officer_pledges(request)
+    pledges_in_area = pledges_in_officer_area(request.user)
     statement = get_object_or_404(StatementImport, pk=pk, uploaded_by=request.user)
     if request.method == "POST":
         try:
@@ -250,7 +242,7 @@ def donor_profile(request):
     )
     form = DonorProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.donor_profile_save(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your donor profile has been saved."))
         return redirect("donations:mine")
     return render(request, "donations/donor_profile.html", {"form": form})
@@ -259,29 +251,27 @@ def donor_profile(request):
 @login_required
 def receiving_account(request, school_pk):
     """The officer chooses which account receives gifts for a school, or adds the school's own."""
-    school = get_object_or_404(School.objects.select_related("commune", "district", "province"), pk=school_pk)
-    if not can_act_on_unit(request.user, school.commune):
-        raise PermissionDenied
-    units = [unit for unit in (school.district_id, school.province_id) if unit]
-    accounts = BankAccount.objects.filter(
-        Q(school=school) | Q(office__unit_id__in=units, office__kind__in=Office.EDUCATION_KINDS)
-    ).select_related("school", "office")
+    school = get_school_for_routing(request, school_pk)
     current = selectors.receiving_account(school)
     route_form = PaymentRouteForm(
-        request.POST if "choose" in request.POST else None, accounts=accounts, initial={"account": current}
+        request.POST if "choose" in request.POST else None,
+        accounts=selectors.accounts_for_school(school),
+        initial={"account": current},
     )
     account_form = BankAccountForm(request.POST if "add" in request.POST else None)
     if request.method == "POST":
         if "choose" in request.POST and route_form.is_valid():
-            PaymentRoute.objects.update_or_create(
-                school=school, defaults={"account": route_form.cleaned_data["account"], "set_by": request.user}
-            )
-            messages.success(request, _("Gifts for this school now go to the chosen account."))
-            return redirect("donations:receiving_account", school_pk=school.pk)
+            try:
+                services.payment_route_set(
+                    school=school, account=route_form.cleaned_data["account"], actor=request.user
+                )
+            except services.AccountRefused as refused:
+                route_form.add_error("account", refused.message)
+            else:
+                messages.success(request, _("Gifts for this school now go to the chosen account."))
+                return redirect("donations:receiving_account", school_pk=school.pk)
         if "add" in request.POST and account_form.is_valid():
-            account = account_form.save(commit=False)
-            account.school = school
-            account.save()
+            services.school_account_add(school=school, actor=request.user, **account_form.cleaned_data)
             messages.success(request, _("The school's account has been added. Choose it below to use it."))
             return redirect("donations:receiving_account", school_pk=school.pk)
     return render(
@@ -321,7 +311,7 @@ def my_data_erase(request):
         return redirect("donations:my_data")
     user = request.user
     logout(request)
-    done = personal_data.erase_donor(user)
+    done = services.donor_erase(user=user)
     messages.success(
         request,
         _(

@@ -1,10 +1,10 @@
-"""Scores, rankings and awards. A judge sees an entry only by its code and its letter;
-the ranking weighs each criterion by the rubric and flags judges who disagree."""
+"""Judging as it is read: who judges, what a judge sees, rankings and published results
+(scores and awards are written by letters_contest.services). A judge sees an entry only
+by its code and its letter; the ranking weighs each criterion by the rubric and flags
+judges who disagree."""
 
 from collections import defaultdict
-from decimal import Decimal
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 
 from .models import Award, ContestRound, Criterion, Entry, Judge, Score
@@ -25,14 +25,6 @@ def get_entry_for_judging(round_, pk) -> Entry:
     return get_object_or_404(
         entries_for_judging(round_).only("pk", "code", "letter_text", "letter_file", "word_count"), pk=pk
     )
-
-
-def save_scores(*, entry: Entry, judge, stage: int, values: dict[int, Decimal]) -> None:
-    with transaction.atomic():
-        for criterion_id, value in values.items():
-            Score.objects.update_or_create(
-                entry=entry, judge=judge, stage=stage, criterion_id=criterion_id, defaults={"value": value}
-            )
 
 
 def _judge_total(scores, criteria) -> float:
@@ -62,14 +54,6 @@ def ranking(round_: ContestRound, stage: int = 1) -> list[dict]:
             }
         )
     return sorted(rows, key=lambda row: (-row["score"], row["entry"].code))
-
-
-def award(*, entry: Entry, level: str, actor) -> Award | None:
-    if not level:
-        Award.objects.filter(entry=entry).delete()
-        return None
-    award, _ = Award.objects.update_or_create(entry=entry, defaults={"level": level, "decided_by": actor})
-    return award
 
 
 def published_results(round_: ContestRound) -> list[dict]:

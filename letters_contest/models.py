@@ -26,6 +26,8 @@ class Edition(models.Model):
     age_max = models.PositiveSmallIntegerField(_("oldest age"), default=15)
     word_limit = models.PositiveIntegerField(_("word limit"), default=800)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("contest edition")
         verbose_name_plural = _("contest editions")
@@ -62,6 +64,9 @@ class ContestRound(models.Model):
         _("delete entries on"), null=True, blank=True, help_text=_("Entries without an award are deleted on this date.")
     )
     results_published = models.BooleanField(_("results published"), default=False)
+
+    # Who opened the round, and who published or withdrew its results, and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("provincial round")
@@ -176,6 +181,9 @@ class Judge(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="judging")
     stage = models.PositiveSmallIntegerField(_("judging round"), default=1)
 
+    # Who appointed or removed each judge, and when.
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "user", "stage"], name="letters_judge_once")]
 
@@ -192,6 +200,9 @@ class Criterion(models.Model):
     max_score = models.PositiveSmallIntegerField(_("highest score"), default=10)
     position = models.PositiveSmallIntegerField(default=0)
 
+    # The rubric weighs every score: a change to it changes the rankings.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["position", "pk"]
 
@@ -205,6 +216,9 @@ class Score(models.Model):
     stage = models.PositiveSmallIntegerField(default=1)
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
     value = models.DecimalField(max_digits=4, decimal_places=1)
+
+    # Every mark a judge gave and changed (judges see only entry codes, so nor does this).
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -228,6 +242,9 @@ class Award(models.Model):
     level = models.CharField(_("award"), max_length=12, choices=Level.choices)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
+
+    # Every award given, changed or taken back, and by whom.
+    history = HistoricalRecords()
 
     def __str__(self):
         return f"{self.entry} – {self.get_level_display()}"

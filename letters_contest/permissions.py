@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 
 from schools.permissions import roles_of
 
-from .models import ContestRound, Entry, EntryAccess
+from .models import ContestRound, Entry
+from .services import entry_access_record
 
 
 def is_organiser(user, round_: ContestRound) -> bool:
@@ -34,7 +35,7 @@ def get_entry_for_person(request, round_: ContestRound, pk) -> Entry:
     if any(s.pk == entry.school_id for s in roles_of(request.user).staff_schools):
         return entry
     if is_organiser(request.user, round_):
-        EntryAccess.objects.create(entry=entry, entry_code=entry.code, user=request.user, action="view")
+        entry_access_record(entry=entry, user=request.user, what="view")
         return entry
     # Those with a role in the round's province know its entries exist (403); to anyone
     # else, another province's staff and officers included, an entry id is not there.

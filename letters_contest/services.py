@@ -1,15 +1,27 @@
+"""Every write of the contest. Each keeps its history with the acting user, set on the
+instance so that it is recorded outside a request too; EntryAccess rows are themselves
+the record of who opened pupils' data."""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ContestRound, Entry
+from .models import Award, ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, Score
 
 
 class EntryRefused(Exception):
     def __init__(self, message, field=None):
         super().__init__(message)
         self.message, self.field = message, field
+
+
+class JudgeRefused(EntryRefused):
+    pass
 
 
 def check_age(round_: ContestRound, date_of_birth) -> None:
@@ -45,6 +57,7 @@ def entry_register(*, round_: ContestRound, entry: Entry, actor) -> Entry:
         )
     entry.round, entry.created_by = round_, actor
     entry.consent_recorded_at = timezone.now()
+    entry._history_user = actor
     for _attempt in range(5):
         # Codes number the round's entries; a clash with a parallel registration retries.
         last = Entry.objects.filter(round=round_).aggregate(n=Max("code"))["n"]
@@ -69,6 +82,7 @@ def entry_withdraw(*, entry: Entry, actor) -> Entry:
         entry.duplicate_key = ""
         entry.consent_given = entry.consent_publish_name = False
         entry.status = Entry.Status.WITHDRAWN
+        entry._history_user = actor
         entry.save()
     return entry
 
@@ -80,25 +94,31 @@ DEFAULT_RUBRIC = [
 ]
 
 
-def round_open(*, office, data: dict) -> "ContestRound":
+def round_open(*, office, data: dict, actor) -> ContestRound:
     """Open the office's province round of an edition, with its plan and a default rubric."""
     from django.utils.text import slugify
 
     from campaigns.models import Campaign
 
-    from .models import Criterion, Edition
-
     province = office.unit if office.unit.level == "province" else office.unit.province
     with transaction.atomic():
-        edition, _created = Edition.objects.get_or_create(
-            number=data["number"],
-            defaults={
-                key: data[key] for key in ("year", "theme", "guidance_document", "age_min", "age_max", "word_limit")
-            },
-        )
+        edition = Edition.objects.filter(number=data["number"]).first()
+        if edition is None:
+            edition = Edition(
+                number=data["number"],
+                **{
+                    key: data[key] for key in ("year", "theme", "guidance_document", "age_min", "age_max", "word_limit")
+                },
+            )
+            edition._history_user = actor
+            try:
+                with transaction.atomic():  # a savepoint: another province may open it at the same moment
+                    edition.save()
+            except IntegrityError:
+                edition = Edition.objects.get(number=data["number"])
         if ContestRound.objects.filter(edition=edition, province=province).exists():
             raise EntryRefused(_("This province already has a round of this edition."), field="number")
-        campaign = Campaign.objects.create(
+        campaign = Campaign(
             name=_("Responding to UPU letter-writing contest no. %(number)s – %(province)s")
             % {"number": edition.number, "province": province.name},
             slug=slugify(f"upu-{edition.number}-{province.code}-{province.pk}"),
@@ -108,7 +128,9 @@ def round_open(*, office, data: dict) -> "ContestRound":
             starts_on=data.get("launch_on") or timezone.localdate(),
             purpose=edition.theme,
         )
-        round_ = ContestRound.objects.create(
+        campaign._history_user = actor  # for the campaign's history, where it keeps one
+        campaign.save()
+        round_ = ContestRound(
             edition=edition,
             province=province,
             organiser=office,
@@ -118,6 +140,96 @@ def round_open(*, office, data: dict) -> "ContestRound":
                 for key in ("launch_on", "school_deadline", "judging_from", "judging_to", "forward_by")
             },
         )
+        round_._history_user = actor
+        round_.save()
         for position, (name, weight) in enumerate(DEFAULT_RUBRIC):
-            Criterion.objects.create(round=round_, name=name, weight=weight, max_score=10, position=position)
+            criterion = Criterion(round=round_, name=name, weight=weight, max_score=10, position=position)
+            criterion._history_user = actor
+            criterion.save()
     return round_
+
+
+def results_publish(*, round_: ContestRound, published: bool, actor) -> ContestRound:
+    """Show the round's awards on its public results page, or take them down."""
+    with transaction.atomic():
+        round_.results_published = published
+        round_._history_user = actor
+        round_.save(update_fields=["results_published"])
+    return round_
+
+
+def judge_appoint(*, round_: ContestRound, email: str, actor, stage: int = 1) -> Judge:
+    """Let the account with this e-mail judge the round; appointing twice changes nothing."""
+    user = get_user_model().objects.filter(email__iexact=email).first()
+    if user is None:
+        raise JudgeRefused(_("No account has this e-mail. Ask the judge to sign up first."), field="email")
+    with transaction.atomic():
+        # The round's row is the lock: the same judge appointed twice at once is one judge.
+        ContestRound.objects.select_for_update().filter(pk=round_.pk).exists()
+        judge = Judge.objects.filter(round=round_, user=user, stage=stage).first()
+        if judge is None:
+            judge = Judge(round=round_, user=user, stage=stage)
+            judge._history_user = actor
+            judge.save()
+    return judge
+
+
+def judge_remove(*, round_: ContestRound, judge_id: int, actor) -> bool:
+    """Take a judge off the round (their scores stay). False if they were not on it."""
+    with transaction.atomic():
+        judge = Judge.objects.select_for_update().filter(round=round_, pk=judge_id).first()
+        if judge is None:
+            return False
+        judge._history_user = actor
+        judge.delete()
+    return True
+
+
+def scores_save(*, entry: Entry, judge, stage: int, values: dict[int, Decimal]) -> list[Score]:
+    """A judge's marks for an entry, one per criterion; a mark given again replaces the
+    old one, which stays in the history."""
+    saved = []
+    with transaction.atomic():
+        # The entry's row is the lock: a double-submitted form writes each mark once.
+        Entry.objects.select_for_update().filter(pk=entry.pk).exists()
+        existing = {score.criterion_id: score for score in Score.objects.filter(entry=entry, judge=judge, stage=stage)}
+        for criterion_id, value in values.items():
+            score = existing.get(criterion_id) or Score(
+                entry=entry, judge=judge, stage=stage, criterion_id=criterion_id
+            )
+            if score.pk and score.value == value:
+                continue
+            score.value = value
+            score._history_user = judge
+            score.save()
+            saved.append(score)
+    return saved
+
+
+def award_set(*, entry: Entry, level: str, actor) -> Award | None:
+    """Give the entry an award, change it, or (with no level) take it back."""
+    with transaction.atomic():
+        award = Award.objects.select_for_update().filter(entry=entry).first()
+        if not level:
+            if award is not None:
+                award._history_user = actor
+                award.delete()
+            return None
+        if award is None:
+            award = Award(entry=entry)
+        award.level, award.decided_by = level, actor
+        award._history_user = actor
+        award.save()
+    return award
+
+
+def entry_access_record(*, entry: Entry, user, what: str) -> EntryAccess:
+    """Keep who opened this pupil's data and how ("view", "judge-letter")."""
+    return EntryAccess.objects.create(entry=entry, entry_code=entry.code, user=user, action=what)
+
+
+def entries_access_record(*, entries: Iterable[Entry], user, what: str) -> list[EntryAccess]:
+    """The same for a page that shows many entries ("list", "ranking"), in one query."""
+    return EntryAccess.objects.bulk_create(
+        [EntryAccess(entry=entry, entry_code=entry.code, user=user, action=what) for entry in entries]
+    )

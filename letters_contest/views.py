@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -15,7 +14,7 @@ from schools.permissions import roles_of
 from . import judging, services
 from .certificates import certificate_pdf
 from .forms import EntryForm, JudgeForm, RoundForm, ScoreForm
-from .models import Award, ContestRound, Criterion, Entry, EntryAccess, Judge, Score
+from .models import Award, ContestRound, Criterion, Entry, Score
 from .participation import participation
 from .permissions import get_entry_for_person, get_round, is_organiser, staff_schools_in
 
@@ -55,9 +54,7 @@ def entry_list(request, pk):
     keys = [e.duplicate_key for e in entries if e.duplicate_key]
     repeated = {k for k in keys if keys.count(k) > 1}
     if organiser:
-        EntryAccess.objects.bulk_create(
-            [EntryAccess(entry=e, entry_code=e.code, user=request.user, action="list") for e in entries]
-        )
+        services.entries_access_record(entries=entries, user=request.user, what="list")
     for entry in entries:
         entry.is_duplicate = entry.duplicate_key in repeated
         entry.age = entry.age_on(round_.school_deadline) if entry.date_of_birth else None
@@ -143,7 +140,7 @@ def judging_entry(request, pk, entry_pk):
     mine = {s.criterion_id: s.value for s in Score.objects.filter(entry=entry, judge=request.user, stage=1)}
     form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c{c.pk}": mine.get(c.pk) for c in criteria})
     if request.method == "POST" and form.is_valid():
-        judging.save_scores(entry=entry, judge=request.user, stage=1, values=form.values())
+        services.scores_save(entry=entry, judge=request.user, stage=1, values=form.values())
         messages.success(request, _("Scores saved for %(code)s.") % {"code": entry.code})
         following = judging.entries_for_judging(round_).filter(code__gt=entry.code).order_by("code").first()
         return (
@@ -162,7 +159,7 @@ def judging_letter(request, pk, entry_pk):
     entry = judging.get_entry_for_judging(round_, entry_pk)
     if not entry.letter_file:
         raise Http404
-    EntryAccess.objects.create(entry=entry, entry_code=entry.code, user=request.user, action="judge-letter")
+    services.entry_access_record(entry=entry, user=request.user, what="judge-letter")
     return FileResponse(entry.letter_file.open("rb"), as_attachment=False)
 
 
@@ -173,8 +170,7 @@ def rankings(request, pk):
         raise PermissionDenied
     if request.method == "POST":
         if "publish" in request.POST:
-            round_.results_published = request.POST.get("publish") == "1"
-            round_.save(update_fields=["results_published"])
+            services.results_publish(round_=round_, published=request.POST.get("publish") == "1", actor=request.user)
             messages.success(request, _("The results page is updated."))
         else:
             entry_pk = request.POST.get("entry", "")
@@ -184,13 +180,11 @@ def rankings(request, pk):
             level = request.POST.get("level", "")
             if level and level not in Award.Level.values:
                 raise Http404
-            judging.award(entry=entry, level=level, actor=request.user)
+            services.award_set(entry=entry, level=level, actor=request.user)
             messages.success(request, _("Award saved for %(code)s.") % {"code": entry.code})
         return redirect("letters_contest:rankings", pk=round_.pk)
     rows = judging.ranking(round_)
-    EntryAccess.objects.bulk_create(
-        [EntryAccess(entry=r["entry"], entry_code=r["entry"].code, user=request.user, action="ranking") for r in rows]
-    )
+    services.entries_access_record(entries=[row["entry"] for row in rows], user=request.user, what="ranking")
     return render(
         request, "letters_contest/rankings.html", {"round": round_, "rows": rows, "levels": Award.Level.choices}
     )
@@ -221,7 +215,7 @@ def round_create(request):
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            round_ = services.round_open(office=offices[0], data=form.cleaned_data)
+            round_ = services.round_open(office=offices[0], data=form.cleaned_data, actor=request.user)
         except services.EntryRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
@@ -240,15 +234,15 @@ def judges(request, pk):
         if "remove" in request.POST:
             judge_pk = request.POST.get("remove", "")
             if is_id(judge_pk):
-                Judge.objects.filter(round=round_, pk=judge_pk).delete()
+                services.judge_remove(round_=round_, judge_id=int(judge_pk), actor=request.user)
             return redirect("letters_contest:judges", pk=round_.pk)
         if form.is_valid():
-            user = get_user_model().objects.filter(email__iexact=form.cleaned_data["email"]).first()
-            if user is None:
-                form.add_error("email", _("No account has this e-mail. Ask the judge to sign up first."))
+            try:
+                judge = services.judge_appoint(round_=round_, email=form.cleaned_data["email"], actor=request.user)
+            except services.JudgeRefused as refused:
+                form.add_error(refused.field, refused.message)
             else:
-                Judge.objects.get_or_create(round=round_, user=user, stage=1)
-                messages.success(request, _("%(name)s can now judge this round.") % {"name": user})
+                messages.success(request, _("%(name)s can now judge this round.") % {"name": judge.user})
                 return redirect("letters_contest:judges", pk=round_.pk)
     return render(
         request,

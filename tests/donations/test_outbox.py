@@ -11,8 +11,7 @@ from kombu.exceptions import OperationalError as BrokerDown
 
 from donations import outbox
 from donations.models import PledgeNotice
-from donations.personal_data import erase_donor
-from donations.services import DonorDetails, pledge_create
+from donations.services import DonorDetails, donor_erase, pledge_create
 from tests.accounts.factories import UserFactory
 from tests.support.forms import give
 
@@ -97,7 +96,7 @@ def test_erasing_a_donor_drops_the_mails_still_waiting_for_them(need):
     donor = UserFactory(email="nham@example.vn")
     pledge, _ = pledge_create(need=need, donor=DonorDetails(name="Nhâm", email=donor.email, user=donor), amount=500_000)
     assert PledgeNotice.objects.filter(pledge=pledge, sent_at__isnull=True).exists()
-    erase_donor(donor)
+    donor_erase(user=donor)
     assert not PledgeNotice.objects.filter(pledge=pledge).exists()
     assert outbox.sweep(older_than=timedelta(0)) == 0 and len(mail.outbox) == 0
 
