@@ -17,7 +17,6 @@ from campaigns.models import (
     Review,
     Task,
 )
-from tests.campaigns.test_plan import campaign  # noqa: F401 - the shared fixture
 
 # The campaigns pages that write; each has a test below that posts a valid change and
 # checks the rows and their history.
