@@ -17,7 +17,6 @@ from campaigns.models import (
     Review,
     Task,
 )
-from tests.campaigns.test_plan import campaign  # noqa: F401 - the shared fixture
 
 # The campaigns pages that write; each has a test below that posts a valid change and
 # checks the rows and their history.
@@ -38,7 +37,7 @@ def history_of(instance_or_model, pk=None):
 
 
 @pytest.fixture
-def meeting(area, campaign):  # noqa: F811
+def meeting(area, campaign):
     return Event.objects.create(
         campaign=campaign,
         kind="review",
@@ -49,11 +48,11 @@ def meeting(area, campaign):  # noqa: F811
     )
 
 
-def _plan(client, campaign, data):  # noqa: F811
+def _plan(client, campaign, data):
     return client.post(reverse("campaigns:plan", args=[campaign.slug]), data)
 
 
-def test_it_records_who_added_a_task(client, area, campaign):  # noqa: F811
+def test_it_records_who_added_a_task(client, area, campaign):
     client.force_login(area.officer_a)
     response = _plan(
         client,
@@ -73,7 +72,7 @@ def test_it_records_who_added_a_task(client, area, campaign):  # noqa: F811
     assert history_of(task) == [("+", area.officer_a)]
 
 
-def test_it_records_who_added_a_communication_activity(client, area, campaign):  # noqa: F811
+def test_it_records_who_added_a_communication_activity(client, area, campaign):
     client.force_login(area.officer_a)
     data = {
         "add_communication": "1",
@@ -90,7 +89,7 @@ def test_it_records_who_added_a_communication_activity(client, area, campaign): 
     assert history_of(activity) == [("+", area.officer_a)]
 
 
-def test_it_records_who_added_a_unit_and_its_duties(client, area, campaign):  # noqa: F811
+def test_it_records_who_added_a_unit_and_its_duties(client, area, campaign):
     client.force_login(area.officer_province)
     data = {"add_unit": "1", "unit-office": area.office_b.pk, "unit-role": "coordinate", "unit-duties": "Phối hợp."}
     assert _plan(client, campaign, data).status_code == 302
@@ -100,7 +99,7 @@ def test_it_records_who_added_a_unit_and_its_duties(client, area, campaign):  # 
     assert history_of(duty) == [("+", area.officer_province)]
 
 
-def test_it_records_who_created_an_event(client, area, campaign):  # noqa: F811
+def test_it_records_who_created_an_event(client, area, campaign):
     client.force_login(area.officer_a)
     data = {
         "add_event": "1",
@@ -119,7 +118,7 @@ def test_it_records_who_created_an_event(client, area, campaign):  # noqa: F811
     assert history_of(event) == [("+", area.officer_a)]
 
 
-def test_a_refused_change_leaves_no_row_and_no_history(client, area, campaign):  # noqa: F811
+def test_a_refused_change_leaves_no_row_and_no_history(client, area, campaign):
     client.force_login(area.officer_b)
     data = {"add_unit": "1", "unit-office": area.office_a.pk, "unit-role": "lead", "unit-duties": "Chủ trì."}
     assert _plan(client, campaign, data).status_code == 403
@@ -127,7 +126,7 @@ def test_a_refused_change_leaves_no_row_and_no_history(client, area, campaign): 
     assert not Responsibility.history.exists()
 
 
-def test_it_records_who_changed_a_tasks_status(client, area, campaign):  # noqa: F811
+def test_it_records_who_changed_a_tasks_status(client, area, campaign):
     task = Task.objects.create(campaign=campaign, title="Rà soát", owner=area.office_a, due_on=date(2026, 12, 1))
     client.force_login(area.officer_a)
     url = reverse("campaigns:task_status", args=[campaign.slug, task.pk])
@@ -160,7 +159,7 @@ def _event_page(area, **rows):
     return data
 
 
-def test_it_records_who_saved_an_event_with_its_agenda_invitees_and_budget(client, area, campaign, meeting):  # noqa: F811
+def test_it_records_who_saved_an_event_with_its_agenda_invitees_and_budget(client, area, campaign, meeting):
     client.force_login(area.officer_a)
     url = reverse("campaigns:event", args=[campaign.slug, meeting.pk])
     agenda = {"position": "1", "starts_at": "08:00", "title": "Khai mạc", "presenter": ""}
@@ -203,7 +202,7 @@ def test_it_records_who_saved_an_event_with_its_agenda_invitees_and_budget(clien
     assert history_of(meeting)[-1] == ("~", area.officer_province)
 
 
-def test_it_records_who_wrote_edited_and_issued_a_review(client, area, campaign):  # noqa: F811
+def test_it_records_who_wrote_edited_and_issued_a_review(client, area, campaign):
     client.force_login(area.officer_a)
     response = client.post(
         reverse("campaigns:reviews", args=[campaign.slug]),
@@ -242,7 +241,7 @@ def test_it_records_who_wrote_edited_and_issued_a_review(client, area, campaign)
 # --- The services outside any request (a command, a task, the shell) ---------------------
 
 
-def test_a_service_outside_a_request_records_the_user_it_is_given(area, campaign):  # noqa: F811
+def test_a_service_outside_a_request_records_the_user_it_is_given(area, campaign):
     task = Task.objects.create(campaign=campaign, title="Rà soát", owner=area.office_a, due_on=date(2026, 12, 1))
 
     services.task_set_status(task=Task.objects.get(pk=task.pk), status="done", user=area.officer_a)
@@ -253,7 +252,7 @@ def test_a_service_outside_a_request_records_the_user_it_is_given(area, campaign
     assert task.status == "done" and task.done_on is not None
 
 
-def test_issuing_outside_a_request_records_the_signer_and_refuses_a_second_time(area, campaign):  # noqa: F811
+def test_issuing_outside_a_request_records_the_signer_and_refuses_a_second_time(area, campaign):
     review = Review.objects.create(campaign=campaign, kind="final", number="1/BC", assessment="Tốt.")
 
     services.review_issue(review=Review.objects.get(pk=review.pk), user=area.officer_province)
@@ -280,7 +279,7 @@ def test_issuing_outside_a_request_records_the_signer_and_refuses_a_second_time(
     assert review.history.count() == 2
 
 
-def test_an_unknown_task_status_is_refused_before_anything_is_written(area, campaign):  # noqa: F811
+def test_an_unknown_task_status_is_refused_before_anything_is_written(area, campaign):
     task = Task.objects.create(campaign=campaign, title="Rà soát", owner=area.office_a, due_on=date(2026, 12, 1))
     with pytest.raises(ValueError):
         services.task_set_status(task=task, status="finished", user=area.officer_a)
