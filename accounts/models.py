@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -31,6 +32,22 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+class AccountHistory(HistoricalRecords):
+    """The account's history. When a person deletes their own account (a donor's
+    erasure), the row recording it cannot name them: the account it would point at is
+    gone, so it names nobody, like the other rows the erasure leaves."""
+
+    def post_delete(self, instance, using=None, **kwargs):
+        actor = self.get_history_user(instance)
+        if actor is not None and actor.pk == instance.pk:
+            instance._history_user = None
+        super().post_delete(instance, using=using, **kwargs)
+
+
+# Only the sign-in stamp changes: not a change to the account, no history row.
+SIGN_IN_FIELDS = frozenset({"last_login"})
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with their e-mail address.
 
@@ -48,6 +65,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
+    # Who changed an account and when: its rights (active, staff, superuser) with their
+    # values; the name, e-mail address and phone are left out, as a donor's identity is
+    # everywhere (donations.models), so that erasing an account leaves nobody behind in
+    # its history; the password hash and the last sign-in are never kept.
+    history = AccountHistory(excluded_fields=["password", "last_login", "email", "full_name", "phone"])
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
@@ -65,6 +87,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= SIGN_IN_FIELDS:
+            self.skip_history_when_saving = True
+            try:
+                super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+            return
         super().save(*args, **kwargs)
 
     def get_full_name(self):

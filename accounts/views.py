@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from schools.selectors import memberships_for
 
+from . import services
 from .forms import ProfileForm
 
 
@@ -12,7 +13,12 @@ from .forms import ProfileForm
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.profile_save(
+            user=request.user,
+            full_name=form.cleaned_data["full_name"],
+            phone=form.cleaned_data["phone"],
+            actor=request.user,
+        )
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(

@@ -267,6 +267,8 @@ class NeedItem(models.Model):
     unit_cost = models.BigIntegerField(_("unit cost (VND)"))
     position = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()  # what was asked, as it changed (need_save)
+
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
@@ -309,6 +311,8 @@ class NeedPhoto(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()  # who added, attached or removed a photo (the files' names, not the images)
 
     class Meta:
         verbose_name = _("photo")

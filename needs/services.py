@@ -162,13 +162,13 @@ def need_save(*, need: Need, items: list[dict], actor, photos: list[NeedPhoto] =
             need.created_by = actor
         need._history_user = actor
         need.save()
-        need.items.all().delete()
-        NeedItem.objects.bulk_create(NeedItem(need=need, position=index, **item) for index, item in enumerate(items))
+        _save_items(need=need, items=items, actor=actor)
         start = need.photos.filter(kind=NeedPhoto.Kind.NEED).count()
         for offset, photo in enumerate(photos):
             photo.need = need
             photo.upload_token = None
             photo.position = start + offset
+            photo._history_user = actor
             photo.save(update_fields=["need", "upload_token", "position"])
         NeedEvent.objects.create(
             need=need,
@@ -178,6 +178,25 @@ def need_save(*, need: Need, items: list[dict], actor, photos: list[NeedPhoto] =
             actor=actor,
         )
     return need
+
+
+def _save_items(*, need: Need, items: list[dict], actor) -> None:
+    """Make the need's items the given rows, row by row in order: a row that changed is
+    updated, one that did not is left alone, extra rows are added or removed, so each
+    item's history shows what really changed and who changed it."""
+    existing = list(need.items.order_by("position", "pk"))
+    for position, values in enumerate(items):
+        item = existing[position] if position < len(existing) else NeedItem(need=need)
+        wanted = {**values, "position": position}
+        if item.pk and all(getattr(item, name) == value for name, value in wanted.items()):
+            continue
+        for name, value in wanted.items():
+            setattr(item, name, value)
+        item._history_user = actor
+        item.save()
+    for item in existing[len(items) :]:
+        item._history_user = actor
+        item.delete()
 
 
 def bulk_verify(*, needs: list[Need], actor) -> tuple[int, list[str]]:
@@ -198,14 +217,28 @@ def photo_create(*, upload, actor, kind=NeedPhoto.Kind.NEED, need=None, upload_t
     photo = NeedPhoto(need=need, kind=kind, upload_token=upload_token, uploaded_by=actor)
     photo.large.save("photo.jpg", processed.large, save=False)
     photo.thumb.save("photo.jpg", processed.thumb, save=False)
+    photo._history_user = actor
     photo.save()
     return photo
 
 
-def photo_delete(*, photo: NeedPhoto) -> None:
+def need_deliver(*, need: Need, actor, note: str, uploads) -> Need:
+    """Confirm a delivery with its photos of proof, all or nothing: a refused delivery
+    leaves no proof photo on the need. Raises ValidationError for a photo that is not
+    one, ActionInvalid or ActionNotAllowed as need_transition does."""
+    with transaction.atomic():
+        for upload in uploads:
+            photo_create(upload=upload, actor=actor, kind=NeedPhoto.Kind.PROOF, need=need)
+        return need_transition(need=need, action="deliver", actor=actor, note=note)
+
+
+def photo_delete(*, photo: NeedPhoto, actor) -> None:
     need = photo.need
     if need is not None and not need.is_editable and photo.kind == NeedPhoto.Kind.NEED:
         raise ActionInvalid(_("Photos can only be removed while the need is a draft or returned."))
+    with transaction.atomic():
+        photo._history_user = actor
+        photo.delete()
+    # The files go once the row is gone: a failed delete leaves a photo that still shows.
     photo.large.delete(save=False)
     photo.thumb.delete(save=False)
-    photo.delete()

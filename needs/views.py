@@ -187,7 +187,7 @@ def need_photo_delete(request, pk, photo_pk):
     need = get_need_for_editing(request, pk)
     photo = get_object_or_404(NeedPhoto, pk=photo_pk, need=need)
     try:
-        services.photo_delete(photo=photo)
+        services.photo_delete(photo=photo, actor=request.user)
         messages.success(request, _("The photo has been removed."))
     except services.ActionInvalid as error:
         messages.error(request, error.message)
@@ -209,14 +209,13 @@ def need_act(request, pk, action):
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect(need)
+    note = form.cleaned_data["note"]
     try:
         if action == "deliver":
-            photos = []
-            for upload in form.cleaned_data["photos"][: settings.NEED_PHOTOS_MAX]:
-                photos.append(
-                    services.photo_create(upload=upload, actor=request.user, kind=NeedPhoto.Kind.PROOF, need=need)
-                )
-        services.need_transition(need=need, action=action, actor=request.user, note=form.cleaned_data["note"])
+            uploads = form.cleaned_data["photos"][: settings.NEED_PHOTOS_MAX]
+            services.need_deliver(need=need, actor=request.user, note=note, uploads=uploads)
+        else:
+            services.need_transition(need=need, action=action, actor=request.user, note=note)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(need)

@@ -349,6 +349,8 @@ class SchoolSite(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()  # who added, changed or removed a site, and when
+
     class Meta:
         verbose_name = _("satellite site")
         verbose_name_plural = _("satellite sites")

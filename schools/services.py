@@ -14,22 +14,27 @@ from .models import AdministrativeUnit, School, SchoolSite
 
 def school_save_profile(*, school: School, user) -> School:
     """Save an edited profile. Whoever saves it has looked at it, so it is current."""
-    school.profile_confirmed_at = timezone.now()
-    school.profile_confirmed_by = user
-    school.save()
+    with transaction.atomic():
+        school.profile_confirmed_at = timezone.now()
+        school.profile_confirmed_by = user
+        school._history_user = user  # the audit trail's "who", also outside a request
+        school.save()
     return school
 
 
 def school_confirm_profile(*, school: School, user) -> School:
     """Record that the profile was checked and is still true, without other changes."""
-    school.profile_confirmed_at = timezone.now()
-    school.profile_confirmed_by = user
-    school.save(update_fields=["profile_confirmed_at", "profile_confirmed_by", "updated_at"])
+    with transaction.atomic():
+        school.profile_confirmed_at = timezone.now()
+        school.profile_confirmed_by = user
+        school._history_user = user
+        school.save(update_fields=["profile_confirmed_at", "profile_confirmed_by", "updated_at"])
     return school
 
 
 def site_save(*, site: SchoolSite, user) -> SchoolSite:
     with transaction.atomic():
+        site._history_user = user
         site.save()
         # A site is part of the profile: changing it confirms the profile too.
         school_confirm_profile(school=site.school, user=user)
@@ -39,6 +44,7 @@ def site_save(*, site: SchoolSite, user) -> SchoolSite:
 def site_delete(*, site: SchoolSite, user) -> None:
     with transaction.atomic():
         school = site.school
+        site._history_user = user
         site.delete()
         school_confirm_profile(school=school, user=user)
 

@@ -6,24 +6,14 @@ made here on purpose, never a side effect of moving a module."""
 import json
 from pathlib import Path
 
-from django.urls import URLPattern, URLResolver, get_resolver
-
 from config.celery_app import app
+from tests.support.urls import url_names
 
 SNAPSHOT = Path(__file__).with_name("names_before_move.json")
 
 
-def _url_names(patterns, namespace=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _url_names(pattern.url_patterns, inner)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield namespace + pattern.name
-
-
 def test_it_keeps_every_url_name():
-    names = sorted({n for n in _url_names(get_resolver().url_patterns) if not n.startswith("admin:")})
+    names = sorted({n for n in url_names() if not n.startswith("admin:")})
     assert names == json.loads(SNAPSHOT.read_text())["url_names"]
 
 
