@@ -235,7 +235,7 @@ def load_map(
         if provinces:
             scope = Q(level=Level.PROVINCE, code__in=provinces) | Q(province__code__in=provinces)
         current = list(
-            AdministrativeUnit.objects.select_for_update()
+            AdministrativeUnit.objects.select_for_update(of=("self",))
             .filter(scope, abolished_on__isnull=True)
             .select_related("parent", "province")
         )
