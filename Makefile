@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install system-deps browser-deps messages makemessages migrate demo lint format worker beat check-deploy bench bench-ci clean
+.PHONY: run test install system-deps browser-deps messages makemessages migrate demo units lint format worker beat check-deploy bench bench-ci clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+
+# The official current map (34 provinces, 3,321 communes) over whatever the database holds.
+units: migrate
+	$(BIN)/python manage.py load_units
 
 run: messages demo
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C stops it)"

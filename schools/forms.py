@@ -83,6 +83,8 @@ class UnitImportForm(forms.Form):
         cleaned["parent"] = None
         if level is None:
             return cleaned
+        if cleaned.get("code"):
+            cleaned["code"] = AdministrativeUnit.padded_code(level, cleaned["code"])
         if level == AdministrativeUnit.Level.PROVINCE:
             if parent_code:
                 self.add_error("parent_code", _("A province has no parent unit."))
@@ -93,8 +95,9 @@ class UnitImportForm(forms.Form):
         allowed = [AdministrativeUnit.Level.PROVINCE]
         if level == AdministrativeUnit.Level.COMMUNE:
             allowed.append(AdministrativeUnit.Level.DISTRICT)
+        codes = {AdministrativeUnit.padded_code(parent_level, parent_code) for parent_level in allowed}
         parents = list(
-            AdministrativeUnit.objects.filter(code=parent_code, level__in=allowed, abolished_on__isnull=True)[:2]
+            AdministrativeUnit.objects.filter(code__in=codes, level__in=allowed, abolished_on__isnull=True)[:2]
         )
         if not parents:
             self.add_error("parent_code", _("No unit with code %(code)s can hold this one.") % {"code": parent_code})
@@ -128,7 +131,7 @@ class SchoolImportForm(forms.ModelForm):
         ]
 
     def clean_commune_code(self):
-        code = self.cleaned_data["commune_code"]
+        code = AdministrativeUnit.padded_code(AdministrativeUnit.Level.COMMUNE, self.cleaned_data["commune_code"])
         commune = AdministrativeUnit.objects.filter(
             code=code, level=AdministrativeUnit.Level.COMMUNE, abolished_on__isnull=True
         ).first()

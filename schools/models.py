@@ -21,7 +21,19 @@ class AdministrativeUnit(models.Model):
     district, after it directly under the province. `province` and `district` are
     denormalised from `parent` on save so that "is this inside that" and "group by
     district" are single-column filters, not tree walks.
+
+    Codes are the official ones at a fixed width (province 2 digits, district 3, commune
+    5, zero-padded: `CODE_WIDTH`). The 2025 reform reused codes, so a code names one
+    current unit per level but may also name abolished ones.
+
+    A unit is never overwritten by a newer map (the rules are in schools/units.py): the
+    same unit under a new name is renamed (the old name kept in `former_names`); a
+    different unit that reuses the code (another kind, like "Thị trấn Tuần Giáo" and "Xã
+    Tuần Giáo", another parent, or a changed territory) is a new row, and the old one gets
+    `abolished_on` and points to its `successors`.
     """
+
+    CODE_WIDTH = {"province": 2, "district": 3, "commune": 5}
 
     class Level(models.TextChoices):
         PROVINCE = "province", _("Province")
@@ -42,6 +54,12 @@ class AdministrativeUnit(models.Model):
     )
     # A unit merged away by a reform keeps its records but no longer takes new ones.
     abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
+    # Where an abolished unit's territory went (one unit, or several when it was split).
+    successors = models.ManyToManyField(
+        "self", verbose_name=_("successors"), symmetrical=False, blank=True, related_name="predecessors"
+    )
+    # Earlier names of this same unit, oldest first: [{"name": ..., "until": "YYYY-MM-DD"}].
+    former_names = models.JSONField(_("former names"), default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -64,6 +82,7 @@ class AdministrativeUnit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.code = self.padded_code(self.level, self.code)
         parent = self.parent
         if parent is None:
             self.province_id = None
@@ -75,6 +94,17 @@ class AdministrativeUnit(models.Model):
             self.province_id = parent.province_id
             self.district_id = parent.pk if parent.level == self.Level.DISTRICT else parent.district_id
         super().save(*args, **kwargs)
+
+    @classmethod
+    def padded_code(cls, level: str, code) -> str:
+        """The official code at its level's fixed width: ("commune", "3253") -> "03253"."""
+        text = str(code).strip()
+        width = cls.CODE_WIDTH.get(level)
+        return text.zfill(width) if width and text.isascii() and text.isdigit() else text
+
+    @property
+    def is_current(self) -> bool:
+        return self.abolished_on is None
 
     def clean(self):
         allowed_parents = {
