@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0004_history'),
+        ('schools', '0006_pad_unit_codes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
