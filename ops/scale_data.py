@@ -410,20 +410,27 @@ class Generator:
         self.office_of_unit: dict[int, int] = {}
         self.officer_of_unit: dict[int, int] = {}
         self.organiser_office: dict[int, int] = {}
-        units = [(p, "education_department", "Sở GD&ĐT") for p in self.provinces]
+        # (unit, kind, short name, name)
+        units = [(p, "education_department", "Sở GD&ĐT", None) for p in self.provinces]
         if self.sizes.shape == THREE_TIER:
-            units += [(d, "education_office", "Phòng GD&ĐT") for d, _p in self.districts]
+            units += [(d, "education_office", "Phòng GD&ĐT", None) for d, _p in self.districts]
         else:
             # The Culture and Society division of the commune People's Committee (Phòng
             # Văn hóa - Xã hội) has the education office's powers; schools go round the
             # communes in order (`schools`), so these are the communes with schools.
-            with_schools = self.communes[: self.sizes.schools]
-            units += [(c, "education_office", "Phòng VH-XH") for c, _d, _p, _n in with_schools]
-        units += [(p, "information_department", "Sở KH&CN") for p in self.provinces]
-        for unit_id, kind, prefix in units:
+            units = [
+                (p, "education_department", "Sở GD&ĐT", f"Sở Giáo dục và Đào tạo {self.province_titles[p]}")
+                for p in self.provinces
+            ]
+            units += [
+                (c, "education_office", "Phòng VH-XH", f"Phòng Văn hóa - Xã hội UBND {name[0].lower()}{name[1:]}")
+                for c, _d, _p, name in self.communes[: self.sizes.schools]
+            ]
+        units += [(p, "information_department", "Sở KH&CN", None) for p in self.provinces]
+        for unit_id, kind, prefix, name in units:
             code = f"g-{kind[:4]}-{unit_id}"
             offices.append(
-                (office_id, f"{prefix} {unit_id}", prefix, code, kind, unit_id, "", "",
+                (office_id, name or f"{prefix} {unit_id}", prefix, code, kind, unit_id, "", "",
                  f"digest-{code}@scale.test", self.now, self.now)
             )  # fmt: skip
             if kind == "information_department":

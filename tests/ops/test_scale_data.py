@@ -208,3 +208,24 @@ def test_the_benchmark_finds_its_officers_in_either_shape(db, shape, local_level
             assert set(units.values_list("province", flat=True)) == {place["province"]}
         else:
             assert place["districts"] and place["communes"] == []
+
+
+def test_a_commune_office_of_the_current_map_has_its_dashboard_and_digest(db, client):
+    from datetime import date
+
+    from oversight.digests import build_digest, digest_offices, period_bounds, render_digest
+
+    _generate(entries=0)
+    office = Office.objects.filter(unit__level="commune").first()
+    officer = Membership.objects.get(office=office, role="officer").user
+    client.force_login(officer)
+
+    response = client.get(f"/dashboard/?unit={office.unit_id}")
+    assert response.status_code == 200
+    assert office.unit.name in response.content.decode()
+    # Every commune office and department gets its digest.
+    assert set(digest_offices()) == set(Office.objects.filter(kind__in=Office.EDUCATION_KINDS))
+    start, end = period_bounds("weekly", date(2026, 11, 23))
+    _subject, text, _html = render_digest(build_digest(office, "weekly", start, end))
+    assert office.name in text
+    assert office.name == f"Phòng Văn hóa - Xã hội UBND xã {office.unit.name.removeprefix('Xã ')}"
