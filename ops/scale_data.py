@@ -1,9 +1,15 @@
 """Synthetic data at national scale, for the benchmark (`generate_scale_data`).
 
 Vietnam has 34 provinces, 3,321 communes and about 54,000 schools. This module writes
-a country of that shape: provinces, districts and communes; an education office per
-province and district with an officer; schools with satellite sites and a staff
-member; needs in every status with items and history; pledges that add up exactly to
+a country of that shape. By default the current map (since 1 July 2025): 34 provinces
+with their real numbers of communes (`CURRENT_PROVINCES`), communes directly under the
+province, no districts; the Culture and Society division of the commune People's
+Committee as the education office of every commune with schools, and the provincial
+Department of Education and Training, each with an officer (the department verifies the
+upper-secondary schools, the commune office the others). With `shape="three-tier"` the
+old map instead: provinces, synthetic districts of `communes_per_district` communes, an
+education office per province and district. Then, in both shapes: schools with
+satellite sites and a staff member; needs in every status with items and history; pledges that add up exactly to
 every need's pledged and received counters, with their history; donors; one contest
 round per province with its entries.
 
@@ -35,6 +41,55 @@ PROVINCES = [
     "Lâm Đồng", "Đồng Nai", "Tây Ninh", "Hồ Chí Minh", "Đồng Tháp", "An Giang", "Vĩnh Long", "Cần Thơ", "Cà Mau",
 ]  # fmt: skip
 
+# The current map: official code, name, communes (wards and special zones included), read
+# once from the data package vietnam-provinces 2025.10.1 (data of 18/10/2025) and written
+# down here, so the generator needs no package: 3,321 communes in all.
+# tests/ops/test_scale_data.py checks the table against the package when it is installed.
+CURRENT_PROVINCES = [
+    ("01", "Thành phố Hà Nội", 126), ("04", "Tỉnh Cao Bằng", 56), ("08", "Tỉnh Tuyên Quang", 124),
+    ("11", "Tỉnh Điện Biên", 45), ("12", "Tỉnh Lai Châu", 38), ("14", "Tỉnh Sơn La", 75),
+    ("15", "Tỉnh Lào Cai", 99), ("19", "Tỉnh Thái Nguyên", 92), ("20", "Tỉnh Lạng Sơn", 65),
+    ("22", "Tỉnh Quảng Ninh", 54), ("24", "Tỉnh Bắc Ninh", 99), ("25", "Tỉnh Phú Thọ", 148),
+    ("31", "Thành phố Hải Phòng", 114), ("33", "Tỉnh Hưng Yên", 104), ("37", "Tỉnh Ninh Bình", 129),
+    ("38", "Tỉnh Thanh Hóa", 166), ("40", "Tỉnh Nghệ An", 130), ("42", "Tỉnh Hà Tĩnh", 69),
+    ("44", "Tỉnh Quảng Trị", 78), ("46", "Thành phố Huế", 40), ("48", "Thành phố Đà Nẵng", 94),
+    ("51", "Tỉnh Quảng Ngãi", 96), ("52", "Tỉnh Gia Lai", 135), ("56", "Tỉnh Khánh Hòa", 65),
+    ("66", "Tỉnh Đắk Lắk", 102), ("68", "Tỉnh Lâm Đồng", 124), ("75", "Tỉnh Đồng Nai", 95),
+    ("79", "Thành phố Hồ Chí Minh", 168), ("80", "Tỉnh Tây Ninh", 96), ("82", "Tỉnh Đồng Tháp", 102),
+    ("86", "Tỉnh Vĩnh Long", 124), ("91", "Tỉnh An Giang", 102), ("92", "Thành phố Cần Thơ", 103),
+    ("96", "Tỉnh Cà Mau", 64),
+]  # fmt: skip
+TWO_TIER, THREE_TIER = "two-tier", "three-tier"
+SHAPES = (TWO_TIER, THREE_TIER)
+
+
+def communes_per_province(provinces: int, communes: int | None) -> list[tuple[str, str, int]]:
+    """(official code, name, communes) of the first `provinces` provinces of the current
+    map, with `communes` in all shared in proportion to their real numbers (largest
+    remainders, at least one each); None keeps the real numbers. Provinces past the 34
+    are made up, each of the average size."""
+    table = CURRENT_PROVINCES[:provinces]
+    average = round(sum(n for _c, _n, n in CURRENT_PROVINCES) / len(CURRENT_PROVINCES))
+    table += [(f"{n + 1:02d}", f"Tỉnh {n + 1}", average) for n in range(len(table), provinces)]
+    real = [n for _c, _n, n in table]
+    if communes is None:
+        return table
+    if communes < provinces:
+        raise ValueError("At least one commune per province.")
+    total = sum(real)
+    quotas = [communes * n / total for n in real]
+    shares = [int(q) for q in quotas]
+    by_remainder = sorted(range(len(table)), key=lambda i: (-(quotas[i] - shares[i]), i))
+    for i in by_remainder[: communes - sum(shares)]:
+        shares[i] += 1
+    # A province too small for its share still gets one, taken from the largest.
+    for i, share in enumerate(shares):
+        if share == 0:
+            shares[i] = 1
+            shares[max(range(len(shares)), key=lambda j: (shares[j], -j))] -= 1
+    return [(code, name, share) for (code, name, _n), share in zip(table, shares, strict=True)]
+
+
 # Syllables of place names in the northern mountains, for communes, villages and sites.
 SYLLABLES = [
     "Pú", "Xi", "Mường", "Thín", "Chiềng", "Sinh", "Nà", "Sáy", "Quài", "Cang", "Tỏa", "Tình", "Rạng", "Đông",
@@ -55,6 +110,8 @@ SCHOOL_KINDS = [
     ("inter_level", "Trường PTDTBT TH&THCS"),
     ("preschool", "Trường Mầm non"),
 ]
+UPPER_SECONDARY = ("upper_secondary", "Trường THPT")
+UPPER_SECONDARY_SHARE = 0.06  # of the schools on the current map (the department's own)
 DONOR_KINDS = ["person"] * 8 + ["business", "organisation"]
 
 # How many of each hundred needs end in each status, and the path they took.
@@ -93,9 +150,12 @@ class Sizes:
     pledges_per_need: float = 7.5
     entries: int = 1_500_000
     provinces: int = 34
-    communes: int = 3_321
-    communes_per_district: int = 10
+    # In all; None: the real numbers of the current map (3,321 for 34 provinces), or
+    # 3,321 on the three-tier shape.
+    communes: int | None = None
+    communes_per_district: int = 10  # three-tier only
     donors: int = 150_000
+    shape: str = TWO_TIER
 
 
 @dataclass
@@ -262,26 +322,62 @@ class Generator:
 
     def units(self):
         self.log("Administrative units")
-        sizes = self.sizes
-        provinces = PROVINCES[: sizes.provinces] + [f"Tỉnh {n}" for n in range(len(PROVINCES), sizes.provinces)]
         next_id = self.writer.next_id("schools_administrativeunit")
-        rows = []
         self.provinces: list[int] = []
-        self.districts: list[tuple[int, int]] = []  # (district, province)
-        self.communes: list[tuple[int, int, int, str]] = []  # (commune, district, province, name)
-        self.province_names: dict[int, str] = {}
+        self.districts: list[tuple[int, int]] = []  # (district, province); none on the current map
+        self.communes: list[tuple[int, int | None, int, str]] = []  # (commune, district, province, name)
+        self.province_names: dict[int, str] = {}  # short: "Điện Biên"
+        self.province_titles: dict[int, str] = {}  # as in running text: "tỉnh Điện Biên"
         self.province_codes: dict[int, str] = {}
-        communes_per_province = max(sizes.communes // sizes.provinces, 1)
+        rows = self._three_tier(next_id) if self.sizes.shape == THREE_TIER else self._two_tier(next_id)
+        self.writer.write(
+            "schools_administrativeunit",
+            ["id", "code", "name", "level", "parent_id", "province_id", "district_id", "abolished_on"],
+            rows,
+        )
+
+    def _province(self, rows, province_id, p_index, full_name):
+        code = f"GP{p_index + 1:02d}"
+        rows.append((province_id, code, full_name, "province", None, None, None, None))
+        self.provinces.append(province_id)
+        self.province_names[province_id] = full_name.removeprefix("Tỉnh ").removeprefix("Thành phố ")
+        self.province_titles[province_id] = full_name[0].lower() + full_name[1:]
+        self.province_codes[province_id] = code
+
+    def _two_tier(self, next_id) -> list[tuple]:
+        """The current map: communes straight under the province, in real proportions."""
+        rows, commune_no = [], 0
+        for p_index, (_code, full_name, communes) in enumerate(
+            communes_per_province(self.sizes.provinces, self.sizes.communes)
+        ):
+            province_id = next_id
+            next_id += 1
+            self._province(rows, province_id, p_index, full_name)
+            for _ in range(communes):
+                commune_no += 1
+                commune_name = f"Xã {self._place_name()}"
+                rows.append(
+                    (next_id, f"GC{commune_no:05d}", commune_name, "commune", province_id, province_id, None, None)
+                )
+                self.communes.append((next_id, None, province_id, commune_name))
+                next_id += 1
+        return rows
+
+    def _three_tier(self, next_id) -> list[tuple]:
+        """The map before 1 July 2025, with synthetic districts of the same size."""
+        sizes = self.sizes
+        communes = 3_321 if sizes.communes is None else sizes.communes
+        provinces = PROVINCES[: sizes.provinces] + [f"Tỉnh {n}" for n in range(len(PROVINCES), sizes.provinces)]
+        rows = []
+        communes_per_province = max(communes // sizes.provinces, 1)
         commune_no = district_no = 0
         for p_index, name in enumerate(provinces):
             province_id = next_id
             next_id += 1
-            code = f"GP{p_index + 1:02d}"
-            rows.append((province_id, code, f"Tỉnh {name}", "province", None, None, None, None))
-            self.provinces.append(province_id)
+            self._province(rows, province_id, p_index, f"Tỉnh {name}")
             self.province_names[province_id] = name
-            self.province_codes[province_id] = code
-            extra = 1 if p_index < sizes.communes % sizes.provinces else 0
+            self.province_titles[province_id] = f"tỉnh {name}"
+            extra = 1 if p_index < communes % sizes.provinces else 0
             communes_here = communes_per_province + extra
             for d_start in range(0, communes_here, sizes.communes_per_district):
                 district_no += 1
@@ -301,14 +397,11 @@ class Generator:
                     )  # fmt: skip
                     self.communes.append((next_id, district_id, province_id, commune_name))
                     next_id += 1
-        self.writer.write(
-            "schools_administrativeunit",
-            ["id", "code", "name", "level", "parent_id", "province_id", "district_id", "abolished_on"],
-            rows,
-        )
+        return rows
 
     def offices(self):
-        """An education office per district and province, each with one officer; an
+        """An education office per local unit (district on the old map, commune with
+        schools on the current one) and per province, each with one officer; an
         information department per province organises its contest round."""
         self.log("Offices and officers")
         office_id = self.writer.next_id("schools_office")
@@ -317,13 +410,27 @@ class Generator:
         self.office_of_unit: dict[int, int] = {}
         self.officer_of_unit: dict[int, int] = {}
         self.organiser_office: dict[int, int] = {}
-        units = [(p, "education_department", "Sở GD&ĐT") for p in self.provinces]
-        units += [(d, "education_office", "Phòng GD&ĐT") for d, _p in self.districts]
-        units += [(p, "information_department", "Sở KH&CN") for p in self.provinces]
-        for unit_id, kind, prefix in units:
+        # (unit, kind, short name, name)
+        units = [(p, "education_department", "Sở GD&ĐT", None) for p in self.provinces]
+        if self.sizes.shape == THREE_TIER:
+            units += [(d, "education_office", "Phòng GD&ĐT", None) for d, _p in self.districts]
+        else:
+            # The Culture and Society division of the commune People's Committee (Phòng
+            # Văn hóa - Xã hội) has the education office's powers; schools go round the
+            # communes in order (`schools`), so these are the communes with schools.
+            units = [
+                (p, "education_department", "Sở GD&ĐT", f"Sở Giáo dục và Đào tạo {self.province_titles[p]}")
+                for p in self.provinces
+            ]
+            units += [
+                (c, "education_office", "Phòng VH-XH", f"Phòng Văn hóa - Xã hội UBND {name[0].lower()}{name[1:]}")
+                for c, _d, _p, name in self.communes[: self.sizes.schools]
+            ]
+        units += [(p, "information_department", "Sở KH&CN", None) for p in self.provinces]
+        for unit_id, kind, prefix, name in units:
             code = f"g-{kind[:4]}-{unit_id}"
             offices.append(
-                (office_id, f"{prefix} {unit_id}", prefix, code, kind, unit_id, "", "",
+                (office_id, name or f"{prefix} {unit_id}", prefix, code, kind, unit_id, "", "",
                  f"digest-{code}@scale.test", self.now, self.now)
             )  # fmt: skip
             if kind == "information_department":
@@ -372,11 +479,16 @@ class Generator:
         user_id = self.writer.next_id("accounts_user")
         site_id = self.writer.next_id("schools_schoolsite")
         schools, users, memberships, sites = [], [], [], []
-        # (school, district, province, pupils, level, name, search_text, [(site, name)], staff)
+        # (school, the unit whose office verifies its needs, province, pupils, level, name,
+        # search_text, [(site, name)], staff)
         self.school_rows: list[tuple] = []
+        two_tier = sizes.shape == TWO_TIER
         for index in range(sizes.schools):
             commune_id, district_id, province_id, commune_name = self.communes[index % len(self.communes)]
-            level, prefix = rng.choice(SCHOOL_KINDS)
+            if two_tier and rng.random() < UPPER_SECONDARY_SHARE:
+                level, prefix = UPPER_SECONDARY
+            else:
+                level, prefix = rng.choice(SCHOOL_KINDS)
             place = commune_name.removeprefix("Xã ")
             name = f"{prefix} {place} số {index // len(self.communes) + 1}"
             code = f"G{index + 1:07d}"
@@ -405,8 +517,11 @@ class Generator:
                 )  # fmt: skip
                 school_sites.append((site_id, site_name))
                 site_id += 1
+            # On the current map the department has the upper-secondary schools, the
+            # commune office the others; on the old one the district office all of them.
+            verifier = (province_id if level == "upper_secondary" else commune_id) if two_tier else district_id
             self.school_rows.append(
-                (school_id, district_id, province_id, pupils, level, name, search_text, school_sites, user_id)
+                (school_id, verifier, province_id, pupils, level, name, search_text, school_sites, user_id)
             )
             school_id += 1
             user_id += 1
@@ -531,8 +646,8 @@ class Generator:
 
     def _school_needs(self, school, ids, needs, items, events, pledges, pledge_events):
         rng = self.rng
-        school_id, district_id, province_id, pupils, _level, school_name, school_search, sites, staff = school
-        officer = self.officer_of_unit.get(district_id) or self.officer_of_unit.get(province_id)
+        school_id, verifier, province_id, pupils, _level, school_name, school_search, sites, staff = school
+        officer = self.officer_of_unit.get(verifier) or self.officer_of_unit.get(province_id)
         for _ in range(self._poisson_like(self.sizes.needs_per_school)):
             need_id = ids["needs_need"]
             ids["needs_need"] += 1
@@ -750,7 +865,7 @@ class Generator:
         self.log("Campaigns")
         for province_id in self.provinces:
             campaign = Campaign.objects.create(
-                name=f"Điều ước cho em – tỉnh {self.province_names[province_id]}",
+                name=f"Điều ước cho em – {self.province_titles[province_id]}",
                 slug=f"dieu-uoc-cho-em-g{province_id}",
                 scope_id=province_id,
                 lead_office_id=self.office_of_unit[province_id],

@@ -142,6 +142,8 @@ class AdministrativeUnit(models.Model):
 
     def unit_filter(self, prefix: str = "") -> Q:
         """A filter for administrative units inside this one, itself included."""
+        if self.level == self.Level.COMMUNE:  # nothing lies inside a commune
+            return Q(**{f"{prefix}pk": self.pk})
         return Q(**{f"{prefix}pk": self.pk}) | Q(**{f"{prefix}{self.level}": self})
 
 

@@ -99,6 +99,8 @@ class Visitor(BenchUser):
 
 
 class DistrictOfficer(BenchUser):
+    """The local office's officer: a district's on the old map, a commune's on the current one."""
+
     fixed_count = 1
     tasks = [_task(pages.district_dashboard)]
 

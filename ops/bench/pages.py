@@ -37,7 +37,8 @@ SCHOOL_PAGE = "school page"
 PLEDGE_FORM = "pledge: give page"
 PLEDGE_POST = "pledge: POST"
 PLEDGE_DONE = "pledge: payment page"
-DISTRICT_DASHBOARD = "district dashboard"
+# The local office's dashboard: a district's on the old map, a commune's on the current one.
+DISTRICT_DASHBOARD = "local office dashboard"
 PROVINCIAL_DASHBOARD = "provincial dashboard"
 NEED_FORM = "school: new need form"
 NEED_POST = "school: post a need"
@@ -172,6 +173,9 @@ def browse_filters(user):
             params["province"] = place["province"]
             if place["districts"] and chance.random() < 0.6:
                 params["district"] = chance.choice(place["districts"])
+            elif place.get("communes") and chance.random() < 0.6:
+                # The current map: communes straight under the province.
+                params["commune"] = chance.choice(place["communes"])
         elif choice == "urgency":
             params["urgency"] = chance.choice(URGENCIES)
         elif choice == "sort":

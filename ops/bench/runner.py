@@ -78,29 +78,36 @@ def _verified_email():
     return Exists(EmailAddress.objects.filter(user=OuterRef("user"), verified=True))
 
 
-def _officer_unit(level: str, password: str) -> dict:
-    """The unit of this level with the most schools among those whose education office has
-    officers (preferring verified addresses, which mandatory verification lets in)."""
+def _officer_unit(levels: tuple[str, ...], password: str) -> dict:
+    """The unit with the most schools among those whose education office has officers
+    (preferring verified addresses, which mandatory verification lets in), of the first of
+    `levels` that has any: ("district", "commune") is the local office, a district's on the
+    old map, a commune's on the current one."""
     from schools.models import AdministrativeUnit, Membership, Office, School
 
-    memberships = (
-        Membership.objects.filter(
-            role=Membership.Role.OFFICER,
-            office__kind__in=Office.EDUCATION_KINDS,
-            office__unit__level=level,
-            office__unit__abolished_on__isnull=True,
-            user__is_active=True,
+    for level in levels:
+        memberships = (
+            Membership.objects.filter(
+                role=Membership.Role.OFFICER,
+                office__kind__in=Office.EDUCATION_KINDS,
+                office__unit__level=level,
+                office__unit__abolished_on__isnull=True,
+                user__is_active=True,
+            )
+            .annotate(verified=_verified_email())
+            .order_by("-verified", "user__email")
         )
-        .annotate(verified=_verified_email())
-        .order_by("-verified", "user__email")
-    )
-    officers: dict[int, list[str]] = {}
-    for unit_id, email, verified in memberships.values_list("office__unit_id", "user__email", "verified"):
-        if verified or not any(officers.values()):
-            officers.setdefault(unit_id, []).append(email)
-    if not officers:
-        raise CommandError(f"No {level} education office with an officer in this database: nothing to log in as.")
-    column = "province_id" if level == "province" else "district_id"
+        officers: dict[int, list[str]] = {}
+        for unit_id, email, verified in memberships.values_list("office__unit_id", "user__email", "verified"):
+            if verified or not any(officers.values()):
+                officers.setdefault(unit_id, []).append(email)
+        if officers:
+            break
+    else:
+        raise CommandError(
+            f"No {' or '.join(levels)} education office with an officer in this database: nothing to log in as."
+        )
+    column = f"{level}_id"
     sizes = dict(
         School.objects.filter(**{f"{column}__in": officers})
         .values_list(column)
@@ -167,11 +174,19 @@ def pick_sample(rng: random.Random, password: str) -> dict:
         School.objects.filter(pk__in=rng.sample(schools, min(len(schools), 100))).values_list("name", flat=True)
     )
     places: dict[int, set[int]] = {}
+    communes: dict[int, list[int]] = {}
     for province, district in School.objects.order_by().values_list("province", "district").distinct():
         if province:
             places.setdefault(province, set())
             if district:
                 places[province].add(district)
+    # On the current map communes hang under the province: the filter form offers them
+    # there (a sample of each province's communes with schools, as visitors pick one).
+    two_tier = [p for p, districts in places.items() if not districts]
+    for province, commune in (
+        School.objects.filter(province__in=two_tier).order_by("commune").values_list("province", "commune").distinct()
+    ):
+        communes.setdefault(province, []).append(commune)
     staff = (
         Membership.objects.filter(role=Membership.Role.SCHOOL_STAFF, user__is_active=True)
         .annotate(verified=_verified_email())
@@ -190,11 +205,16 @@ def pick_sample(rng: random.Random, password: str) -> dict:
         "schools": sorted(rng.sample(schools, min(len(schools), SAMPLE_SIZE))),
         "search_terms": _search_terms(rng, titles, school_names),
         "categories": list(Category.values),
-        "places": [{"province": p, "districts": sorted(d)} for p, d in sorted(places.items())],
+        "places": [
+            {"province": p, "districts": sorted(d), "communes": sorted(rng.sample(c, min(len(c), 20)))}
+            for p, d in sorted(places.items())
+            for c in [communes.get(p, [])]
+        ],
         # Visitors page through the first screens only.
         "browse_pages": max(1, min(ceil(len(public) / 12), 20)),
-        "district": _officer_unit("district", password),
-        "province": _officer_unit("province", password),
+        # The local office: a district's (old map) or a commune's (current map).
+        "district": _officer_unit(("district", "commune"), password),
+        "province": _officer_unit(("province",), password),
         "staff": [{"email": email, "school": school} for email, school, _verified in staff_sample],
     }
 

@@ -98,6 +98,20 @@ def test_the_load_requests_every_page_kind_of_the_specification(locustfile):
     assert re.fullmatch(r"/needs/\?q=(nha\+ve\+sinh|pu\+xi)(&sort=\w+)?", paths[pages.SEARCH])
 
 
+def test_filters_pick_districts_on_the_old_map_and_communes_on_the_current_one():
+    user = FakeUser()
+    user.fixture = {
+        **FIXTURE,
+        "places": [{"province": 1, "districts": [2]}, {"province": 5, "districts": [], "communes": [6, 7]}],
+    }
+    for _ in range(200):
+        pages.browse_filters(user)
+    queries = [r["path"] for r in user.client.requests]
+    assert any("province=1&district=2" in q for q in queries)
+    assert any(re.search(r"province=5&commune=[67]\b", q) for q in queries)
+    assert not any("province=1&commune" in q or "province=5&district" in q for q in queries)
+
+
 def test_forms_are_posted_with_their_csrf_token_and_fields():
     user = FakeUser(account=FIXTURE["staff"][0])
     pages.login(user, "school@example.vn", "secret")
