@@ -332,8 +332,8 @@ class Generator:
         rows = self._three_tier(next_id) if self.sizes.shape == THREE_TIER else self._two_tier(next_id)
         self.writer.write(
             "schools_administrativeunit",
-            ["id", "code", "name", "level", "parent_id", "province_id", "district_id", "abolished_on"],
-            rows,
+            ["id", "code", "name", "level", "parent_id", "province_id", "district_id", "abolished_on", "former_names"],
+            [(*row, "[]") for row in rows],  # generated units were never renamed
         )
 
     def _province(self, rows, province_id, p_index, full_name):
