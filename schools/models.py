@@ -140,8 +140,19 @@ class AdministrativeUnit(models.Model):
         parts.append(f"{self.level}={self.pk}")
         return "&".join(parts)
 
+    def office_school_filter(self, prefix: str = "") -> Q:
+        """The schools an education office of this unit handles (`School.handled_by`): all
+        of a district's or a province's, and of a commune's only the levels it manages."""
+        query = self.school_filter(prefix)
+        levels = School.levels_handled_in(self)
+        if levels is not None:
+            query &= Q(**{f"{prefix}level__in": levels})
+        return query
+
     def unit_filter(self, prefix: str = "") -> Q:
         """A filter for administrative units inside this one, itself included."""
+        if self.level == self.Level.COMMUNE:
+            return Q(**{f"{prefix}pk": self.pk})
         return Q(**{f"{prefix}pk": self.pk}) | Q(**{f"{prefix}{self.level}": self})
 
 
@@ -239,6 +250,14 @@ class School(models.Model):
         INTER_LEVEL = "inter_level", _("Inter-level (primary and lower secondary)")
         UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
 
+    # Who handles a school, by the rules since the 1 July 2025 reform: a commune's
+    # People's Committee (its Culture and Society division) the preschools, primary and
+    # lower-secondary schools of its commune; the provincial department the
+    # upper-secondary schools and the whole province. A district office (the old map)
+    # handled every school of its district. `handled_by` and
+    # `AdministrativeUnit.office_school_filter` apply it; everything else asks them.
+    COMMUNE_OFFICE_LEVELS = (Level.PRESCHOOL, Level.PRIMARY, Level.LOWER_SECONDARY, Level.INTER_LEVEL)
+
     class Boarding(models.TextChoices):
         NONE = "none", _("Day school")
         SEMI = "semi", _("Semi-boarding")
@@ -332,6 +351,26 @@ class School(models.Model):
 
     def is_in(self, unit: AdministrativeUnit) -> bool:
         return unit.pk in (self.commune_id, self.district_id, self.province_id)
+
+    @classmethod
+    def levels_handled_in(cls, unit: AdministrativeUnit) -> tuple[str, ...] | None:
+        """The levels of a unit's schools that its education offices handle: None for all
+        (a district's or a province's), `COMMUNE_OFFICE_LEVELS` for a commune's."""
+        return cls.COMMUNE_OFFICE_LEVELS if unit.level == AdministrativeUnit.Level.COMMUNE else None
+
+    def handled_by(self, unit: AdministrativeUnit) -> bool:
+        """Does an education office of this unit handle this school (verify its needs,
+        confirm its gifts, choose its receiving account)?"""
+        if not self.is_in(unit):
+            return False
+        levels = self.levels_handled_in(unit)
+        return levels is None or self.level in levels
+
+    @property
+    def office_unit_ids(self) -> list[int]:
+        """The units whose education offices handle this school, nearest first."""
+        units = [self.commune_id] if self.level in self.COMMUNE_OFFICE_LEVELS else []
+        return units + [unit for unit in (self.district_id, self.province_id) if unit]
 
     @property
     def is_profile_stale(self) -> bool:
