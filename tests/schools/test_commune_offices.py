@@ -18,7 +18,7 @@ from oversight.digests import build_digest, period_bounds
 from schools.models import School
 from schools.permissions import can_act_on_school, can_act_on_unit, is_officer_of_school
 from schools.selectors import schools_in_units
-from tests.donations.factories import BankAccountFactory
+from tests.donations.factories import BankAccountFactory, PledgeFactory
 from tests.needs.factories import NeedFactory
 from tests.schools.factories import CommuneFactory, MembershipFactory, OfficeFactory, ProvinceFactory, SchoolFactory
 
@@ -127,12 +127,11 @@ def test_receiving_accounts_and_routes_follow_who_handles_the_school(client, new
 
 def test_a_commune_officer_confirms_the_gifts_of_their_schools_only(new_map):
     w = new_map
-    mine = NeedFactory(school=w.primary, status=S.VERIFIED)
-    upper = NeedFactory(school=w.upper, status=S.VERIFIED)
-    query = str(pledges_in_officer_area(w.officer).query)
-    assert "level" in query  # the commune office's levels are part of the filter
-    schools = set(School.objects.filter(pk__in=[mine.school_id, upper.school_id]) & schools_in_units([w.commune]))
-    assert schools == {w.primary}
+    mine = PledgeFactory(need=NeedFactory(school=w.primary, status=S.VERIFIED))
+    PledgeFactory(need=NeedFactory(school=w.upper, status=S.VERIFIED))
+    PledgeFactory(need=NeedFactory(school=w.elsewhere, status=S.VERIFIED))
+    assert list(pledges_in_officer_area(w.officer)) == [mine]
+    assert pledges_in_officer_area(w.department_officer).count() == 3
 
 
 def test_the_commune_dashboard_counts_the_schools_the_office_handles(client, new_map):
