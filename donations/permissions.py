@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from needs.permissions import need_roles
 from schools.models import School
-from schools.permissions import can_act_on_unit, roles_of
+from schools.permissions import is_officer_of_school, roles_of
 from schools.selectors import schools_in_units
 
 from .models import Pledge
@@ -61,9 +61,9 @@ def pledges_in_officer_area(user):
 
 
 def get_school_for_routing(request, pk) -> School:
-    """A school whose receiving account the user may choose: its commune's officers
-    (district and province included)."""
+    """A school whose receiving account the user may choose: the officers of the offices
+    that handle it (`School.handled_by`)."""
     school = get_object_or_404(School.objects.select_related("commune", "district", "province"), pk=pk)
-    if not can_act_on_unit(request.user, school.commune):
+    if not is_officer_of_school(request.user, school):
         raise PermissionDenied
     return school

@@ -9,14 +9,13 @@ from .models import BankAccount, PaymentRoute, Pledge
 
 
 def receiving_account(school) -> BankAccount | None:
-    """The officer's choice for the school, else its district office's account, else the
-    provincial department's."""
+    """The officer's choice for the school, else the account of the nearest education
+    office that handles it (`School.office_unit_ids`: its commune's or district's, else
+    the provincial department's)."""
     route = PaymentRoute.objects.select_related("account").filter(school=school).first()
     if route:
         return route.account
-    for unit_id in (school.district_id, school.province_id):
-        if unit_id is None:
-            continue
+    for unit_id in school.office_unit_ids:
         account = (
             BankAccount.objects.filter(office__unit_id=unit_id, office__kind__in=Office.EDUCATION_KINDS)
             .order_by("pk")
@@ -28,9 +27,9 @@ def receiving_account(school) -> BankAccount | None:
 
 
 def accounts_for_school(school) -> QuerySet[BankAccount]:
-    """The accounts that may receive a school's gifts: its own, and its district's and
-    province's education offices'."""
-    units = [unit for unit in (school.district_id, school.province_id) if unit]
+    """The accounts that may receive a school's gifts: its own, and those of the
+    education offices that handle it (commune or district, and province)."""
+    units = school.office_unit_ids
     return BankAccount.objects.filter(
         Q(school=school) | Q(office__unit_id__in=units, office__kind__in=Office.EDUCATION_KINDS)
     ).select_related("school", "office")

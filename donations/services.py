@@ -295,7 +295,7 @@ def school_account_add(
 
 def payment_route_set(*, school: School, account: BankAccount, actor) -> PaymentRoute:
     """Send the gifts for a school to one of the accounts it may use: its own, or its
-    district's or province's education office's."""
+    commune's or district's office's, or the province's (`accounts_for_school`)."""
     if not selectors.accounts_for_school(school).filter(pk=account.pk).exists():
         raise AccountRefused(_("This account cannot receive gifts for this school."))
     with transaction.atomic():

@@ -1,7 +1,7 @@
 """Who may see and act on a need. Built on schools.permissions: a need belongs to a school.
 
 Roles on a need: "staff" (staff of its school), "officer" (an education officer whose
-area holds the school, or a superuser) and SYSTEM (scheduled jobs and the donations app,
+office handles the school, `School.handled_by`, or a superuser) and SYSTEM (scheduled jobs and the donations app,
 acting with no user).
 """
 
@@ -21,7 +21,7 @@ def need_roles(user, need: Need) -> set[str]:
         return set()
     roles = roles_of(user)
     found = set()
-    if roles.is_superuser or any(need.school.is_in(unit) for unit in roles.officer_units):
+    if roles.is_superuser or roles.handles_school(need.school):
         found.add("officer")
     if any(school.pk == need.school_id for school in roles.staff_schools):
         found.add("staff")

@@ -48,7 +48,7 @@ def possible_duplicates(need: Need) -> QuerySet[Need]:
 
 
 def verification_queue(units) -> QuerySet[Need]:
-    """Needs submitted in these units, oldest first, flagged when they may be duplicates."""
+    """Needs submitted in the schools these units' offices handle, oldest first, flagged when they may be duplicates."""
     queue = Need.objects.filter(status=Need.Status.SUBMITTED)
     if units is not None:
         from schools.selectors import schools_in_units

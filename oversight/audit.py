@@ -16,6 +16,8 @@ from letters_contest.models import Entry
 from needs.models import Need
 from schools.models import AdministrativeUnit, Membership, School
 
+from .dashboard import Area
+
 KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
@@ -83,9 +85,10 @@ def _no_url(r):
     return ""
 
 
-def changes(unit: AdministrativeUnit, *, limit: int = 100) -> list[Change]:
-    """The latest `limit` changes in the unit, one query per kind of record."""
-    in_area = unit.school_filter
+def changes(unit: AdministrativeUnit, *, levels: tuple[str, ...] | None = None, limit: int = 100) -> list[Change]:
+    """The latest `limit` changes in the unit (of its schools, those of `levels` when
+    given: a commune office's), one query per kind of record."""
+    in_area = Area(unit, levels).school_filter
     found = [
         *_rows(Need.history, in_area("school__"), Need._meta.verbose_name, _need_label, _need_url, limit),
         *_rows(Pledge.history, in_area("need__school__"), Pledge._meta.verbose_name, _pledge_label, _pledge_url, limit),

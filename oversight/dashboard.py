@@ -26,16 +26,31 @@ S = Need.Status
 
 @dataclass
 class Area:
+    """A unit's schools, or, with `levels`, only those of these levels (a commune office's
+    desk: `School.COMMUNE_OFFICE_LEVELS`)."""
+
     unit: AdministrativeUnit
+    levels: tuple[str, ...] | None = None
+
+    @classmethod
+    def of_office(cls, office) -> "Area":
+        """The schools the office handles (`AdministrativeUnit.office_school_filter`)."""
+        return cls(office.unit, School.levels_handled_in(office.unit))
+
+    def school_filter(self, prefix: str = "") -> Q:
+        query = self.unit.school_filter(prefix)
+        if self.levels is not None:
+            query &= Q(**{f"{prefix}level__in": self.levels})
+        return query
 
     def schools(self):
-        return School.objects.filter(self.unit.school_filter())
+        return School.objects.filter(self.school_filter())
 
     def needs(self):
-        return Need.objects.filter(self.unit.school_filter("school__"))
+        return Need.objects.filter(self.school_filter("school__"))
 
     def pledges(self):
-        return Pledge.objects.filter(self.unit.school_filter("need__school__"))
+        return Pledge.objects.filter(self.school_filter("need__school__"))
 
 
 def figures(area: Area) -> dict:
@@ -60,7 +75,7 @@ def figures(area: Area) -> dict:
         (area_namespace(unit.province_id or unit.pk),),
         compute,
         timeout=settings.DASHBOARD_CACHE_SECONDS,
-        parts=(unit.pk, timezone.localdate()),
+        parts=(unit.pk, ",".join(area.levels or ()), timezone.localdate()),
     )
 
 
@@ -71,7 +86,7 @@ def _median_days(pairs) -> float | None:
 
 def headline(area: Area) -> dict:
     schools = area.schools().aggregate(schools=Count("pk"), pupils=Coalesce(Sum("pupils"), 0))
-    sites = SchoolSite.objects.filter(area.unit.school_filter("school__")).aggregate(
+    sites = SchoolSite.objects.filter(area.school_filter("school__")).aggregate(
         sites=Count("pk"), site_pupils=Coalesce(Sum("pupils"), 0)
     )
     needs = area.needs()
@@ -113,13 +128,31 @@ def needs_by_category(area: Area) -> list[dict]:
     return [{"category": value, "label": label, **(rows.get(value) or empty)} for value, label in Category.choices]
 
 
+def _place(level: str, prefix: str = "school__"):
+    """The column a table groups by: the commune, or the district, where a commune
+    directly under its province (the map since the 2025 reform) stands for itself."""
+    if level == "district":
+        return Coalesce(f"{prefix}district_id", f"{prefix}commune_id")
+    return F(f"{prefix}{level}_id")
+
+
 def needs_by_place(area: Area, level: str) -> list[dict]:
-    """Per commune (district dashboard) or per district (provincial league table)."""
-    column = f"school__{level}"
+    """Per commune (district or commune dashboard) or per district (provincial league
+    table); on the new map, with no districts, the provincial table compares communes."""
+    name = (
+        Coalesce("school__district__name", "school__commune__name")
+        if level == "district"
+        else F(f"school__{level}__name")
+    )
     rows = (
         area.needs()
         .public()
-        .values(f"{column}_id", f"{column}__name")
+        .annotate(
+            place_id=_place(level),
+            place_name=name,
+            in_district=ExpressionWrapper(Q(school__district__isnull=False), output_field=BooleanField()),
+        )
+        .values("place_id", "place_name", "in_district")
         .annotate(
             count=Count("pk"),
             requested=Sum("amount_requested"),
@@ -127,15 +160,16 @@ def needs_by_place(area: Area, level: str) -> list[dict]:
             received=Sum("amount_received"),
             delivered=Count("pk", filter=Q(status__in=Need.DELIVERED_STATUSES)),
         )
-        .order_by(f"{column}__name")
+        .order_by("place_name", "place_id")
     )
     result = []
     for row in rows:
         requested = row["requested"] or 0
         result.append(
             {
-                "unit_id": row[f"{column}_id"],
-                "name": row[f"{column}__name"],
+                "unit_id": row["place_id"],
+                "name": row["place_name"],
+                "is_commune": level == "commune" or not row["in_district"],
                 "count": row["count"],
                 "requested": requested,
                 "pledged": row["pledged"] or 0,
@@ -148,10 +182,19 @@ def needs_by_place(area: Area, level: str) -> list[dict]:
 
 
 def league_table(area: Area) -> list[dict]:
-    """Districts ranked by the share of requested money already pledged, then deliveries."""
+    """Districts, or on the new map communes, ranked by the share of requested money
+    already pledged, then deliveries."""
     rows = needs_by_place(area, "district")
-    waiting = dict(area.needs().filter(status=S.SUBMITTED).values_list("school__district_id").annotate(n=Count("pk")))
-    stale = dict(area.schools().stale().values_list("district_id").annotate(n=Count("pk")))
+    waiting = dict(
+        area.needs()
+        .filter(status=S.SUBMITTED)
+        .annotate(place_id=_place("district"))
+        .values_list("place_id")
+        .annotate(n=Count("pk"))
+    )
+    stale = dict(
+        area.schools().stale().annotate(place_id=_place("district", "")).values_list("place_id").annotate(n=Count("pk"))
+    )
     for row in rows:
         row["queue"] = waiting.get(row["unit_id"], 0)
         row["stale"] = stale.get(row["unit_id"], 0)

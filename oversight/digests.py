@@ -87,7 +87,7 @@ class Digest:
 
 
 def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
-    area = dashboard.Area(office.unit)
+    area = dashboard.Area.of_office(office)
     today = timezone.localdate()
     in_period = Q(created_at__date__gte=start, created_at__date__lte=end)
 

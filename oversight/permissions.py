@@ -15,7 +15,8 @@ from .models import DigestRun
 
 
 def area_for(request) -> Area:
-    """The unit the officer looks at: ?unit= if they may, else their own office's unit."""
+    """The unit the officer looks at: ?unit= if they may, else their own office's unit;
+    of its schools those the officer's offices handle (a commune office's levels)."""
     roles = roles_of(request.user)
     if not (roles.is_officer or roles.is_superuser):
         raise PermissionDenied
@@ -32,7 +33,7 @@ def area_for(request) -> Area:
         unit = AdministrativeUnit.objects.filter(level="province", abolished_on=None).order_by("name").first()
         if unit is None:
             raise Http404
-    return Area(unit)
+    return Area(unit, roles.school_levels_in(unit))
 
 
 def officer_offices(user) -> list[Office]:

@@ -77,7 +77,7 @@ def remind_officers_of_waiting_needs() -> int:
     sent = 0
     officers = Membership.objects.filter(role=Membership.Role.OFFICER).select_related("user", "office__unit")
     for membership in officers:
-        mine = [need for need in waiting if need.school.is_in(membership.office.unit)]
+        mine = [need for need in waiting if need.school.handled_by(membership.office.unit)]
         if not mine:
             continue
         context = {

@@ -90,7 +90,7 @@ def _map_html(area: dashboard.Area, points) -> str:
         (area_namespace(unit.province_id or unit.pk),),
         render_map,
         timeout=settings.DASHBOARD_CACHE_SECONDS,
-        parts=(unit.pk, timezone.localdate(), get_language()),
+        parts=(unit.pk, ",".join(area.levels or ()), timezone.localdate(), get_language()),
     )
     return mark_safe(html)  # noqa: S308 (rendered by the template engine, autoescaped)
 
@@ -106,6 +106,8 @@ def dashboard_view(request):
         "headline": figures["headline"],
         "categories": figures["categories"],
         "places": figures["places"],
+        # On the new map a province's league table compares its communes.
+        "places_are_communes": bool(figures["places"]) and all(row["is_commune"] for row in figures["places"]),
         "attention": figures["attention"],
         "series": _bars(figures["series"]),
         "chart_height": CHART_HEIGHT,
@@ -295,4 +297,6 @@ def digest_preview(request):
 def audit_trail(request):
     """Who changed what in the officer's area, newest first (oversight.audit)."""
     area = permissions.area_for(request)
-    return render(request, "oversight/audit.html", {"unit": area.unit, "changes": audit.changes(area.unit)})
+    return render(
+        request, "oversight/audit.html", {"unit": area.unit, "changes": audit.changes(area.unit, levels=area.levels)}
+    )

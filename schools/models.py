@@ -140,6 +140,36 @@ class AdministrativeUnit(models.Model):
         parts.append(f"{self.level}={self.pk}")
         return "&".join(parts)
 
+    def place_names(self) -> list[str]:
+        """The names a place here is found by: this unit's name and former names, and
+        those of the units it succeeded and of their districts (Xã Tuần Giáo is also
+        found as Thị trấn Tuần Giáo and huyện Tuần Giáo). One query, none with `with_place_names`."""
+        names = [self.name, *(former["name"] for former in self.former_names)]
+        if self.pk:
+            prefetched = "predecessors" in getattr(self, "_prefetched_objects_cache", {})
+            olds = self.predecessors.all() if prefetched else self.predecessors.select_related("district")
+            for old in sorted(olds, key=lambda unit: unit.pk):
+                names += [old.name, *(former["name"] for former in old.former_names)]
+                if old.district is not None and old.district.abolished_on is not None:
+                    names.append(old.district.name)
+        return list(dict.fromkeys(names))
+
+    @classmethod
+    def with_place_names(cls, queryset):
+        """Units ready for `place_names` without a query each."""
+        return queryset.prefetch_related(
+            models.Prefetch("predecessors", queryset=cls.objects.select_related("district"))
+        )
+
+    def office_school_filter(self, prefix: str = "") -> Q:
+        """The schools an education office of this unit handles (`School.handled_by`): all
+        of a district's or a province's, and of a commune's only the levels it manages."""
+        query = self.school_filter(prefix)
+        levels = School.levels_handled_in(self)
+        if levels is not None:
+            query &= Q(**{f"{prefix}level__in": levels})
+        return query
+
     def unit_filter(self, prefix: str = "") -> Q:
         """A filter for administrative units inside this one, itself included."""
         if self.level == self.Level.COMMUNE:  # nothing lies inside a commune
@@ -241,6 +271,14 @@ class School(models.Model):
         INTER_LEVEL = "inter_level", _("Inter-level (primary and lower secondary)")
         UPPER_SECONDARY = "upper_secondary", _("Upper secondary")
 
+    # Who handles a school, by the rules since the 1 July 2025 reform: a commune's
+    # People's Committee (its Culture and Society division) the preschools, primary and
+    # lower-secondary schools of its commune; the provincial department the
+    # upper-secondary schools and the whole province. A district office (the old map)
+    # handled every school of its district. `handled_by` and
+    # `AdministrativeUnit.office_school_filter` apply it; everything else asks them.
+    COMMUNE_OFFICE_LEVELS = (Level.PRESCHOOL, Level.PRIMARY, Level.LOWER_SECONDARY, Level.INTER_LEVEL)
+
     class Boarding(models.TextChoices):
         NONE = "none", _("Day school")
         SEMI = "semi", _("Semi-boarding")
@@ -324,7 +362,7 @@ class School(models.Model):
         commune = self.commune
         self.province_id = commune.province_id
         self.district_id = commune.district_id
-        self.search_text = fold(" ".join([self.name, self.code, commune.name, self.address]))
+        self.search_text = self.folded_search_text(commune.place_names())
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
@@ -332,8 +370,33 @@ class School(models.Model):
     def get_absolute_url(self):
         return reverse("schools:detail", args=[self.pk])
 
+    def folded_search_text(self, place_names: list[str]) -> str:
+        """What the search box matches: name, code, address and the commune's names, old
+        and new (`AdministrativeUnit.place_names`), without diacritics."""
+        return fold(" ".join([self.name, self.code, *place_names, self.address]))
+
     def is_in(self, unit: AdministrativeUnit) -> bool:
         return unit.pk in (self.commune_id, self.district_id, self.province_id)
+
+    @classmethod
+    def levels_handled_in(cls, unit: AdministrativeUnit) -> tuple[str, ...] | None:
+        """The levels of a unit's schools that its education offices handle: None for all
+        (a district's or a province's), `COMMUNE_OFFICE_LEVELS` for a commune's."""
+        return cls.COMMUNE_OFFICE_LEVELS if unit.level == AdministrativeUnit.Level.COMMUNE else None
+
+    def handled_by(self, unit: AdministrativeUnit) -> bool:
+        """Does an education office of this unit handle this school (verify its needs,
+        confirm its gifts, choose its receiving account)?"""
+        if not self.is_in(unit):
+            return False
+        levels = self.levels_handled_in(unit)
+        return levels is None or self.level in levels
+
+    @property
+    def office_unit_ids(self) -> list[int]:
+        """The units whose education offices handle this school, nearest first."""
+        units = [self.commune_id] if self.level in self.COMMUNE_OFFICE_LEVELS else []
+        return units + [unit for unit in (self.district_id, self.province_id) if unit]
 
     @property
     def is_profile_stale(self) -> bool:

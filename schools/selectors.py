@@ -34,11 +34,12 @@ def school_detail(pk) -> School:
 
 
 def schools_in_units(units: list[AdministrativeUnit]) -> QuerySet[School]:
+    """The schools the education offices of these units handle (`School.handled_by`)."""
     if not units:
         return School.objects.none()
     query = Q()
     for unit in units:
-        query |= unit.school_filter()
+        query |= unit.office_school_filter()
     return School.objects.filter(query)
 
 

@@ -42,7 +42,7 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_update_with_history
 
-from core.text import fold
+from core.cache import area, bump
 
 from .models import AdministrativeUnit, School
 
@@ -367,18 +367,41 @@ def load_map(
             report.moved.append((school, school.commune, new))
             school.commune = new
             school.province_id, school.district_id = new.province_id, None
-            school.search_text = fold(" ".join([school.name, school.code, new.name, school.address]))
             moved.append(school)
         bulk_update_with_history(
             moved,
             School,
-            ["commune", "province", "district", "search_text"],
+            ["commune", "province", "district"],
             batch_size=500,
             default_change_reason="administrative map",
+        )
+        # A school is found by its commune's names, old and new: refresh where they changed.
+        _refresh_search_text(
+            {unit.pk for unit in renamed} | {new_id for _old_id, new_id in links} | {s.commune_id for s in moved}
         )
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _refresh_search_text(unit_ids: set[int]) -> None:
+    """Recompute the search text of the schools of these communes (a few queries), and
+    drop what the cache keeps of them after the commit (bulk writes send no signals)."""
+    schools = list(
+        School.objects.filter(commune_id__in=unit_ids).only(
+            "pk", "name", "code", "address", "commune_id", "province_id"
+        )
+    )
+    communes = AdministrativeUnit.with_place_names(
+        AdministrativeUnit.objects.filter(pk__in={school.commune_id for school in schools})
+    )
+    names = {commune.pk: commune.place_names() for commune in communes}
+    for school in schools:
+        school.search_text = school.folded_search_text(names[school.commune_id])
+    School.objects.bulk_update(schools, ["search_text"], batch_size=500)
+    if schools:
+        provinces = {area(school.province_id) for school in schools}
+        bump("registry", *sorted(provinces), *(f"school:{school.pk}" for school in schools))
 
 
 def _read_mapping(mapping, current_by_key, new_communes, problems):

@@ -12,7 +12,7 @@ from . import selectors, services
 from .filters import SchoolFilter
 from .forms import SchoolForm, SchoolSiteForm
 from .models import School, SchoolSite
-from .permissions import can_act_on_school, can_act_on_unit, get_school_for_editing, roles_of
+from .permissions import can_act_on_school, get_school_for_editing, is_officer_of_school, roles_of
 
 PAGE_SIZE = 24
 
@@ -54,7 +54,7 @@ def school_detail(request, pk):
             "sites": sites,
             "site_pupils": sum(site.pupils for site in sites),
             "can_edit": can_edit,
-            "is_officer_here": can_act_on_unit(request.user, school.commune),
+            "is_officer_here": is_officer_of_school(request.user, school),
             "needs": needs_for_school_page(school, insider=can_edit),
         },
     )
