@@ -406,7 +406,18 @@ class Generator:
                 school_sites.append((site_id, site_name))
                 site_id += 1
             self.school_rows.append(
-                (school_id, district_id, province_id, pupils, level, name, search_text, school_sites, user_id)
+                (
+                    school_id,
+                    district_id,
+                    province_id,
+                    pupils,
+                    level,
+                    name,
+                    search_text,
+                    school_sites,
+                    user_id,
+                    commune_id,
+                )
             )
             school_id += 1
             user_id += 1
@@ -531,7 +542,9 @@ class Generator:
 
     def _school_needs(self, school, ids, needs, items, events, pledges, pledge_events):
         rng = self.rng
-        school_id, district_id, province_id, pupils, _level, school_name, school_search, sites, staff = school
+        school_id, district_id, province_id, pupils, _level, school_name, school_search, sites, staff, commune_id = (
+            school
+        )
         officer = self.officer_of_unit.get(district_id) or self.officer_of_unit.get(province_id)
         for _ in range(self._poisson_like(self.sizes.needs_per_school)):
             need_id = ids["needs_need"]
@@ -568,7 +581,8 @@ class Generator:
                  min(pupils, rng.randint(20, 400)), rng.choice((1, 1, 2, urgency)), wanted_by, status, requested,
                  pledged, received, "Đã bàn giao đủ, có biên bản." if "delivered" in stamps else "", staff,
                  stamps.get("submitted"), stamps.get("verified"), officer if "verified" in stamps else None,
-                 stamps.get("funded"), stamps.get("delivered"), search_text, created, moment)
+                 stamps.get("funded"), stamps.get("delivered"), search_text, created, moment,
+                 province_id, district_id, commune_id)
             )  # fmt: skip
 
     def _pledges(self, need_id, status, requested, stamps, created, ids, pledges, pledge_events):
@@ -780,7 +794,7 @@ NEED_COLUMNS = [
     "id", "school_id", "site_id", "category", "title", "description", "pupils_benefiting", "urgency", "wanted_by",
     "status", "amount_requested", "amount_pledged", "amount_received", "delivery_note", "created_by_id",
     "submitted_at", "verified_at", "verified_by_id", "funded_at", "delivered_at", "search_text", "created_at",
-    "updated_at",
+    "updated_at", "province_id", "district_id", "commune_id",
 ]  # fmt: skip
 ITEM_COLUMNS = ["id", "need_id", "description", "quantity", "unit", "unit_cost", "position"]
 NEED_EVENT_COLUMNS = ["id", "need_id", "kind", "from_status", "to_status", "actor_id", "note", "created_at"]
