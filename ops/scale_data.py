@@ -303,8 +303,8 @@ class Generator:
                     next_id += 1
         self.writer.write(
             "schools_administrativeunit",
-            ["id", "code", "name", "level", "parent_id", "province_id", "district_id", "abolished_on"],
-            rows,
+            ["id", "code", "name", "level", "parent_id", "province_id", "district_id", "abolished_on", "former_names"],
+            [(*row, "[]") for row in rows],
         )
 
     def offices(self):
