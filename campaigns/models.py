@@ -65,8 +65,10 @@ class Campaign(models.Model):
         return reverse("campaigns:detail", args=[self.slug])
 
     def needs(self):
-        """Needs in the campaign's scope created during its period."""
-        needs = Need.objects.filter(self.scope.school_filter("school__"), created_at__date__gte=self.starts_on)
+        """Needs made in the campaign's scope during its period. A need counts where its
+        school stood when it was made (`AdministrativeUnit.need_filter`), so a campaign
+        keeps its figures when its schools move to a new map."""
+        needs = Need.objects.filter(self.scope.need_filter(), created_at__date__gte=self.starts_on)
         if self.ends_on:
             needs = needs.filter(created_at__date__lte=self.ends_on)
         return needs

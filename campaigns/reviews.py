@@ -5,9 +5,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.documents import render_pdf
-from donations.selectors import honour_roll
+from donations.selectors import honour_roll_of_needs
 from needs.models import Category, Need
-from schools.models import School
+from schools.selectors import schools_ever_in
 
 from .models import Campaign, Review, Task
 
@@ -31,7 +31,9 @@ def review_figures(campaign: Campaign) -> dict:
     needs = campaign.needs().public()
     labels = dict(Category.choices)
     by_category = [{**row, "label": labels[row["category"]]} for row in _money_rows(needs, ["category"])]
-    by_school = list(_money_rows(needs, ["school__commune__name", "school__name"]))
+    # Under the commune each need was made in: a school that moved since stays listed
+    # where the campaign counted it.
+    by_school = list(_money_rows(needs, ["commune__name", "school__name"]))
     totals = needs.aggregate(
         count=Count("pk"),
         delivered=Count("pk", filter=Q(status__in=Need.DELIVERED_STATUSES)),
@@ -40,14 +42,14 @@ def review_figures(campaign: Campaign) -> dict:
         pledged=Sum("amount_pledged"),
         received=Sum("amount_received"),
     )
-    schools = School.objects.filter(campaign.scope.school_filter())
+    schools = schools_ever_in(campaign.scope)
     tasks = campaign.tasks.select_related("owner")
     today = timezone.localdate()
     return {
         "by_category": by_category,
         "by_school": by_school,
         "totals": {key: value or 0 for key, value in totals.items()},
-        "roll": honour_roll(schools, limit=30),
+        "roll": honour_roll_of_needs(campaign.needs(), limit=30),
         "tasks_done": list(tasks.filter(status=Task.Status.DONE)),
         "tasks_overdue": list(tasks.filter(status__in=Task.OPEN_STATUSES, due_on__lt=today)),
         "events": list(campaign.events.filter(starts_at__lte=timezone.now()).order_by("starts_at")),

@@ -2,10 +2,9 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
 
 from core.cache import area, cached
-from donations.selectors import honour_roll
+from donations.selectors import honour_roll_of_needs
 from needs import selectors as need_selectors
 from needs.models import Need
-from schools.models import School
 
 from .models import Campaign, Event, Responsibility, Target
 
@@ -50,7 +49,6 @@ def campaign_page(slug) -> Campaign:
 
 
 def campaign_context(campaign: Campaign) -> dict:
-    schools = School.objects.filter(campaign.scope.school_filter())
     featured = list(need_selectors.with_card_columns(campaign.featured_needs.public()).order_by("-urgency", "pk"))
 
     def figures():
@@ -63,7 +61,7 @@ def campaign_context(campaign: Campaign) -> dict:
         )
         return {
             "progress": target_progress(campaign),
-            "roll": honour_roll(schools, limit=20),
+            "roll": honour_roll_of_needs(campaign.needs(), limit=20),
             "totals": {k: v or 0 for k, v in totals.items()},
         }
 

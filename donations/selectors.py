@@ -88,9 +88,18 @@ def honour_roll(schools, *, limit: int = 100) -> dict:
 
     Anonymous gifts count in the total but bring no name; e-mails never leave here.
     """
+    return _roll(Pledge.objects.filter(need__school__in=schools), limit=limit)
+
+
+def honour_roll_of_needs(needs, *, limit: int = 100) -> dict:
+    """Donors whose gifts arrived for these needs (a campaign's), as `honour_roll`."""
+    return _roll(Pledge.objects.filter(need__in=needs), limit=limit)
+
+
+def _roll(pledges, *, limit: int) -> dict:
     from django.db.models import Count, Max, Sum
 
-    given = Pledge.objects.filter(need__school__in=schools, status__in=Pledge.RECEIVED_STATUSES)
+    given = pledges.filter(status__in=Pledge.RECEIVED_STATUSES)
     named = (
         given.filter(anonymous=False)
         .values("donor_email")

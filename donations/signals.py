@@ -5,7 +5,6 @@ from django.dispatch import receiver
 from core.cache import area, bump
 from needs.models import Need
 from needs.signals import need_status_changed
-from schools.models import School
 
 from . import services
 from .models import Pledge
@@ -26,8 +25,12 @@ def claim_pledges_on_confirmed_email(request, email_address, **kwargs):
 @receiver(post_save, sender=Pledge, dispatch_uid="invalidate-pledge")
 @receiver(post_delete, sender=Pledge, dispatch_uid="invalidate-delete-pledge")
 def pledge_changed(sender, instance, **kwargs):
-    school = School.objects.filter(needs=instance.need_id).values("pk", "province_id").first() or {}
+    need = (
+        Need.objects.filter(pk=instance.need_id).values("school_id", "school__province_id", "province_id").first() or {}
+    )
     # Not "public-needs": a pledge changes a need's money, not which needs a list holds
     # (the need's own status change, when fully pledged, bumps that); the lists' cards
-    # may show money up to PUBLIC_LIST_SECONDS old.
-    bump(area(school.get("province_id")), f"need:{instance.need_id}", f"school:{school.get('pk')}")
+    # may show money up to PUBLIC_LIST_SECONDS old. The province the need was made in
+    # too, where it differs: campaigns there count it (Campaign.needs).
+    provinces = {need.get("school__province_id"), need.get("province_id")}
+    bump(*(area(p) for p in provinces), f"need:{instance.need_id}", f"school:{need.get('school_id')}")

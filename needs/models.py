@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.text import fold
-from schools.models import School, SchoolSite
+from schools.models import AdministrativeUnit, School, SchoolSite
 
 
 class Category(models.TextChoices):
@@ -103,6 +103,18 @@ class Need(models.Model):
         related_name="needs",
         help_text=_("Leave empty if the need is at the main school."),
     )
+    # Where the school stood when the need was made, copied from it on creation and never
+    # changed: a school that moves to another commune (a reform, schools/units.py) takes
+    # its new needs there, while its old ones stay counted where campaigns counted them.
+    province = models.ForeignKey(
+        AdministrativeUnit, editable=False, db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        AdministrativeUnit, null=True, editable=False, db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
+    commune = models.ForeignKey(
+        AdministrativeUnit, editable=False, db_index=False, on_delete=models.PROTECT, related_name="+"
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     title = models.CharField(_("title"), max_length=160)
     description = models.TextField(_("description"))
@@ -147,7 +159,8 @@ class Need(models.Model):
     objects = NeedQuerySet.as_manager()
     # Audit trail (oversight.audit). Money counters move with pledges, whose own history
     # records each change; derived columns are left out.
-    history = HistoricalRecords(excluded_fields=["search_text", "funding_rank"])
+    # The recorded place never changes after creation: no history of its own.
+    history = HistoricalRecords(excluded_fields=["search_text", "funding_rank", "province", "district", "commune"])
 
     class Meta:
         verbose_name = _("need")
@@ -159,6 +172,10 @@ class Need(models.Model):
             # Browse: public needs newest first, and by urgency.
             models.Index(fields=["status", "-created_at"], name="needs_need_status_created"),
             models.Index(fields=["school", "category", "status"], name="needs_need_school_category"),
+            # A campaign's needs: those recorded in its scope during its period (Campaign.needs).
+            models.Index(fields=["province", "created_at"], name="needs_need_province_created"),
+            models.Index(fields=["district", "created_at"], name="needs_need_district_created"),
+            models.Index(fields=["commune", "created_at"], name="needs_need_commune_created"),
             # Public browse (needs.filters.SORT_ORDERS): each sort reads its first page
             # straight off a partial index of public needs instead of sorting them all.
             models.Index(
@@ -204,6 +221,14 @@ class Need(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self._state.adding and self.commune_id is None:
+            # The school's place today, kept as the need's place for good.
+            school = self.school
+            self.province_id, self.district_id, self.commune_id = (
+                school.province_id,
+                school.district_id,
+                school.commune_id,
+            )
         self.search_text = fold(" ".join([self.title, self.description, self.school.name, self.school.search_text]))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}

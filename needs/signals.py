@@ -26,11 +26,14 @@ def _pages_of_needs(school_id) -> list[str]:
 def need_changed(sender, instance, **kwargs):
     # The school is loaded already wherever needs change (services lock the need with
     # its school); no query of its own.
+    # The province the need was made in too, where its school has moved since: campaigns
+    # there count it (Campaign.needs).
     pages = (f"need:{instance.pk}", f"school:{instance.school_id}")
+    areas = [area(p) for p in {instance.school.province_id, instance.province_id}]
     if instance.status in Need.PUBLIC_OR_LEAVING_STATUSES:
-        bump(area(instance.school.province_id), "public-needs", *pages)
+        bump(*areas, "public-needs", *pages)
     else:
-        bump(area(instance.school.province_id), *pages)
+        bump(*areas, *pages)
 
 
 @receiver(post_save, sender=NeedPhoto, dispatch_uid="invalidate-needphoto")

@@ -480,7 +480,7 @@ class Generator:
         site_id = self.writer.next_id("schools_schoolsite")
         schools, users, memberships, sites = [], [], [], []
         # (school, the unit whose office verifies its needs, province, pupils, level, name,
-        # search_text, [(site, name)], staff)
+        # search_text, [(site, name)], staff, district, commune)
         self.school_rows: list[tuple] = []
         two_tier = sizes.shape == TWO_TIER
         for index in range(sizes.schools):
@@ -521,7 +521,19 @@ class Generator:
             # commune office the others; on the old one the district office all of them.
             verifier = (province_id if level == "upper_secondary" else commune_id) if two_tier else district_id
             self.school_rows.append(
-                (school_id, verifier, province_id, pupils, level, name, search_text, school_sites, user_id)
+                (
+                    school_id,
+                    verifier,
+                    province_id,
+                    pupils,
+                    level,
+                    name,
+                    search_text,
+                    school_sites,
+                    user_id,
+                    district_id,
+                    commune_id,
+                )
             )
             school_id += 1
             user_id += 1
@@ -646,7 +658,8 @@ class Generator:
 
     def _school_needs(self, school, ids, needs, items, events, pledges, pledge_events):
         rng = self.rng
-        school_id, verifier, province_id, pupils, _level, school_name, school_search, sites, staff = school
+        school_id, verifier, province_id, pupils, _level, school_name, school_search, sites, staff = school[:9]
+        district_id, commune_id = school[9:]  # where the school stands: its needs record it
         officer = self.officer_of_unit.get(verifier) or self.officer_of_unit.get(province_id)
         for _ in range(self._poisson_like(self.sizes.needs_per_school)):
             need_id = ids["needs_need"]
@@ -683,7 +696,8 @@ class Generator:
                  min(pupils, rng.randint(20, 400)), rng.choice((1, 1, 2, urgency)), wanted_by, status, requested,
                  pledged, received, "Đã bàn giao đủ, có biên bản." if "delivered" in stamps else "", staff,
                  stamps.get("submitted"), stamps.get("verified"), officer if "verified" in stamps else None,
-                 stamps.get("funded"), stamps.get("delivered"), search_text, created, moment)
+                 stamps.get("funded"), stamps.get("delivered"), search_text, created, moment,
+                 province_id, district_id, commune_id)
             )  # fmt: skip
 
     def _pledges(self, need_id, status, requested, stamps, created, ids, pledges, pledge_events):
@@ -895,7 +909,7 @@ NEED_COLUMNS = [
     "id", "school_id", "site_id", "category", "title", "description", "pupils_benefiting", "urgency", "wanted_by",
     "status", "amount_requested", "amount_pledged", "amount_received", "delivery_note", "created_by_id",
     "submitted_at", "verified_at", "verified_by_id", "funded_at", "delivered_at", "search_text", "created_at",
-    "updated_at",
+    "updated_at", "province_id", "district_id", "commune_id",
 ]  # fmt: skip
 ITEM_COLUMNS = ["id", "need_id", "description", "quantity", "unit", "unit_cost", "position"]
 NEED_EVENT_COLUMNS = ["id", "need_id", "kind", "from_status", "to_status", "actor_id", "note", "created_at"]

@@ -123,12 +123,15 @@ class AdministrativeUnit(models.Model):
 
     def school_filter(self, prefix: str = "") -> Q:
         """A filter for schools (or rows reaching a school through `prefix`) in this unit."""
-        column = {
-            self.Level.PROVINCE: "province",
-            self.Level.DISTRICT: "district",
-            self.Level.COMMUNE: "commune",
-        }[self.level]
-        return Q(**{f"{prefix}{column}": self})
+        return Q(**{f"{prefix}{self.level}": self})
+
+    def need_filter(self, prefix: str = "") -> Q:
+        """A filter for needs (or rows reaching a need through `prefix`) recorded in this
+        unit: where their school stood when they were made (`Need.province`, `district`,
+        `commune`), not where it stands today. A campaign counts its needs so, and keeps
+        them when its schools move to a new map; the offices' dashboards, which show
+        today's area, filter by the schools' place (`school_filter("school__")`)."""
+        return Q(**{f"{prefix}{self.level}": self})
 
     def school_list_query(self) -> str:
         """The query string that filters the school list to this unit."""

@@ -43,6 +43,13 @@ def schools_in_units(units: list[AdministrativeUnit]) -> QuerySet[School]:
     return School.objects.filter(query)
 
 
+def schools_ever_in(unit: AdministrativeUnit) -> QuerySet[School]:
+    """Schools that stand in the unit, or stood there once (their history): the schools
+    of a campaign kept in its scope after they moved to a new map (schools/units.py)."""
+    stood = School.history.filter(unit.school_filter()).values("id")
+    return School.objects.filter(unit.school_filter() | Q(pk__in=stood))
+
+
 def units_for_filter(level: str, parent: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
     units = AdministrativeUnit.objects.filter(level=level, abolished_on__isnull=True)
     if parent is not None:

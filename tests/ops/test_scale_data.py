@@ -93,6 +93,11 @@ def test_it_generates_a_consistent_country_on_the_current_map(db):
     assert statuses >= {"verified", "funded", "delivered"}
     assert not Pledge.objects.filter(Q(need__status__in=("draft", "submitted", "returned"))).exists()
     assert NeedItem.objects.count() >= Need.objects.count()
+    # Every need is recorded where its school stands (campaigns count needs there).
+    assert Need.objects.exists()
+    assert not Need.objects.exclude(
+        commune=F("school__commune"), district=F("school__district"), province=F("school__province")
+    ).exists()
 
     # One round per province, entries only with consent, codes unique per round.
     assert ContestRound.objects.count() == 2
