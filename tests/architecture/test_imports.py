@@ -20,6 +20,7 @@ LAYERS = [
     ["core"],
     ["accounts"],
     ["schools"],
+    ["documents"],
     ["needs"],
     ["donations"],
     ["campaigns"],
