@@ -25,8 +25,13 @@ name, code and records, gets `abolished_on`, and points to its successors. So th
 "Thị trấn Tuần Giáo" (03253, under huyện Tuần Giáo) and "Xã Tuần Giáo" (03253, under the
 province) are two rows, the first abolished with the second as its successor.
 
-Successors of an abolished commune: the mapping's rows for it when it has any; else the
-new commune with the same code, if there is one; else none (reported). A district's are its
+Successors of an abolished commune: the operator's mapping rows for it when it has any;
+else, for a commune of the three-tier map, the shipped national mapping's
+(`schools/data/communes_2025.csv`, every pre-2025 commune by official code, derived from
+the `vietnamadminunits` data by `ops/unit_mapping.py`); else the new commune with the same
+code, if there is one; else none (reported). A commune split between several new ones
+sends its schools to the successor the national mapping marks as main, unless a mapping
+row names another for the school; those schools are listed for the operator to check. A district's are its
 communes' successors; a province's the provinces of its communes' successors. Schools of an
 abolished commune move to its only successor, or to the commune the mapping names for the
 school; each move is a history row of the school.
@@ -37,6 +42,7 @@ import io
 import itertools
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
@@ -48,6 +54,8 @@ from .models import AdministrativeUnit, School
 
 Level = AdministrativeUnit.Level
 PACKAGE_SOURCE = "vietnam-provinces"
+# Every pre-2025 commune's successors by official code (derived by ops/unit_mapping.py).
+NATIONAL_MAPPING = Path(__file__).resolve().parent / "data" / "communes_2025.csv"
 # The day the two-tier map took effect; the default date of abolition when it is loaded.
 REFORM_DATE = date(2025, 7, 1)
 
@@ -77,6 +85,9 @@ class MappingRow:
     old_code: str
     new_code: str
     school_id: int | None = None
+    # Of a commune split between several: the one its schools go to unless a row names
+    # another for them (the national mapping marks one; an operator's mapping none).
+    default: bool = False
 
 
 @dataclass
@@ -87,6 +98,9 @@ class MapReport:
     moved: list[tuple[School, AdministrativeUnit, AdministrativeUnit]] = field(default_factory=list)
     # Schools left in an abolished commune that has no successor: the mapping should name one.
     stranded: list[tuple[School, AdministrativeUnit]] = field(default_factory=list)
+    # Schools of a split commune sent to its default successor (school, old commune, new
+    # commune): the operator checks them and names another in a mapping where needed.
+    defaulted: list[tuple[School, AdministrativeUnit, AdministrativeUnit]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -157,6 +171,14 @@ def csv_unit_rows(source, name: str = "units", provinces: set[str] | None = None
     return rows
 
 
+def national_mapping_rows(path: Path = NATIONAL_MAPPING) -> list[MappingRow]:
+    """The shipped mapping of every pre-2025 commune: old_code,new_code,default."""
+    return [
+        MappingRow(f"{path.name} line {line}", row["old_code"], row["new_code"], default=row.get("default") == "1")
+        for line, row in _csv_rows(path.read_bytes())
+    ]
+
+
 def csv_mapping_rows(source, name: str = "mapping") -> list[MappingRow]:
     """Old communes to new ones: old_code,new_code[,school_id]."""
     rows, problems = [], []
@@ -213,11 +235,19 @@ def load_map(
     *,
     rows: list[UnitRow],
     mapping: list[MappingRow] = (),
+    national: list[MappingRow] = (),
     provinces: set[str] | None = None,
     on: date = REFORM_DATE,
     dry_run: bool = False,
 ) -> MapReport:
     """Bring the registry to the map in `rows` (see the module's docstring for the rules).
+
+    `mapping` is the operator's: every row must make sense, or nothing is loaded.
+    `national` (`national_mapping_rows()`) fills in the successors of the communes of the
+    three-tier map (those under a district) that `mapping` does not name; its rows for
+    communes the registry does not hold, or into communes the map does not have, are
+    passed over, and a split commune's schools go to its `default` successor (listed in
+    `report.defaulted` for the operator to check).
 
     `provinces` limits the change to those provinces (the rows must be of them): units of
     other provinces are neither compared nor abolished. Raises MapError, with nothing
@@ -244,8 +274,21 @@ def load_map(
         if problems:
             raise MapError(problems)
 
-        # Default successors: a commune that the mapping does not name goes to the new
-        # commune with its code, if any.
+        # Then the national mapping, for the three-tier communes the operator's leaves out.
+        defaults: dict[int, str] = {}
+        national_by_code: dict[str, list[MappingRow]] = {}
+        for row in national:
+            if row.new_code in new_communes:
+                national_by_code.setdefault(row.old_code, []).append(row)
+        for unit in current:
+            if unit.level == Level.COMMUNE and unit.district_id and unit.pk not in edges:
+                for row in national_by_code.get(unit.code, ()):
+                    edges.setdefault(unit.pk, set()).add(row.new_code)
+                    if row.default:
+                        defaults[unit.pk] = row.new_code
+
+        # Default successors: a commune that no mapping names goes to the new commune
+        # with its code, if any.
         for unit in current:
             if unit.level == Level.COMMUNE and unit.pk not in edges and unit.code in new_communes:
                 edges[unit.pk] = {unit.code}
@@ -294,11 +337,15 @@ def load_map(
         # Schools of abolished communes: where each goes, checked before anything is written.
         abolished_communes = {unit.pk for unit in abolished if unit.level == Level.COMMUNE}
         moves: list[tuple[School, str | None]] = []
+        defaulted: list[tuple[School, str]] = []
         for school in School.objects.filter(commune_id__in=abolished_communes).select_related("commune"):
             target = school_targets.get(school.pk)
             if target is None:
                 codes = edges.get(school.commune_id, set())
-                if len(codes) > 1:
+                if len(codes) > 1 and school.commune_id in defaults:
+                    target = defaults[school.commune_id]
+                    defaulted.append((school, target))
+                elif len(codes) > 1:
                     problems.append(
                         (
                             f"school {school.pk}",
@@ -307,7 +354,8 @@ def load_map(
                         )
                     )
                     continue
-                target = next(iter(codes), None)
+                else:
+                    target = next(iter(codes), None)
             moves.append((school, target))
         if problems:
             raise MapError(problems)
@@ -359,12 +407,15 @@ def load_map(
         )
 
         moved = []
+        defaulted_pks = {school.pk for school, _code in defaulted}
         for school, target in moves:
             if target is None:
                 report.stranded.append((school, school.commune))
                 continue
             new = result[(Level.COMMUNE, target)]
             report.moved.append((school, school.commune, new))
+            if school.pk in defaulted_pks:
+                report.defaulted.append((school, school.commune, new))
             school.commune = new
             school.province_id, school.district_id = new.province_id, None
             moved.append(school)

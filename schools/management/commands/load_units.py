@@ -11,6 +11,7 @@ from schools.units import (
     csv_mapping_rows,
     csv_unit_rows,
     load_map,
+    national_mapping_rows,
     package_rows,
     package_version,
 )
@@ -40,6 +41,12 @@ class Command(BaseCommand):
             "--mapping", type=Path, help="CSV of old communes to new ones: old_code,new_code[,school_id]"
         )
         parser.add_argument(
+            "--no-national-mapping",
+            action="store_true",
+            help="do not fill in the successors of pre-2025 communes from the shipped national mapping "
+            "(schools/data/communes_2025.csv); only --mapping and same codes count",
+        )
+        parser.add_argument(
             "--on",
             type=date.fromisoformat,
             default=REFORM_DATE,
@@ -48,7 +55,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
         parser.add_argument("--list", action="store_true", help="list every unit created, renamed, abolished, moved")
 
-    def handle(self, *args, province, units, mapping, on, dry_run, list: bool = False, **options):
+    def handle(self, *args, province, units, mapping, no_national_mapping, on, dry_run, list: bool = False, **options):
         provinces = {
             AdministrativeUnit.padded_code(AdministrativeUnit.Level.PROVINCE, code)
             for value in province
@@ -69,7 +76,10 @@ class Command(BaseCommand):
                 if unknown:
                     raise MapError([("--province", f"unknown province code {code}") for code in unknown])
             mapping_rows = csv_mapping_rows(mapping.read_bytes(), mapping.name) if mapping else []
-            report = load_map(rows=rows, mapping=mapping_rows, provinces=provinces, on=on, dry_run=dry_run)
+            national = [] if no_national_mapping else national_mapping_rows()
+            report = load_map(
+                rows=rows, mapping=mapping_rows, national=national, provinces=provinces, on=on, dry_run=dry_run
+            )
         except MapError as error:
             for where, message in error.problems:
                 self.stderr.write(self.style.ERROR(f"  {where}: {message}"))
@@ -94,6 +104,14 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  moved     school {school.code} {school.name}: {old.name} -> {new.name} ({new.code})"
                 )
+        for school, old, new in report.defaulted:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"  school {school.pk} {school.name}: {old.name} ({old.code}) was split; the school "
+                    f"{'would go' if dry_run else 'went'} to {new.name} ({new.code}), its main successor. "
+                    "If it is in another part, name that commune for it with --mapping (old_code,new_code,school_id)"
+                )
+            )
         for school, commune in report.stranded:
             self.stdout.write(
                 self.style.WARNING(
