@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("donations/", include("donations.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("dashboard/", include("oversight.urls")),
+    path("documents/", include("documents.urls")),
     path("contest/", include("letters_contest.urls")),
     prefix_default_language=False,
 )

@@ -65,6 +65,10 @@ READ_ONLY_VIEWS = {
     "letters_contest:entry_letter",
     "letters_contest:certificate",
     "letters_contest:judging_letter",
+    # documents (the registers are read; numbers are taken by issuing, in each app's service)
+    "documents:registers",
+    "documents:register",
+    "documents:issued_pdf",
     # oversight
     "dashboard:home",
     "dashboard:needs",

@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from campaigns.models import Event
+from documents.services import register_document
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from letters_contest.models import Award
@@ -282,6 +283,16 @@ MATRIX = [
     ),
     row("dashboard:digests", expected=expect(403, **allow(OFFICERS))),
     row("dashboard:audit", expected=expect(403, **allow(OFFICERS))),
+    # documents: a register is its office's and the offices above it; someone with no
+    # office or school at all is told nothing exists
+    row("documents:registers", expected=SIGNED_IN),
+    row("documents:register", lambda w: ["office", w.office_a.pk], expect(403, donor=404, judge=404, **allow(AREA_A))),
+    row(
+        "documents:register[school]",
+        lambda w: ["school", w.school_a.pk],
+        expect(403, donor=404, judge=404, **allow(SCHOOL_A)),
+    ),
+    row("documents:issued_pdf", lambda w: [w.issued.pk], expect(403, donor=404, judge=404, **allow(AREA_A))),
     post("dashboard:digest_preview", expected=expect(403, officer_this=302), data=lambda w: {"office": w.office_a.pk}),
     # A digest is its office's mail (district A's here).
     row("dashboard:digest", lambda w: [w.digest.pk], expect(404, officer_this=200, admin=200)),
@@ -392,6 +403,15 @@ def build_world(area) -> SimpleNamespace:
     w.task = TaskFactory(campaign=w.campaign)
     w.event = EventFactory(campaign=w.campaign, kind=Event.Kind.CEREMONY)
     w.review = ReviewFactory(campaign=w.campaign, number="12/BC-PGDĐT")
+    w.issued = register_document(
+        kind="BC",
+        body_symbol="PGDĐT",
+        title="Báo cáo",
+        issued_on=date(2026, 3, 2),
+        user=w.officer_a,
+        office=w.office_a,
+        pdf=b"%PDF-1.7 issued",
+    )
     w.digest = DigestRunFactory(
         office=w.office_a, status=DigestRun.Status.SENT, subject="Báo cáo tuần", html="<p>Báo cáo tuần</p>"
     )

@@ -1,0 +1,58 @@
+"""Who may read a document register and the documents in it. An office's register is read
+by the officers of that office and of the offices above it (a department reads its
+communes' registers), a school's by its staff and the officers who handle the school; a
+superuser reads all. Someone with no office or school at all is told nothing exists (404);
+an officer or school staff member of another body is refused (403)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from schools.models import Office, School
+from schools.permissions import can_act_on_school, can_act_on_unit, roles_of
+
+from .models import IssuedDocument
+
+BODIES = {"office": Office, "school": School}
+
+
+def may_read_register_of(user, body) -> bool:
+    if isinstance(body, Office):
+        return can_act_on_unit(user, body.unit)
+    return can_act_on_school(user, body)
+
+
+def _insider(user) -> bool:
+    roles = roles_of(user)
+    return roles.is_superuser or bool(roles.memberships)
+
+
+def get_body_for_register(request, kind: str, pk: int):
+    """The office or school whose register is asked for, if the user may read it."""
+    if kind not in BODIES or not _insider(request.user):
+        raise Http404
+    queryset = Office.objects.select_related("unit") if kind == "office" else School.objects.all()
+    body = get_object_or_404(queryset, pk=pk)
+    if not may_read_register_of(request.user, body):
+        raise PermissionDenied
+    return body
+
+
+def get_document_for_download(request, pk: int) -> IssuedDocument:
+    if not _insider(request.user):
+        raise Http404
+    document = get_object_or_404(
+        IssuedDocument.objects.select_related("register__office__unit", "register__school"), pk=pk
+    )
+    if not may_read_register_of(request.user, document.register.body):
+        raise PermissionDenied
+    if not document.pdf:
+        raise Http404
+    return document
+
+
+def readable_bodies(user) -> list:
+    """The offices and schools whose registers the user reads from their own memberships."""
+    roles = roles_of(user)
+    bodies = [m.office for m in roles.memberships if m.office_id] + [m.school for m in roles.memberships if m.school_id]
+    return list(dict.fromkeys(bodies))
