@@ -248,6 +248,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Where Liberation Serif 2.x is installed (Debian's fonts-liberation2), checked by core.checks.
+DOCUMENT_FONT_DIR = Path(env("DOCUMENT_FONT_DIR", default="/usr/share/fonts/truetype/liberation2"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Portal"
+
+    def ready(self):
+        from . import checks  # noqa: F401
