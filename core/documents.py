@@ -21,11 +21,3 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def place_name(unit) -> str:
-    """ "Tỉnh Bắc Giang" -> "Bắc Giang", as the place line of a document writes it."""
-    for prefix in ("Tỉnh ", "Thành phố ", "Huyện ", "Quận ", "Thị xã ", "Xã ", "Phường ", "Thị trấn "):
-        if unit.name.startswith(prefix):
-            return unit.name[len(prefix) :]
-    return unit.name
