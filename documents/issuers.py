@@ -130,12 +130,8 @@ def place_name(name: str) -> str:
     return name
 
 
-def _upper(text: str) -> str:
-    return text.upper()
-
-
 def _committee_of(unit: AdministrativeUnit, on: date) -> str:
-    return f"{PEOPLES_COMMITTEE} {_upper(name_on(unit, on))}"
+    return f"{PEOPLES_COMMITTEE} {name_on(unit, on).upper()}"
 
 
 def in_text(name: str) -> str:
@@ -274,7 +270,7 @@ def _rule_of(office: Office, on: date) -> dict:
     titles = {Kind.YOUTH_UNION: "BÍ THƯ", Kind.MASS_ORGANISATION: "CHỦ TỊCH", Kind.OTHER: "THỦ TRƯỞNG CƠ QUAN"}
     return {
         "parent_body": committee if kind == Kind.CULTURE_CENTRE else "",
-        "name": _upper(office.name),
+        "name": office.name.upper(),
         "text_name": office.name,
         "symbol": initials(office.short_name or office.name),
         "signer_title": titles.get(kind, "GIÁM ĐỐC"),
@@ -311,10 +307,10 @@ def managing_body(school: School, commune: AdministrativeUnit, on: date) -> str:
         province = _province_on(commune, on)
         if province is None:
             raise NoIssuer(_("%(school)s stands in no current province.") % {"school": school.name})
-        return f"SỞ GIÁO DỤC VÀ ĐÀO TẠO {_upper(name_on(province, on))}"
+        return f"SỞ GIÁO DỤC VÀ ĐÀO TẠO {name_on(province, on).upper()}"
     district = commune.district
     if district is not None and current_on(district, on):
-        return f"PHÒNG GIÁO DỤC VÀ ĐÀO TẠO {_upper(name_on(district, on))}"
+        return f"PHÒNG GIÁO DỤC VÀ ĐÀO TẠO {name_on(district, on).upper()}"
     return _committee_of(commune, on)
 
 
@@ -343,7 +339,7 @@ def issuer_of_school(school: School, *, on: date) -> Issuer:
     symbol_source = name[len("trường ") :] if name.lower().startswith("trường ") else name
     return Issuer(
         parent_body=managing_body(school, commune, on),
-        name=_upper(name),
+        name=name.upper(),
         text_name=name,
         symbol=initials(symbol_source),
         signer_authority="",
