@@ -5,6 +5,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from core.documents import render_pdf
+from documents.issuers import issuer_of_office
 from donations.selectors import honour_roll_of_needs
 from needs.models import Category, Need
 from schools.selectors import schools_ever_in
@@ -59,14 +60,23 @@ def review_figures(campaign: Campaign) -> dict:
     }
 
 
+def review_date(review: Review):
+    """The date a review carries: the day it was issued, or today for a draft."""
+    return timezone.localdate(review.issued_at) if review.issued_at else timezone.localdate()
+
+
 def review_pdf(review: Review) -> bytes:
+    """The review as a report (báo cáo) of the campaign's lead office, or of the body that
+    took over from it by the review's date (`documents.issuers`; may raise `NoIssuer`)."""
     campaign = review.campaign
+    issuer = issuer_of_office(campaign.lead_office, on=review_date(review))
     return render_pdf(
         "campaigns/review_document.html",
         {
             "review": review,
             "campaign": campaign,
             "figures": review_figures(campaign),
-            "today": timezone.localdate(review.issued_at) if review.issued_at else timezone.localdate(),
+            "issuer": issuer,
+            "number": issuer.number("BC", review.number),
         },
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.documents import pdf_response
+from documents.issuers import NoIssuer
 
 from . import selectors, services
 from .forms import (
@@ -89,7 +90,12 @@ def review_detail(request, slug, pk):
 def review_document(request, slug, pk):
     campaign = get_campaign_for_managing(request, slug)
     review = get_object_or_404(Review, pk=pk, campaign=campaign)
-    return pdf_response(review_pdf(review), f"{review.kind}-{campaign.slug}.pdf")
+    try:
+        pdf = review_pdf(review)
+    except NoIssuer as problem:  # the lead office's unit was abolished and nobody took over
+        messages.error(request, str(problem))
+        return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
+    return pdf_response(pdf, f"{review.kind}-{campaign.slug}.pdf")
 
 
 @login_required
@@ -191,4 +197,9 @@ def event_detail(request, slug, pk):
 def event_plan(request, slug, pk):
     campaign = get_campaign_for_managing(request, slug)
     event = get_object_or_404(Event, pk=pk, campaign=campaign)
-    return pdf_response(event_plan_pdf(event), f"ke-hoach-{event.pk}.pdf")
+    try:
+        pdf = event_plan_pdf(event)
+    except NoIssuer as problem:
+        messages.error(request, str(problem))
+        return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
+    return pdf_response(pdf, f"ke-hoach-{event.pk}.pdf")

@@ -14,11 +14,15 @@ from django.utils import translation
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
+    with translation.override("vi"):
+        html = render_to_string(template_name, context)
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html: str) -> bytes:
     # WeasyPrint takes a second to import; most processes never print.
     from weasyprint import HTML
 
-    with translation.override("vi"):
-        html = render_to_string(template_name, context)
     return HTML(string=html).write_pdf()
 
 
@@ -37,11 +41,3 @@ DOCUMENT_FONT_FILES = (
     "LiberationSerif-Italic.ttf",
     "LiberationSerif-BoldItalic.ttf",
 )
-
-
-def place_name(unit) -> str:
-    """ "Tỉnh Bắc Giang" -> "Bắc Giang", as the place line of a document writes it."""
-    for prefix in ("Tỉnh ", "Thành phố ", "Huyện ", "Quận ", "Thị xã ", "Xã ", "Phường ", "Thị trấn "):
-        if unit.name.startswith(prefix):
-            return unit.name[len(prefix) :]
-    return unit.name

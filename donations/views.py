@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
+from documents.issuers import NoIssuer
 from needs.models import Need
 from schools.models import AdministrativeUnit, School
 
@@ -153,7 +154,13 @@ def pledge_letter(request, reference):
     pledge = get_pledge_for_viewing(request, reference)
     if not pledge.is_received:
         raise Http404
-    return pdf_response(thank_you_pdf(pledge), f"thu-cam-on-{pledge.reference}.pdf")
+    try:
+        pdf = thank_you_pdf(pledge)
+    except NoIssuer as problem:  # the school still stands in an abolished commune
+        messages.error(request, str(problem))
+        detail = reverse("donations:detail", args=[pledge.reference])
+        return redirect(pledge_url(pledge) if is_donor(request, pledge) else detail)
+    return pdf_response(pdf, f"thu-cam-on-{pledge.reference}.pdf")
 
 
 @login_required

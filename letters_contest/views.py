@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
+from documents.issuers import NoIssuer
 from schools.filters import is_id
 from schools.permissions import roles_of
 
@@ -204,7 +205,12 @@ def certificate(request, pk, entry_pk):
     award = Award.objects.filter(entry=entry).first()
     if award is None:
         raise Http404
-    return pdf_response(certificate_pdf(entry, award), f"giay-chung-nhan-{entry.code}.pdf")
+    try:
+        pdf = certificate_pdf(entry, award)
+    except NoIssuer as problem:  # the organiser's unit was abolished and nobody took over
+        messages.error(request, str(problem))
+        return redirect("letters_contest:round", pk=round_.pk)
+    return pdf_response(pdf, f"giay-chung-nhan-{entry.code}.pdf")
 
 
 @login_required

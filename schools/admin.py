@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import AdministrativeUnit, Membership, Office, School, SchoolSite
 
 
@@ -19,6 +21,22 @@ class OfficeAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "code", "kind", "unit", "address", "phone", "digest_emails"]}),
+        (
+            _("Official documents"),
+            {
+                "description": _(
+                    "How the office's documents read when the rule of its kind does not fit. "
+                    "Leave a field empty to follow the rule."
+                ),
+                "fields": ["document_parent_body", "document_name", "document_symbol", "document_signer_title"],
+            },
+        ),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        services.office_save(office=obj, user=request.user)
 
 
 class SchoolSiteInline(admin.StackedInline):

@@ -21,6 +21,7 @@ class SchoolForm(forms.ModelForm):
             "focal_point_name",
             "focal_point_phone",
             "focal_point_email",
+            "principal_name",
         ]
         widgets = {
             "pupils": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
@@ -32,6 +33,7 @@ class SchoolForm(forms.ModelForm):
         help_texts = {
             "latitude": _("Decimal degrees, as a phone map shows them. Leave empty if unknown."),
             "focal_point_name": _("The person who answers donors and the education office about needs."),
+            "principal_name": _("Signs the school's documents, such as thank-you letters to donors."),
         }
 
     def clean(self):

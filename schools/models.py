@@ -216,8 +216,46 @@ class Office(models.Model):
         blank=True,
         help_text=_("One address per line. The office's digests go to these and to its officers."),
     )
+    # How the office's official documents read where the rule of its kind does not fit
+    # (documents/issuers.py); empty means by the rule. `db_default` lets bulk loads that
+    # name their columns (ops/scale_data.py) leave them out.
+    document_parent_body = models.CharField(
+        _("parent body in document headers"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("E.g. “ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN”. Leave empty to follow the rule of the office's kind."),
+    )
+    document_name = models.CharField(
+        _("name in document headers"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("E.g. “SỞ GIÁO DỤC VÀ ĐÀO TẠO”. Leave empty to follow the rule of the office's kind."),
+    )
+    document_symbol = models.CharField(
+        _("symbol in document numbers"),
+        max_length=30,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("E.g. “SGDĐT”, as in “Số: 12/KH-SGDĐT”. Leave empty to follow the rule of the office's kind."),
+    )
+    document_signer_title = models.CharField(
+        _("signer's title"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("E.g. “GIÁM ĐỐC”. Leave empty to follow the rule of the office's kind."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Who changed an office, its name or how its documents read, and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("office")
@@ -329,6 +367,8 @@ class School(models.Model):
         _("focal point's phone"), max_length=20, blank=True, validators=[validate_phone]
     )
     focal_point_email = models.EmailField(_("focal point's e-mail"), blank=True)
+    # Signs the school's documents (thank-you letters) above the title "HIỆU TRƯỞNG".
+    principal_name = models.CharField(_("principal"), max_length=150, blank=True, default="", db_default="")
     # Name, code and place names without diacritics, so "tuan giao" finds "Tuần Giáo".
     search_text = models.TextField(editable=False, default="")
     profile_confirmed_at = models.DateTimeField(_("profile confirmed current on"), null=True, blank=True)

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .forms import SchoolImportForm, UnitImportForm
-from .models import AdministrativeUnit, School, SchoolSite
+from .models import AdministrativeUnit, Office, School, SchoolSite
 
 
 def school_save_profile(*, school: School, user) -> School:
@@ -47,6 +47,15 @@ def site_delete(*, site: SchoolSite, user) -> None:
         site._history_user = user
         site.delete()
         school_confirm_profile(school=school, user=user)
+
+
+def office_save(*, office: Office, user) -> Office:
+    """Save an office: its name, kind, unit, or how its official documents read (the
+    `document_*` fields that documents/issuers.py prefers to the rule of its kind)."""
+    with transaction.atomic():
+        office._history_user = user
+        office.save()
+    return office
 
 
 # --- CSV import ---------------------------------------------------------------------

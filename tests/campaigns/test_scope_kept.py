@@ -61,6 +61,16 @@ def move_schools(tmp_path, mapping: str = DEMO_MAPPING) -> str:
     return out.getvalue()
 
 
+def issue_in_2021(review: Review, user) -> Review:
+    """Issue the final review, dated the end of the campaign's year: a document dated
+    before the reform is the district's, whatever the map holds today (documents/issuers.py)."""
+    review_issue(review=review, user=user)
+    issued_at = datetime.datetime(2021, 12, 28, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+    Review.objects.filter(pk=review.pk).update(issued_at=issued_at)
+    review.refresh_from_db()
+    return review
+
+
 def figures_of(campaign: Campaign, review: Review | None = None) -> dict:
     """Everything a campaign shows in figures: its page, its target progress, its review
     figures and honour roll, and the issued review's text."""
@@ -89,8 +99,7 @@ def test_a_campaign_counts_the_same_needs_and_gifts_after_its_schools_move(area,
     gift, _ = pledge_create(need=books, donor=donor, amount=2_000_000)
     pledge_receive(pledge=gift, actor=area.officer_a, amount=2_000_000, received_on=datetime.date(2026, 3, 2))
     pledge_create(need=books, donor=DonorDetails(name="Lê Minh", email="minh@example.vn"), amount=500_000)
-    review = ReviewFactory(campaign=campaign, kind=Review.Kind.FINAL, number="125/BC-PGDĐT")
-    review_issue(review=review, user=area.officer_a)
+    review = issue_in_2021(ReviewFactory(campaign=campaign, kind=Review.Kind.FINAL, number="125"), area.officer_a)
 
     before = figures_of(campaign, review)
 
@@ -117,6 +126,8 @@ def test_a_campaign_counts_the_same_needs_and_gifts_after_its_schools_move(area,
     assert (review["schools_posting"], review["schools_total"], review["totals"]["count"]) == (1, 1, 4)
     assert review["roll"] == before["page"][1] | {"donors": review["roll"]["donors"]}
     assert "Xã Pú Xi" in before["document"] and "Trần Thu Hà" in before["document"]
+    assert "ỦY BAN NHÂN DÂN HUYỆN TUẦN GIÁO PHÒNG GIÁO DỤC VÀ ĐÀO TẠO Số: 125/BC-PGDĐT" in after["document"]
+    assert "Tuần Giáo, ngày 28 tháng 12 năm 2021" in after["document"]
 
 
 def test_a_need_made_after_the_move_is_recorded_under_the_new_commune(area, campaign, tmp_path):
@@ -148,8 +159,7 @@ def test_the_demo_tuan_giao_campaign_keeps_its_figures_when_the_demo_schools_mov
     from django.contrib.auth import get_user_model
 
     officer = get_user_model().objects.get(email="district@demo.vn")
-    review = ReviewFactory(campaign=demo, kind=Review.Kind.FINAL, number="125/BC-PGDĐT")
-    review_issue(review=review, user=officer)
+    review = issue_in_2021(ReviewFactory(campaign=demo, kind=Review.Kind.FINAL, number="125"), officer)
     tuan_giao = AdministrativeUnit.objects.get(level="district", code="099")
     before = figures_of(demo, review)
 
@@ -163,3 +173,6 @@ def test_the_demo_tuan_giao_campaign_keeps_its_figures_when_the_demo_schools_mov
     assert figures_of(demo, review) == before
     assert before["needs"] and before["review"]["totals"]["received"] > 0 and before["page"][1]["donors"]
     assert before["review"]["schools_total"] == 23
+    # The campaign's lead office, the district's People's Committee, issued it in 2021.
+    assert "ỦY BAN NHÂN DÂN HUYỆN TUẦN GIÁO Số: 125/BC-UBND" in before["document"]
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in before["document"]
