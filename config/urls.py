@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("campaigns/", include("campaigns.urls")),
     path("dashboard/", include("oversight.urls")),
     path("contest/", include("letters_contest.urls")),
+    path("documents/", include("documents.urls")),
     prefix_default_language=False,
 )
 
