@@ -44,6 +44,7 @@ import json
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -84,6 +85,18 @@ class Box:
 
     def as_tuple(self) -> tuple[int, int, int, int]:
         return (round(self.x1), round(self.y1), round(self.x2), round(self.y2))
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """Calls `function`, which runs pyHanko's synchronous API (asyncio.run inside), in a
+    thread of its own when this thread already runs an event loop (an ASGI worker, a
+    Playwright script), where asyncio.run would refuse."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def decree30_boxes(signature_space: Box, seal_diameter_mm: float = SEAL_DIAMETER_MM) -> tuple[Box, Box]:
@@ -212,7 +225,7 @@ class SigningBackend(ABC):
         try:
             writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
             output = BytesIO()
-            pdf_signer.sign_pdf(writer, output=output)
+            outside_event_loop(pdf_signer.sign_pdf, writer, output=output)
         except SigningFailed:
             raise
         except Exception as error:

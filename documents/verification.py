@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from documents.signing import outside_event_loop
+
 
 class NotAPdf(Exception):
     """The upload is not a PDF pyHanko can read."""
@@ -96,7 +98,7 @@ def verify_pdf(pdf: bytes) -> VerificationResult:
             revocation_mode="hard-fail" if online else "soft-fail",
         )
         try:
-            status = validate_pdf_signature(signature, context)
+            status = outside_event_loop(validate_pdf_signature, signature, context)
         except Exception:  # a malformed signature is a broken one, whatever pyHanko raises
             reports.append(
                 SignatureReport(
@@ -120,7 +122,9 @@ def verify_pdf(pdf: bytes) -> VerificationResult:
                 organisation=_name_part(subject, "organization_name"),
                 signed_at=status.signer_reported_dt,
                 intact=bool(status.intact and status.valid),
-                trusted=bool(status.trusted),
+                # The certificate's own standing, apart from the bytes: pyHanko's `trusted`
+                # is false for any broken signature, and the page says both things apart.
+                trusted=status.validation_path is not None and status.trust_problem_indic is None,
                 revoked=status.revoked,
                 changed_after=status.docmdp_ok is False,
                 covers_whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,

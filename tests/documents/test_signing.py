@@ -18,6 +18,7 @@ from documents.signing import (
     SignatureRequest,
     SigningFailed,
     decree30_boxes,
+    outside_event_loop,
     person_appearance,
     sign_document,
 )
@@ -28,7 +29,9 @@ def statuses(pdf: bytes, root) -> list:
     """pyHanko's verdict on each signature of `pdf`, with `root` as the only trust root."""
     anchor = x509.Certificate.load(root.public_bytes(Encoding.DER))
     return [
-        validate_pdf_signature(signature, ValidationContext(trust_roots=[anchor], allow_fetching=False))
+        outside_event_loop(
+            validate_pdf_signature, signature, ValidationContext(trust_roots=[anchor], allow_fetching=False)
+        )
         for signature in PdfFileReader(BytesIO(pdf)).embedded_signatures
     ]
 
@@ -122,3 +125,24 @@ def test_a_signers_own_image_is_drawn_in_the_field(document_pdf, pki):
     assert rendered.getpixel((280, 120)) == (0, 51, 153, 255)  # the picture, centred
     signed = backend.sign(document_pdf, SignatureRequest("Signer", SIGNATURE_SPACE, appearance))
     assert len(statuses(signed, pki["ca"].certificate)) == 1
+
+
+def test_it_signs_and_verifies_from_inside_a_running_event_loop(document_pdf, pki, settings, tmp_path):
+    """An ASGI worker or a Playwright script runs a loop in its thread; pyHanko's
+    synchronous API would refuse there."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from documents.verification import verify_pdf
+
+    root = tmp_path / "root.pem"
+    root.write_bytes(pki["ca"].pem())
+    settings.SIGNATURE_TRUST_ROOTS = [str(root)]
+
+    async def inside_a_loop():
+        signed = sign_as_office(document_pdf, pki["person"], pki["organisation"])
+        return verify_pdf(signed)
+
+    # A thread of its own: the session's browser may already run a loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result().all_good
