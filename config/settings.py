@@ -351,7 +351,7 @@ SEARCH_COUNT_CAP = env.int("SEARCH_COUNT_CAP", default=10_000)
 # --- Digital signatures (documents.signing, documents.verification) -------------------
 # Stored PKCS#12 keys and their passwords are encrypted under a key derived from this.
 # Set it on its own where SECRET_KEY may rotate, or the stored keys cannot be opened.
-SIGNING_KEYS_SECRET = env("SIGNING_KEYS_SECRET", default=SECRET_KEY)
+SIGNING_KEYS_SECRET = env("SIGNING_KEYS_SECRET", default="") or SECRET_KEY
 # The remote signing service ("ký số từ xa"): its base URL, bearer token, and how long
 # to wait for an answer, in seconds. Empty URL: no remote keys.
 REMOTE_SIGNING_URL = env("REMOTE_SIGNING_URL", default="")
@@ -359,7 +359,7 @@ REMOTE_SIGNING_TOKEN = env("REMOTE_SIGNING_TOKEN", default="")
 REMOTE_SIGNING_TIMEOUT = env.float("REMOTE_SIGNING_TIMEOUT", default=30)
 # Files of trusted root certificates (PEM or DER, comma-separated paths) that a
 # signature's certificate must chain to, e.g. the national root CA's.
-SIGNATURE_TRUST_ROOTS = env.list("SIGNATURE_TRUST_ROOTS", default=[])
+SIGNATURE_TRUST_ROOTS = [path for path in env.list("SIGNATURE_TRUST_ROOTS", default=[]) if path]
 # Check revocation (CRL, OCSP) when verifying: only where the machine can reach the CAs.
 SIGNATURE_VALIDATION_ONLINE = env.bool("SIGNATURE_VALIDATION_ONLINE", default=False)
 # The largest PDF the public verification page accepts, in bytes.

@@ -84,7 +84,27 @@ class ThrowawayCA:
     def pem(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
 
-    def issue(self, common_name: str, organisation: str = "", rsa_key: bool = True) -> Issued:
+    def crl(self, revoked: list[x509.Certificate]) -> bytes:
+        """The authority's certificate revocation list (DER), naming `revoked`."""
+        now = datetime.now(UTC)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.certificate.subject)
+            .last_update(now - timedelta(minutes=5))
+            .next_update(now + timedelta(days=1))
+            .add_extension(x509.CRLNumber(1), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
+        )
+        for certificate in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder()
+                .serial_number(certificate.serial_number)
+                .revocation_date(now - timedelta(minutes=1))
+                .build()
+            )
+        return builder.sign(self.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+    def issue(self, common_name: str, organisation: str = "", rsa_key: bool = True, crl_url: str = "") -> Issued:
         key = (
             rsa.generate_private_key(public_exponent=65537, key_size=2048)
             if rsa_key
@@ -115,8 +135,13 @@ class ThrowawayCA:
                 critical=True,
             )
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
-            .sign(self.key, hashes.SHA256())
         )
+        if crl_url:
+            point = x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(crl_url)], relative_name=None, reasons=None, crl_issuer=None
+            )
+            certificate = certificate.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+        certificate = certificate.sign(self.key, hashes.SHA256())
         return Issued(key=key, certificate=certificate, chain=[self.certificate])
 
 

@@ -85,3 +85,42 @@ def _sign(key, digest: bytes) -> bytes:
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))
     return key.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+
+
+class FileServer:
+    """Serves fixed bytes by path over HTTP from a thread (a CA's revocation list)."""
+
+    def __init__(self, files: dict[str, bytes] | None = None):
+        self.files = files or {}
+        self.requests: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                server.requests.append(self.path)
+                body = server.files.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", "application/pkix-crl")
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address
+        return f"http://{host}:{port}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
