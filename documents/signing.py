@@ -41,6 +41,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import textwrap
 import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
@@ -165,8 +166,10 @@ def person_appearance(name: str, image: bytes | None = None) -> Appearance:
 def seal_appearance(organisation: str, signed_at: datetime | None = None, image: bytes | None = None) -> Appearance:
     """The organisation's seal image, or a red ring with its name and the signing time
     (ISO 8601, Vietnam's time zone: Decree 30's form for the organisation's signature)."""
-    moment = timezone.localtime(signed_at or timezone.now()).isoformat(timespec="seconds")
-    return Appearance(lines=(organisation, moment), image=image, colour=RED, ring=True)
+    day, time_of_day = timezone.localtime(signed_at or timezone.now()).isoformat(timespec="seconds").split("T")
+    # Short lines, so the text stays legible inside the ring.
+    lines = (*textwrap.wrap(organisation, 16)[:4], day, time_of_day)
+    return Appearance(lines=lines, image=image, colour=RED, ring=True)
 
 
 @dataclass(frozen=True)

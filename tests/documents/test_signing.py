@@ -20,6 +20,7 @@ from documents.signing import (
     decree30_boxes,
     outside_event_loop,
     person_appearance,
+    seal_appearance,
     sign_document,
 )
 from tests.support.pki import SIGNATURE_SPACE, ThrowawayCA, sign_as_office
@@ -120,9 +121,10 @@ def test_a_signers_own_image_is_drawn_in_the_field(document_pdf, pki):
     Image.new("RGBA", (300, 120), (0, 51, 153, 255)).save(picture, "PNG")
     backend = Pkcs12Backend(pki["person"].pkcs12("pw"), "pw")
     appearance = person_appearance("Nguyễn Văn An", image=picture.getvalue())
-    rendered = appearance.render(SIGNATURE_SPACE)
+    rendered = appearance.render(Box(360, 560, 500, 620))
     assert rendered.size == (560, 240)  # 4 px a point
     assert rendered.getpixel((280, 120)) == (0, 51, 153, 255)  # the picture, centred
+    assert rendered.getpixel((5, 5))[3] == 0  # transparent around it
     signed = backend.sign(document_pdf, SignatureRequest("Signer", SIGNATURE_SPACE, appearance))
     assert len(statuses(signed, pki["ca"].certificate)) == 1
 
@@ -146,3 +148,16 @@ def test_it_signs_and_verifies_from_inside_a_running_event_loop(document_pdf, pk
     # A thread of its own: the session's browser may already run a loop in this one.
     with ThreadPoolExecutor(max_workers=1) as pool:
         assert pool.submit(asyncio.run, inside_a_loop()).result().all_good
+
+
+def test_without_a_seal_image_the_ring_names_the_body_and_the_time_in_vietnam():
+    from datetime import UTC, datetime
+
+    appearance = seal_appearance(
+        "Phòng Giáo dục và Đào tạo huyện Tuần Giáo", datetime(2026, 11, 30, 3, 4, 5, tzinfo=UTC)
+    )
+    assert appearance.lines[-2:] == ("2026-11-30", "10:04:05+07:00")  # ISO 8601, Vietnam's zone
+    assert " ".join(appearance.lines[:-2]) == "Phòng Giáo dục và Đào tạo huyện Tuần Giáo"
+    image = appearance.render(Box(0, 0, 100, 100))
+    reds = sum(1 for pixel in image.get_flattened_data() if pixel[3] and pixel[0] > 150 and pixel[1] < 60)
+    assert reds > 1000  # the ring and the text, in red

@@ -147,7 +147,7 @@ class ThrowawayCA:
 
 # The space a signature block leaves between the title and the name, bottom right of an
 # A4 page (points from the bottom-left corner).
-SIGNATURE_SPACE = Box(360, 560, 500, 620)
+SIGNATURE_SPACE = Box(372, 612, 515, 668)
 
 
 def sign_as_office(pdf: bytes, person: Issued, organisation: Issued) -> bytes:
