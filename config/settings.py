@@ -220,6 +220,8 @@ ACCOUNT_RATE_LIMITS = {
     "pledge": "10/m/ip,60/h/ip",
     "upload_need": "20/m/user",
     "upload_letter": "60/m/user",
+    # Anyone checking the signatures of a downloaded document (documents.views.verify)
+    "verify_signature": "10/m/ip,100/h/ip",
 }
 if env.bool("RATE_LIMITS_OFF", default=False):
     # Only for the load benchmark, whose clients all share one address.
@@ -347,6 +349,25 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 PUBLIC_LIST_SECONDS = env.int("PUBLIC_LIST_SECONDS", default=60)
 # A search counts its matches up to this many and then says "more than".
 SEARCH_COUNT_CAP = env.int("SEARCH_COUNT_CAP", default=10_000)
+
+# --- Digital signatures (documents.signing, documents.verification) -------------------
+# Stored PKCS#12 keys and their passwords are encrypted under a key derived from this.
+# Set it on its own where SECRET_KEY may rotate, or the stored keys cannot be opened.
+SIGNING_KEYS_SECRET = env("SIGNING_KEYS_SECRET", default="") or SECRET_KEY
+# The remote signing service ("ký số từ xa"): its base URL, bearer token, and how long
+# to wait for an answer, in seconds. Empty URL: no remote keys.
+REMOTE_SIGNING_URL = env("REMOTE_SIGNING_URL", default="")
+REMOTE_SIGNING_TOKEN = env("REMOTE_SIGNING_TOKEN", default="")
+REMOTE_SIGNING_TIMEOUT = env.float("REMOTE_SIGNING_TIMEOUT", default=30)
+# Files of trusted root certificates (PEM or DER, comma-separated paths) that a
+# signature's certificate must chain to, e.g. the national root CA's.
+SIGNATURE_TRUST_ROOTS = [path for path in env.list("SIGNATURE_TRUST_ROOTS", default=[]) if path]
+# Check revocation (CRL, OCSP) when verifying: only where the machine can reach the CAs.
+SIGNATURE_VALIDATION_ONLINE = env.bool("SIGNATURE_VALIDATION_ONLINE", default=False)
+# The largest PDF the public verification page accepts, in bytes.
+SIGNATURE_VERIFY_MAX_BYTES = env.int("SIGNATURE_VERIFY_MAX_BYTES", default=20 * 1024 * 1024)
+# The face of the text in a signature's image when the signer has no image of their own.
+SIGNATURE_FONT = env("SIGNATURE_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 LOGGING = {
     "version": 1,

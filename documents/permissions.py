@@ -2,7 +2,13 @@
 by the officers of that office and of the offices above it (a department reads its
 communes' registers), a school's by its staff and the officers who handle the school; a
 superuser reads all. Someone with no office or school at all is told nothing exists (404);
-an officer or school staff member of another body is refused (403)."""
+an officer or school staff member of another body is refused (403).
+
+Who may do what with official documents.
+
+Checking the signatures of a document is open to everyone, signed in or not: a donor, a
+school or a newspaper holding a downloaded decision must be able to tell whether it is
+the one the office signed (issue 16). Only posting is rate-limited (`core.ratelimit`)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -56,3 +62,7 @@ def readable_bodies(user) -> list:
     roles = roles_of(user)
     bodies = [m.office for m in roles.memberships if m.office_id] + [m.school for m in roles.memberships if m.school_id]
     return list(dict.fromkeys(bodies))
+
+
+def can_verify_signatures(user) -> bool:
+    return True

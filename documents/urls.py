@@ -8,4 +8,5 @@ urlpatterns = [
     path("registers/", views.registers, name="registers"),
     path("registers/<str:kind>/<int:pk>/", views.register, name="register"),
     path("issued/<int:pk>/", views.issued_pdf, name="issued_pdf"),
+    path("verify/", views.verify, name="verify"),
 ]

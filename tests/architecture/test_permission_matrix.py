@@ -143,6 +143,8 @@ MATRIX = [
     row("privacy", expected=PUBLIC),
     # accounts
     row("accounts:profile", expected=SIGNED_IN),
+    # documents: anyone checks a downloaded document's signatures (tests/documents posts)
+    row("documents:verify", expected=PUBLIC),
     # schools: school pages are public, so an outsider's edit is an honest 403
     row("schools:list", expected=PUBLIC),
     row("schools:mine", expected=expect(404, staff_this=302, staff_other=302)),
