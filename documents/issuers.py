@@ -98,6 +98,12 @@ class Issuer:
     office: Office | None = None  # the issuing office (after any succession), or
     school: School | None = None  # the issuing school
 
+    @property
+    def signature_lines(self) -> tuple[str, ...]:
+        """The lines of the signature block above the signature, top to bottom:
+        ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), or the title alone."""
+        return tuple(line for line in (self.signer_authority, self.signer_title) if line)
+
     def number(self, kind: str = "", typed: str = "") -> str:
         """The number and symbol, without "Số:": "12/KH-SGDĐT"; "…/KH-SGDĐT" for a draft;
         "…/SGDĐT" for a letter, which has no kind. Only the serial is taken of a typed
