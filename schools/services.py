@@ -169,8 +169,10 @@ def import_units(source, *, dry_run: bool = False) -> ImportReport:
 SCHOOL_COLUMNS = ["code", "name", "level", "commune_code", *SchoolImportForm.Meta.fields[3:]]
 
 
-def import_schools(source, *, dry_run: bool = False) -> ImportReport:
-    """Create or update schools from CSV, matched by official code (see SCHOOL_COLUMNS)."""
+def import_schools(source, *, dry_run: bool = False, actor=None, reason: str = "registry import") -> ImportReport:
+    """Create or update schools from CSV, matched by official code (see SCHOOL_COLUMNS).
+    Each school's history row names `actor` (the person who ran the import) and `reason`
+    (the command and file)."""
     report = ImportReport()
     rows = _read_csv(source)
     missing = _missing_columns(rows, ["code", "name", "level", "commune_code"])
@@ -191,6 +193,8 @@ def import_schools(source, *, dry_run: bool = False) -> ImportReport:
             if not form.is_valid():
                 report.reject(line, form.errors)
                 continue
+            form.instance._history_user = actor
+            form.instance._change_reason = reason
             form.save()
             if existing:
                 report.updated += 1

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from schools.models import AdministrativeUnit, School
 from schools.services import import_schools, import_units
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,26 @@ def test_the_command_reports_rejected_rows_and_exits_non_zero(tmp_path):
 def test_the_command_needs_a_file():
     with pytest.raises(CommandError):
         call_command("import_registry")
+
+
+def test_the_schools_history_names_who_imported_them_and_from_which_file(tmp_path):
+    import_units(UNITS)
+    officer = UserFactory(email="can.bo@example.vn")
+    schools = tmp_path / "truong.csv"
+    schools.write_text(SCHOOLS, encoding="utf-8")
+
+    with pytest.raises(CommandError):  # three rows of the file are rejected
+        call_command("import_registry", schools=schools, by="CAN.BO@example.vn", stdout=StringIO())
+
+    history = School.objects.get(code="11099012").history.get()
+    assert history.history_user == officer
+    assert history.history_change_reason == "import_registry truong.csv"
+
+
+def test_an_unknown_importer_is_refused_before_anything_is_read(tmp_path):
+    schools = tmp_path / "truong.csv"
+    schools.write_text(SCHOOLS, encoding="utf-8")
+    with pytest.raises(CommandError) as error:
+        call_command("import_registry", schools=schools, by="ai@example.vn", stdout=StringIO())
+    assert error.value.returncode == 2 and "ai@example.vn" in str(error.value)
+    assert not School.objects.exists()
