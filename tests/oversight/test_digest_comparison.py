@@ -105,9 +105,10 @@ def test_the_mail_lists_the_worst_and_best_and_sends_the_rest_in_excel(departmen
     assert by_name["Xã Thử 01"]["Số trường"] == 1 and by_name["Xã Thử 01"]["Nhu cầu đã công khai"] == 0
 
 
-def test_a_commune_office_digest_compares_nothing(department):
+def test_a_commune_office_digest_compares_nothing(department, django_assert_num_queries):
     office = department.communes["Xã Bản Công"].unit.offices.get()
-    digest = build_digest(office, "weekly", START, END)
+    with django_assert_num_queries(6):
+        digest = build_digest(office, "weekly", START, END)
     assert digest.content["comparison"] is None
     assert digest.content["awaiting_count"] == 3
     _subject, text, html = render_digest(digest)
