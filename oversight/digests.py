@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -122,32 +122,35 @@ class Digest:
         )
 
 
-def _rows_and_count(queryset) -> tuple[list, int]:
-    """The first LIST_LIMIT rows, and how many there are in all, in one query (the count
-    is a window over every row, taken before the limit)."""
-    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:LIST_LIMIT])
-    return rows, (rows[0].rows_in_all if rows else 0)
+def _first_rows(queryset, *fields) -> list[dict]:
+    """The first LIST_LIMIT rows, only these fields."""
+    return list(queryset.values(*fields)[:LIST_LIMIT])
 
 
 def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
     """What the office's digest says. A fixed number of queries, whatever the size of its
-    area: one per list (each with its count), one for the moves, one for the money, and
-    for an office over several places the four of `comparison.compare` (none per place)."""
+    area: the three lists and two counts, the moves, the money (with the overdue count),
+    the tasks, and for an office over several places the four of `comparison.compare`
+    (none per place). The lists read only the columns they show."""
     area = dashboard.Area.of_office(office)
     today = timezone.localdate()
     now = timezone.now()
     in_period = Q(created_at__date__gte=start, created_at__date__lte=end)
 
-    awaiting, awaiting_count = _rows_and_count(
-        area.needs().filter(status=Need.Status.SUBMITTED).select_related("school").order_by("submitted_at", "pk")
+    # The list and its count are two queries: a count in the same query (a window) would
+    # make PostgreSQL read every waiting need of the province before the first 25.
+    waiting = area.needs().filter(status=Need.Status.SUBMITTED)
+    awaiting_count = waiting.count()
+    awaiting = _first_rows(
+        waiting.order_by("submitted_at", "pk"), "pk", "title", "school__name", "submitted_at", "amount_requested"
     )
     awaiting_rows = [
         {
-            "title": need.title,
-            "school": need.school.name,
-            "age": (today - timezone.localdate(need.submitted_at)).days if need.submitted_at else 0,
-            "amount": need.amount_requested,
-            "url": _url("needs:detail", need.pk),
+            "title": need["title"],
+            "school": need["school__name"],
+            "age": (today - timezone.localdate(need["submitted_at"])).days if need["submitted_at"] else 0,
+            "amount": need["amount_requested"],
+            "url": _url("needs:detail", need["pk"]),
         }
         for need in awaiting
     ]
@@ -163,40 +166,44 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
     money = pledges.aggregate(
         pledged=Coalesce(Sum("amount", filter=in_period & Q(status__in=Pledge.ACTIVE_STATUSES)), 0),
         received=Coalesce(Sum("received_amount", filter=Q(received_on__gte=start, received_on__lte=end)), 0),
+        overdue=Count("pk", filter=overdue),
     )
-    overdue_pledges, overdue_count = _rows_and_count(
-        pledges.filter(overdue).select_related("need__school").order_by("created_at", "pk")
+    overdue_pledges = _first_rows(
+        pledges.filter(overdue).order_by("created_at", "pk"),
+        *("reference", "need__title", "need__school__name", "amount", "created_at"),
     )
     overdue_rows = [
         {
-            "reference": p.reference,
-            "need": p.need.title,
-            "school": p.need.school.name,
-            "amount": p.amount,
-            "days": (today - timezone.localdate(p.created_at)).days,
-            "url": _url("donations:detail", p.reference),
+            "reference": p["reference"],
+            "need": p["need__title"],
+            "school": p["need__school__name"],
+            "amount": p["amount"],
+            "days": (today - timezone.localdate(p["created_at"])).days,
+            "url": _url("donations:detail", p["reference"]),
         }
         for p in overdue_pledges
     ]
-    stale, stale_count = _rows_and_count(area.schools().stale().order_by("name").only("pk", "name"))
-    stale_rows = [{"name": s.name, "url": _url("schools:detail", s.pk)} for s in stale]
+    stale = area.schools().stale()
+    stale_count = stale.count()
+    stale = _first_rows(stale.order_by("name", "pk"), "pk", "name")
+    stale_rows = [{"name": s["name"], "url": _url("schools:detail", s["pk"])} for s in stale]
     tasks = (
         Task.objects.filter(
             area.unit.unit_filter("campaign__scope__") | area.unit.unit_filter("owner__unit__"),
             status__in=Task.OPEN_STATUSES,
             due_on__lte=today + timedelta(days=14),
         )
-        .select_related("owner", "campaign")
+        .values("pk", "title", "owner__name", "due_on", "campaign__slug")
         .distinct()
-        .order_by("due_on")
+        .order_by("due_on", "pk")
     )
     task_rows = [
         {
-            "title": t.title,
-            "owner": t.owner.name,
-            "due_on": t.due_on,
-            "overdue": t.due_on < today,
-            "url": _url("campaigns:plan", t.campaign.slug),
+            "title": t["title"],
+            "owner": t["owner__name"],
+            "due_on": t["due_on"],
+            "overdue": t["due_on"] < today,
+            "url": _url("campaigns:plan", t["campaign__slug"]),
         }
         for t in tasks[:LIST_LIMIT]
     ]
@@ -208,7 +215,7 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
         "pledged": money["pledged"],
         "received": money["received"],
         "overdue_pledges": overdue_rows,
-        "overdue_count": overdue_count,
+        "overdue_count": money["overdue"],
         "stale": stale_rows,
         "stale_count": stale_count,
         "tasks": task_rows,
