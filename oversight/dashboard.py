@@ -128,7 +128,7 @@ def needs_by_category(area: Area) -> list[dict]:
     return [{"category": value, "label": label, **(rows.get(value) or empty)} for value, label in Category.choices]
 
 
-def _place(level: str, prefix: str = "school__"):
+def place_column(level: str, prefix: str = "school__"):
     """The column a table groups by: the commune, or the district, where a commune
     directly under its province (the map since the 2025 reform) stands for itself."""
     if level == "district":
@@ -148,7 +148,7 @@ def needs_by_place(area: Area, level: str) -> list[dict]:
         area.needs()
         .public()
         .annotate(
-            place_id=_place(level),
+            place_id=place_column(level),
             place_name=name,
             in_district=ExpressionWrapper(Q(school__district__isnull=False), output_field=BooleanField()),
         )
@@ -188,12 +188,16 @@ def league_table(area: Area) -> list[dict]:
     waiting = dict(
         area.needs()
         .filter(status=S.SUBMITTED)
-        .annotate(place_id=_place("district"))
+        .annotate(place_id=place_column("district"))
         .values_list("place_id")
         .annotate(n=Count("pk"))
     )
     stale = dict(
-        area.schools().stale().annotate(place_id=_place("district", "")).values_list("place_id").annotate(n=Count("pk"))
+        area.schools()
+        .stale()
+        .annotate(place_id=place_column("district", ""))
+        .values_list("place_id")
+        .annotate(n=Count("pk"))
     )
     for row in rows:
         row["queue"] = waiting.get(row["unit_id"], 0)

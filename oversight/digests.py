@@ -12,18 +12,19 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaigns.models import Task
-from core.exports import Sheet, xlsx_bytes
+from core.exports import XLSX_TYPE, Sheet, xlsx_bytes
 from donations.models import Pledge
 from needs.models import Need, NeedEvent
-from schools.models import AdministrativeUnit, Membership, Office
+from schools.models import AdministrativeUnit, Membership, Office, School
 
-from . import dashboard
+from . import comparison, dashboard
 from .models import DigestPreference, DigestRun, DigestSettings, Frequency
 
 LIST_LIMIT = 25
@@ -40,23 +41,52 @@ def period_bounds(period: str, day: date) -> tuple[date, date]:
 
 
 def digest_offices():
-    return Office.objects.filter(kind__in=Office.EDUCATION_KINDS).select_related("unit")
+    """The offices that get digests: every education office of a current unit that
+    handles at least one school (a commune office its commune's preschools, primary and
+    lower-secondary schools; a district office, on the map before 2025, its district's;
+    the department its whole province). The office of a unit a reform abolished gets
+    none: its schools have moved to their new commune's office.
+
+    The subqueries are `School.handled_by` for many offices at once, asked in one query;
+    tests/oversight/test_digest_recipients.py holds them equal."""
+    handles_schools = Q()
+    for level in AdministrativeUnit.Level.values:
+        schools = School.objects.filter(**{level: OuterRef("unit")})
+        levels = School.levels_handled_in(AdministrativeUnit(level=level))
+        if levels is not None:
+            schools = schools.filter(level__in=levels)
+        handles_schools |= Q(unit__level=level) & Exists(schools)
+    return (
+        Office.objects.filter(kind__in=Office.EDUCATION_KINDS, unit__abolished_on=None)
+        .filter(handles_schools)
+        .select_related("unit")
+    )
 
 
-def office_frequency(office: Office) -> str:
-    settings_row = DigestSettings.objects.filter(office=office).first()
+def _settings_of(office: Office) -> DigestSettings | None:
+    return DigestSettings.objects.filter(office=office).first()
+
+
+def _frequency(settings_row: DigestSettings | None) -> str:
     return settings_row.frequency if settings_row else Frequency.WEEKLY
 
 
 def recipients(office: Office, period: str) -> list[str]:
-    """The office's addresses (if the office takes this period) and its officers whose
-    own choice, or else the office's, is this period."""
-    office_choice = office_frequency(office)
+    """The office's addresses (if the office takes this period) and its active officers
+    whose own choice, or else the office's, is this period."""
+    return _recipients(office, period, _settings_of(office))
+
+
+def _recipients(office: Office, period: str, settings_row: DigestSettings | None) -> list[str]:
+    office_choice = _frequency(settings_row)
     addresses = list(office.digest_email_list) if office_choice == period else []
-    chosen = dict(DigestPreference.objects.filter(office=office).values_list("user_id", "frequency"))
-    for membership in Membership.objects.filter(office=office, role=Membership.Role.OFFICER).select_related("user"):
-        if membership.user.is_active and chosen.get(membership.user_id, office_choice) == period:
-            addresses.append(membership.user.email)
+    own_choice = DigestPreference.objects.filter(office=office, user=OuterRef("user")).values("frequency")[:1]
+    officers = (
+        Membership.objects.filter(office=office, role=Membership.Role.OFFICER, user__is_active=True)
+        .annotate(choice=Subquery(own_choice))
+        .values_list("user__email", "choice")
+    )
+    addresses += [email for email, choice in officers if (choice or office_choice) == period]
     return sorted(set(a.lower() for a in addresses))
 
 
@@ -73,6 +103,12 @@ class Digest:
     content: dict
 
     @property
+    def has_workbook(self) -> bool:
+        """Whether the mail carries an Excel file (`_workbook` makes one for the same lists)."""
+        c = self.content
+        return bool(c["comparison"] or c["awaiting"] or c["overdue_pledges"] or c["stale"] or c["tasks"])
+
+    @property
     def is_empty(self) -> bool:
         c = self.content
         return not (
@@ -86,21 +122,37 @@ class Digest:
         )
 
 
+def _first_rows(queryset, *fields) -> list[dict]:
+    """The first LIST_LIMIT rows, only these fields."""
+    return list(queryset.values(*fields)[:LIST_LIMIT])
+
+
 def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
+    """What the office's digest says. A fixed number of queries, whatever the size of its
+    area: the three lists and two counts, the moves, the money (with the overdue count),
+    the tasks, and for an office over several places the four of `comparison.compare`
+    (none per place). The lists read only the columns they show."""
     area = dashboard.Area.of_office(office)
     today = timezone.localdate()
+    now = timezone.now()
     in_period = Q(created_at__date__gte=start, created_at__date__lte=end)
 
-    awaiting = area.needs().filter(status=Need.Status.SUBMITTED).select_related("school").order_by("submitted_at", "pk")
+    # The list and its count are two queries: a count in the same query (a window) would
+    # make PostgreSQL read every waiting need of the province before the first 25.
+    waiting = area.needs().filter(status=Need.Status.SUBMITTED)
+    awaiting_count = waiting.count()
+    awaiting = _first_rows(
+        waiting.order_by("submitted_at", "pk"), "pk", "title", "school__name", "submitted_at", "amount_requested"
+    )
     awaiting_rows = [
         {
-            "title": need.title,
-            "school": need.school.name,
-            "age": (today - timezone.localdate(need.submitted_at)).days if need.submitted_at else 0,
-            "amount": need.amount_requested,
-            "url": _url("needs:detail", need.pk),
+            "title": need["title"],
+            "school": need["school__name"],
+            "age": (today - timezone.localdate(need["submitted_at"])).days if need["submitted_at"] else 0,
+            "amount": need["amount_requested"],
+            "url": _url("needs:detail", need["pk"]),
         }
-        for need in awaiting[:LIST_LIMIT]
+        for need in awaiting
     ]
     moves = dict(
         NeedEvent.objects.filter(need__in=area.needs(), kind=NeedEvent.Kind.STATUS)
@@ -110,59 +162,67 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
         .annotate(n=Count("pk"))
     )
     pledges = area.pledges()
-    pledged = pledges.filter(in_period, status__in=Pledge.ACTIVE_STATUSES).aggregate(total=Sum("amount"))["total"] or 0
-    received = (
-        pledges.filter(received_on__gte=start, received_on__lte=end).aggregate(total=Sum("received_amount"))["total"]
-        or 0
+    overdue = Q(status=Pledge.Status.PLEDGED, created_at__lt=now - timedelta(days=settings.PLEDGE_REMINDER_DAYS))
+    money = pledges.aggregate(
+        pledged=Coalesce(Sum("amount", filter=in_period & Q(status__in=Pledge.ACTIVE_STATUSES)), 0),
+        received=Coalesce(Sum("received_amount", filter=Q(received_on__gte=start, received_on__lte=end)), 0),
+        overdue=Count("pk", filter=overdue),
     )
-    late_since = timezone.now() - timedelta(days=settings.PLEDGE_REMINDER_DAYS)
-    overdue = pledges.filter(status=Pledge.Status.PLEDGED, created_at__lt=late_since).select_related("need__school")
+    overdue_pledges = _first_rows(
+        pledges.filter(overdue).order_by("created_at", "pk"),
+        *("reference", "need__title", "need__school__name", "amount", "created_at"),
+    )
     overdue_rows = [
         {
-            "reference": p.reference,
-            "need": p.need.title,
-            "school": p.need.school.name,
-            "amount": p.amount,
-            "days": (today - timezone.localdate(p.created_at)).days,
-            "url": _url("donations:detail", p.reference),
+            "reference": p["reference"],
+            "need": p["need__title"],
+            "school": p["need__school__name"],
+            "amount": p["amount"],
+            "days": (today - timezone.localdate(p["created_at"])).days,
+            "url": _url("donations:detail", p["reference"]),
         }
-        for p in overdue.order_by("created_at")[:LIST_LIMIT]
+        for p in overdue_pledges
     ]
-    stale = area.schools().stale().order_by("name")
-    stale_rows = [{"name": s.name, "url": _url("schools:detail", s.pk)} for s in stale[:LIST_LIMIT]]
+    stale = area.schools().stale()
+    stale_count = stale.count()
+    stale = _first_rows(stale.order_by("name", "pk"), "pk", "name")
+    stale_rows = [{"name": s["name"], "url": _url("schools:detail", s["pk"])} for s in stale]
     tasks = (
         Task.objects.filter(
             area.unit.unit_filter("campaign__scope__") | area.unit.unit_filter("owner__unit__"),
             status__in=Task.OPEN_STATUSES,
             due_on__lte=today + timedelta(days=14),
         )
-        .select_related("owner", "campaign")
+        .values("pk", "title", "owner__name", "due_on", "campaign__slug")
         .distinct()
-        .order_by("due_on")
+        .order_by("due_on", "pk")
     )
     task_rows = [
         {
-            "title": t.title,
-            "owner": t.owner.name,
-            "due_on": t.due_on,
-            "overdue": t.due_on < today,
-            "url": _url("campaigns:plan", t.campaign.slug),
+            "title": t["title"],
+            "owner": t["owner__name"],
+            "due_on": t["due_on"],
+            "overdue": t["due_on"] < today,
+            "url": _url("campaigns:plan", t["campaign__slug"]),
         }
         for t in tasks[:LIST_LIMIT]
     ]
     content = {
         "contest": _contest_summary(office),
         "awaiting": awaiting_rows,
-        "awaiting_count": awaiting.count(),
+        "awaiting_count": awaiting_count,
         "moves": {status.value: moves.get(status, 0) for status in MOVES},
-        "pledged": pledged,
-        "received": received,
+        "pledged": money["pledged"],
+        "received": money["received"],
         "overdue_pledges": overdue_rows,
-        "overdue_count": overdue.count(),
+        "overdue_count": money["overdue"],
         "stale": stale_rows,
-        "stale_count": stale.count(),
+        "stale_count": stale_count,
         "tasks": task_rows,
-        "league": dashboard.league_table(area) if office.unit.level == AdministrativeUnit.Level.PROVINCE else [],
+        # Its places compared (None for a commune office): the worst and best in the
+        # mail, every one in the Excel file.
+        "comparison": comparison.compare(area),
+        "late_days": {"needs": settings.NEED_WAITING_REMINDER_DAYS, "pledges": settings.PLEDGE_REMINDER_DAYS},
         "links": {
             "dashboard": _url("dashboard:home", query=f"?unit={office.unit_id}"),
             "queue": _url("needs:queue"),
@@ -195,16 +255,71 @@ def _contest_summary(office: Office) -> dict | None:
     }
 
 
-def _workbook(digest: Digest) -> bytes:
-    content = digest.content
-    return xlsx_bytes(
+def _comparison_sheet(compared: comparison.Comparison, late_days: dict) -> Sheet:
+    """One row per place of the area, every one of them (the mail names only the worst
+    and the best)."""
+    rank = {place.unit_id: f"Cần đôn đốc {i}" for i, place in enumerate(compared.behind, start=1)}
+    rank |= {place.unit_id: f"Dẫn đầu {i}" for i, place in enumerate(compared.ahead, start=1)}
+    return Sheet(
+        "Các xã, phường" if compared.of_communes else "Các huyện",
         [
+            "Xã, phường" if compared.of_communes else "Huyện",
+            "Trong thư",
+            "Số trường",
+            "Hồ sơ chưa cập nhật",
+            "Nhu cầu đã công khai",
+            "Kinh phí cần (đồng)",
+            "Đã cam kết (đồng)",
+            "Tỷ lệ cam kết (%)",
+            "Đã nhận (đồng)",
+            "Nhu cầu đã trao",
+            "Chờ xác minh",
+            "Chờ lâu nhất (ngày)",
+            f"Chờ xác minh quá {late_days['needs']} ngày",
+            f"Cam kết chưa xác nhận quá {late_days['pledges']} ngày",
+        ],
+        [
+            [
+                place.name,
+                rank.get(place.unit_id, ""),
+                place.schools,
+                place.stale_schools,
+                place.needs,
+                place.requested,
+                place.pledged,
+                round(place.share_funded * 100, 1),
+                place.received,
+                place.delivered,
+                place.waiting,
+                place.longest_wait if place.longest_wait is not None else "",
+                place.late_needs,
+                place.late_pledges,
+            ]
+            for place in compared.places
+        ],
+        money_columns=[5, 6, 8],
+    )
+
+
+def _workbook(digest: Digest) -> bytes | None:
+    """The digest's Excel file: its places compared, then its lists; a sheet only for a
+    list with rows, and no file at all when there is nothing to list. Built once per
+    digest, when it is sent."""
+    content = digest.content
+    sheets = []
+    if content["comparison"]:
+        sheets.append(_comparison_sheet(content["comparison"], content["late_days"]))
+    if content["awaiting"]:
+        sheets.append(
             Sheet(
                 "Chờ xác minh",
                 ["Nhu cầu", "Trường", "Số ngày chờ", "Kinh phí (đồng)", "Liên kết"],
                 [[r["title"], r["school"], r["age"], r["amount"], r["url"]] for r in content["awaiting"]],
                 money_columns=[3],
-            ),
+            )
+        )
+    if content["overdue_pledges"]:
+        sheets.append(
             Sheet(
                 "Cam kết quá hạn",
                 ["Mã", "Nhu cầu", "Trường", "Số tiền (đồng)", "Số ngày", "Liên kết"],
@@ -213,8 +328,14 @@ def _workbook(digest: Digest) -> bytes:
                     for r in content["overdue_pledges"]
                 ],
                 money_columns=[3],
-            ),
-            Sheet("Hồ sơ chưa cập nhật", ["Trường", "Liên kết"], [[r["name"], r["url"]] for r in content["stale"]]),
+            )
+        )
+    if content["stale"]:
+        sheets.append(
+            Sheet("Hồ sơ chưa cập nhật", ["Trường", "Liên kết"], [[r["name"], r["url"]] for r in content["stale"]])
+        )
+    if content["tasks"]:
+        sheets.append(
             Sheet(
                 "Nhiệm vụ",
                 ["Nhiệm vụ", "Đơn vị", "Thời hạn", "Quá hạn", "Liên kết"],
@@ -222,9 +343,13 @@ def _workbook(digest: Digest) -> bytes:
                     [r["title"], r["owner"], r["due_on"].strftime("%d/%m/%Y"), "Có" if r["overdue"] else "", r["url"]]
                     for r in content["tasks"]
                 ],
-            ),
-        ]
-    )
+            )
+        )
+    return xlsx_bytes(sheets) if sheets else None
+
+
+def workbook_name(digest: Digest) -> str:
+    return f"bao-cao-{digest.office.code}-{digest.start:%Y%m%d}.xlsx"
 
 
 def render_digest(digest: Digest) -> tuple[str, str, str]:
@@ -241,11 +366,9 @@ def deliver(digest: Digest, to: list[str]) -> tuple[str, str]:
     subject, text, html = render_digest(digest)
     message = EmailMultiAlternatives(subject=subject, body=text, to=to)
     message.attach_alternative(html, "text/html")
-    message.attach(
-        f"bao-cao-{digest.office.code}-{digest.start:%Y%m%d}.xlsx",
-        _workbook(digest),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    workbook = _workbook(digest)
+    if workbook is not None:
+        message.attach(workbook_name(digest), workbook, XLSX_TYPE)
     message.send()
     return subject, html
 
@@ -279,10 +402,14 @@ def send_digest(office: Office, period: str, day: date, *, claimant: str = "") -
     if not claimed:
         return "already"
     try:
-        to = recipients(office, period)
+        settings_row = _settings_of(office)
+        to = _recipients(office, period, settings_row)
+        if not to:
+            DigestRun.objects.filter(pk=run.pk).update(status=DigestRun.Status.SKIPPED, recipients="")
+            return "skipped"
         digest = build_digest(office, period, start, end)
-        wants_empty = not DigestSettings.objects.filter(office=office, send_when_empty=False).exists()
-        if not to or (digest.is_empty and not wants_empty):
+        wants_empty = settings_row is None or settings_row.send_when_empty
+        if digest.is_empty and not wants_empty:
             DigestRun.objects.filter(pk=run.pk).update(status=DigestRun.Status.SKIPPED, recipients=", ".join(to))
             return "skipped"
         subject, html = deliver(digest, to)

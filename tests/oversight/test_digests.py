@@ -75,9 +75,14 @@ def test_the_digest_holds_what_the_office_must_act_on(area, week):
     assert content["overdue_count"] == 1
     assert content["stale_count"] == 1
     assert [t["title"] for t in content["tasks"]] == ["Tổng hợp số liệu"] and content["tasks"][0]["overdue"]
-    assert content["league"] == []
-    province = build_digest(area.office_province, "weekly", start, end).content
-    assert [row["name"] for row in province["league"]] == ["Huyện Tuần Giáo"]
+    # A district office compares its communes; the department on the old map its districts.
+    assert [place.name for place in content["comparison"].places] == ["Xã Pú Xi"]
+    province = build_digest(area.office_province, "weekly", start, end).content["comparison"]
+    assert [place.name for place in province.places] == ["Huyện Mường Ảng", "Huyện Tuần Giáo"]
+    assert not province.of_communes
+    # The pledge 20 days old puts Tuần Giáo behind; Mường Ảng has done nothing yet.
+    assert [(place.name, place.late_pledges) for place in province.behind] == [("Huyện Tuần Giáo", 1)]
+    assert province.ahead == []
 
 
 def test_a_digest_is_sent_once_with_html_text_and_excel(area, week):

@@ -192,5 +192,5 @@ def test_the_commune_office_digest_covers_the_schools_it_handles(new_map):
     assert Area.of_office(w.office).needs().count() == 1
     assert build_digest(w.office, "weekly", start, end).content["awaiting_count"] == 1
     assert build_digest(w.department, "weekly", start, end).content["awaiting_count"] == 2
-    league = build_digest(w.department, "weekly", start, end).content["league"]
-    assert [row["is_commune"] for row in league] == [True]
+    compared = build_digest(w.department, "weekly", start, end).content["comparison"]
+    assert compared.of_communes and [place.name for place in compared.places] == ["Xã Quài Tở", "Xã Tuần Giáo"]
