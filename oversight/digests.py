@@ -237,20 +237,20 @@ def _contest_summary(office: Office) -> dict | None:
     if office.unit.level != AdministrativeUnit.Level.PROVINCE:
         return None
     from letters_contest.models import ContestRound
-    from letters_contest.participation import participation
+    from letters_contest.participation import participation_summary
 
     round_ = (
         ContestRound.objects.filter(province=office.unit).select_related("edition").order_by("-edition__number").first()
     )
     if round_ is None:
         return None
-    figures = participation(round_)
+    figures = participation_summary(round_)
     return {
         "edition": str(round_.edition),
         "entries": figures["total"],
         "schools": figures["schools"],
-        "silent": len(figures["silent"]),
-        "previous": figures["previous"]["entries"] if figures["previous"] else None,
+        "silent": figures["silent"],
+        "previous": figures["previous"],
         "url": _url("letters_contest:participation", round_.pk),
     }
 

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from letters_contest.models import Entry, EntryAccess
-from letters_contest.participation import participation
+from letters_contest.participation import participation, participation_summary
 from letters_contest.tasks import delete_expired_entries
 from tests.letters_contest.factories import AwardFactory, EntryAccessFactory
 from tests.schools.factories import SchoolFactory
@@ -17,6 +17,21 @@ def test_participation_counts_entries_by_district_school_and_age_and_lists_silen
     assert figures["by_district"] == [{"school__district__name": "Huyện Tuần Giáo", "n": 2}]
     assert figures["by_age"] == [(12, 2)]  # born 01/01/2012, deadline 31/03/2024
     assert {s["name"] for s in figures["silent"]} >= {silent.name, area.school_b.name}
+
+
+def test_the_digests_summary_counts_what_the_full_figures_count(area, judged, django_assert_num_queries):
+    round_, _entries, _criteria, _judges, _organiser = judged
+    SchoolFactory(commune=area.commune_b, level="lower_secondary")
+    full = participation(round_)
+    with django_assert_num_queries(3):  # no earlier edition here: its count is not asked
+        summary = participation_summary(round_)
+    assert summary == {
+        "total": full["total"],
+        "schools": full["schools"],
+        "silent": len(full["silent"]),
+        "previous": full["previous"]["entries"] if full["previous"] else None,
+    }
+    assert summary["total"] == 2 and summary["silent"] >= 2
 
 
 def test_entries_past_the_deletion_date_go_unless_awarded_and_the_access_record_stays(judged):
