@@ -154,6 +154,7 @@ def the_letter(area, campaign, reform) -> Printed:
     need = NeedFactory(school=area.school_a, title="Chăn ấm cho học sinh bán trú", items=[("Chăn", 40, "cái", 250_000)])
     pledge, _ = pledge_create(need=need, donor=DonorDetails(name="Trần Thu Hà", email="ha@example.vn"), amount=500_000)
     pledge = pledge_receive(pledge=pledge, actor=area.staff_a, amount=500_000, received_on="2026-11-20")
+    pledge.refresh_from_db()  # the day received as the database keeps it, a date
     today = timezone.localdate()
     return Printed(
         thank_you_pdf(pledge),
