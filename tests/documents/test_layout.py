@@ -13,7 +13,7 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils import timezone
 
-from campaigns.models import Responsibility
+from campaigns.models import LegalDocument, Responsibility
 from campaigns.plans import event_plan_pdf
 from campaigns.reviews import review_pdf
 from documents.templatetags.decree30 import decree30_day, decree30_month
@@ -58,6 +58,13 @@ class Printed:
 
 
 def the_review(area, campaign, reform) -> Printed:
+    LegalDocument.objects.create(
+        campaign=campaign,
+        number="191/UBND-KGVX",
+        issued_on=date(2021, 1, 21),
+        issuer="UBND tỉnh Điện Biên",
+        title="về việc triển khai chương trình “Điều ước cho em”",
+    )
     Responsibility.objects.create(campaign=campaign, office=area.office_b, role="coordinate", duties="Phối hợp")
     review = ReviewFactory(
         campaign=campaign,
@@ -90,7 +97,7 @@ def the_committees_review(area, campaign, reform) -> Printed:
         number="Số: 7/BC-UBND",
         date_line="Pú Xi, ngày 01 tháng 12 năm 2026",
         kind="BÁO CÁO",
-        first_words="Căn cứ",
+        first_words="0/1 trường",  # no legal basis: the review opens with its figures
         signature=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
         signer=area.officer_a.full_name,
     )
