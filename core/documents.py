@@ -1,6 +1,8 @@
 """Printed documents: an HTML template rendered to PDF by WeasyPrint, and the response
 that hands it over. Official documents (letters, plans, reviews, certificates) are always
-in Vietnamese, whatever language the reader browses in.
+in Vietnamese, whatever language the reader browses in. Every one extends
+templates/documents/base.html, whose one stylesheet (templates/documents/document.css) lays
+it out as Decree 30/2020/NĐ-CP's Appendix I does.
 
 Their face is Liberation Serif 2.x (Debian's fonts-liberation2), the metric twin of Times
 New Roman with every Vietnamese letter and ₫, as Decree 30 asks for a Times face. The 1.07

@@ -44,7 +44,7 @@ def test_the_final_review_of_the_demo_campaign_has_vietnamese_text_and_the_dashb
     figures = headline(Area(AdministrativeUnit.objects.get(code="099")))
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập – Tự do – Hạnh phúc",
+        "Độc lập - Tự do - Hạnh phúc",
         "BÁO CÁO",
         "Tổng kết",
         "Điều ước cho em – huyện Tuần Giáo",

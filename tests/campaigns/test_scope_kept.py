@@ -126,8 +126,8 @@ def test_a_campaign_counts_the_same_needs_and_gifts_after_its_schools_move(area,
     assert (review["schools_posting"], review["schools_total"], review["totals"]["count"]) == (1, 1, 4)
     assert review["roll"] == before["page"][1] | {"donors": review["roll"]["donors"]}
     assert "Xã Pú Xi" in before["document"] and "Trần Thu Hà" in before["document"]
-    assert "ỦY BAN NHÂN DÂN HUYỆN TUẦN GIÁO PHÒNG GIÁO DỤC VÀ ĐÀO TẠO Số: 125/BC-PGDĐT" in after["document"]
-    assert "Tuần Giáo, ngày 28 tháng 12 năm 2021" in after["document"]
+    assert "ỦY BAN NHÂN DÂN HUYỆN TUẦN GIÁO PHÒNG GIÁO DỤC VÀ ĐÀO TẠO CỘNG HÒA" in after["document"]
+    assert "Số: 125/BC-PGDĐT Tuần Giáo, ngày 28 tháng 12 năm 2021" in after["document"]
 
 
 def test_a_need_made_after_the_move_is_recorded_under_the_new_commune(area, campaign, tmp_path):
@@ -174,5 +174,6 @@ def test_the_demo_tuan_giao_campaign_keeps_its_figures_when_the_demo_schools_mov
     assert before["needs"] and before["review"]["totals"]["received"] > 0 and before["page"][1]["donors"]
     assert before["review"]["schools_total"] == 23
     # The campaign's lead office, the district's People's Committee, issued it in 2021.
-    assert "ỦY BAN NHÂN DÂN HUYỆN TUẦN GIÁO Số: 125/BC-UBND" in before["document"]
+    assert "ỦY BAN NHÂN DÂN HUYỆN TUẦN GIÁO CỘNG HÒA" in before["document"]
+    assert "Số: 125/BC-UBND Tuần Giáo, ngày 28 tháng 12 năm 2021" in before["document"]
     assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in before["document"]

@@ -17,7 +17,7 @@ from tests.campaigns.factories import CampaignFactory, EventFactory, ReviewFacto
 from tests.letters_contest.factories import AwardFactory, ContestRoundFactory, EntryFactory
 from tests.needs.factories import NeedFactory
 from tests.schools.factories import MembershipFactory, SchoolFactory
-from tests.support.documents import pdf_text
+from tests.support.documents import NATION, pdf_text
 
 
 def at(day: date, hour: int = 9) -> datetime:
@@ -25,15 +25,19 @@ def at(day: date, hour: int = 9) -> datetime:
 
 
 def date_line(place: str, day: date) -> str:
-    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+    """Decree 30's date line: a day below 10 and the months January and February with a
+    leading 0, other months without (tests/documents/test_layout.py pins the rule)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day:%d} tháng {month} năm {day:%Y}"
 
 
 def assert_issued(text: str, *, parent: str, body: str, number: str, place: str, day: date, signer: list[str]):
-    """The header reads parent body, issuing body, number; then the place and date; the
-    signature block the signer's authority and title."""
+    """The header's first row reads parent body and issuing body, then the nation; its
+    second the number, then the place and date; the signature block the signer's
+    authority and title."""
     head = f"{parent} {body}" if parent else body
-    assert f"{head} Số: {number}" in text, text[:300]
-    assert date_line(place, day) in text, text[:400]
+    assert f"{head} {NATION}" in text, text[:300]
+    assert f"{NATION} Số: {number} {date_line(place, day)}" in text, text[:400]
     for line in signer:
         assert line in text, line
 
@@ -71,7 +75,7 @@ def test_a_review_dated_after_the_reform_is_never_a_districts(area, campaign, re
 
     old_text, new_text = pdf_text(review_pdf(old)), pdf_text(review_pdf(draft))
 
-    assert "ỦY BAN NHÂN DÂN HUYỆN TUẦN GIÁO PHÒNG GIÁO DỤC VÀ ĐÀO TẠO Số: …/BC-PGDĐT" in old_text
+    assert f"ỦY BAN NHÂN DÂN HUYỆN TUẦN GIÁO PHÒNG GIÁO DỤC VÀ ĐÀO TẠO {NATION} Số: …/BC-PGDĐT" in old_text
     assert_issued(
         new_text,
         parent="ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN",

@@ -26,7 +26,7 @@ def test_the_letter_is_a_vietnamese_pdf_with_the_gift(client, received):
     text = pdf_text(response.content)
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập – Tự do – Hạnh phúc",
+        "Độc lập - Tự do - Hạnh phúc",
         "THƯ CẢM ƠN",
         "Trần Thu Hà",
         "Trường PTDTBT Tiểu học Pú Xi",
