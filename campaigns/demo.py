@@ -15,10 +15,9 @@ whose Culture and Society divisions verify their schools' needs, coordinate.
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-
-from django.contrib.auth import get_user_model
 
 from needs.models import Need
 from schools.models import AdministrativeUnit, Office

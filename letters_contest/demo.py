@@ -360,7 +360,11 @@ def load(out) -> None:
         ]
     ):
         Responsibility.objects.create(
-            campaign=bac_ninh.campaign, office=Office.objects.get(code=code), role=role, duties=duties, position=position
+            campaign=bac_ninh.campaign,
+            office=Office.objects.get(code=code),
+            role=role,
+            duties=duties,
+            position=position,
         )
     User = get_user_model()
     _rubric(bac_ninh, [User.objects.get(email="judge1@demo.vn"), User.objects.get(email="judge2@demo.vn")])

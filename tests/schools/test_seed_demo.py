@@ -162,7 +162,11 @@ def test_seed_demo_keeps_the_old_map_moves_the_schools_and_prints_every_login():
     assert set(old.needs()) == set(old_needs)
     # Today's programme: the department's, for the province, counting today's needs.
     current = Campaign.objects.get(slug="dieu-uoc-cho-em-dien-bien")
-    assert (current.scope, current.lead_office.code, current.ends_on) == (unit("province", "11"), "sgddt-dien-bien", None)
+    assert (current.scope, current.lead_office.code, current.ends_on) == (
+        unit("province", "11"),
+        "sgddt-dien-bien",
+        None,
+    )
     assert set(current.needs()) == set(today_needs)
 
     # The contest: the 2024 round keeps Bắc Giang's names; 2026 runs under Bắc Ninh's department.
