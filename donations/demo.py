@@ -118,7 +118,7 @@ def _accounts(rows) -> None:
         )
 
 
-def _gifts(out, donor_user, pu_xi) -> None:
+def _gifts(donor_user, pu_xi) -> int:
     """Pledges that make up what each need without pledges shows as pledged and received."""
     demo_donor = (donor_user.full_name, donor_user.email, "person", False)
     now = timezone.now()
@@ -151,8 +151,7 @@ def _gifts(out, donor_user, pu_xi) -> None:
             _pledge(need, DONORS[(index + 2) % len(DONORS)], 500_000, "cancelled", when - timedelta(days=5), "")
             _pledge(need, DONORS[(index + 3) % len(DONORS)], 800_000, "expired", when - timedelta(days=30), "")
             created += 2
-    if created:
-        out(f"  pledges: {created} created")
+    return created
 
 
 def _donor():
@@ -181,7 +180,9 @@ def load_before_reform(out) -> None:
     PaymentRoute.objects.get_or_create(
         school=pu_xi, defaults={"account": own, "set_by": User.objects.get(email="district@demo.vn")}
     )
-    _gifts(out, _donor(), pu_xi)
+    created = _gifts(_donor(), pu_xi)
+    if created:
+        out(f"  pledges of 2021: {created} created")
 
 
 @transaction.atomic
@@ -189,7 +190,7 @@ def load(out) -> None:
     _accounts(ACCOUNTS_TODAY)
     pu_xi = School.objects.get(code="11099012")
     donor_user = _donor()
-    _gifts(out, donor_user, pu_xi)
+    created = _gifts(donor_user, pu_xi)
     demo_donor = (donor_user.full_name, donor_user.email, "person", False)
     now = timezone.now()
     # donor@demo.vn also has a pledge waiting at the demo school (for the receipt journey)
@@ -205,4 +206,6 @@ def load(out) -> None:
         )
         _pledge(waiting_need, demo_donor, 300_000, "cancelled", now - timedelta(days=9), "", donor_user)
         Need.objects.filter(pk=waiting_need.pk).update(amount_pledged=amount)
-        out("  pledges: 2 created")
+        created += 2
+    if created:
+        out(f"  pledges: {created} created")
