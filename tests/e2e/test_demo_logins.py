@@ -43,12 +43,9 @@ def test_every_demo_login_works_and_sees_its_entry_points(page, demo):
 
 def test_each_officer_sees_the_schools_of_today(page, demo):
     """The commune office its commune's schools, the department the province's; the old
-    district's officer none: no school stands in an abolished district."""
-    for email, unit, count in [
-        ("commune@demo.vn", "Xã Mường Mùn", 3),
-        ("province@demo.vn", "Tỉnh Điện Biên", 28),
-        ("district@demo.vn", "Huyện Tuần Giáo", 0),
-    ]:
+    district's officer none: no school stands in an abolished district, but the 2021
+    campaign and the final review it issued are still there."""
+    for email, unit, count in [("commune@demo.vn", "Xã Mường Mùn", 3), ("province@demo.vn", "Tỉnh Điện Biên", 28)]:
         sign_in(page, email)
         page.locator("#mainNav").get_by_text("Công việc").click()
         page.locator("#mainNav").get_by_text(f"Trường tại {unit}").click()
@@ -56,6 +53,21 @@ def test_each_officer_sees_the_schools_of_today(page, demo):
         assert page.locator("tbody tr").count() == min(count, PAGE_SIZE), email
         screenshot(page, f"login-schools-{email.split('@')[0]}")
         sign_out(page)
+
+    sign_in(page, "district@demo.vn")
+    page.locator("#mainNav").get_by_text("Công việc").click()
+    assert page.locator("#mainNav").get_by_text("Trường tại").count() == 0
+    page.goto(page.base_url + "/")
+    expect(page.get_by_text("Huyện Tuần Giáo đã giải thể, sáp nhập từ ngày 01/07/2025")).to_be_visible()
+    screenshot(page, "login-district-home")
+    page.goto(page.base_url + "/dashboard/")
+    assert page.locator('[data-figure="schools"]').inner_text() == "0"
+    screenshot(page, "login-district-dashboard")
+    page.goto(page.base_url + "/campaigns/dieu-uoc-cho-em-tuan-giao/reviews/")
+    expect(page.get_by_role("link", name="Tổng kết 318/BC-UBND")).to_be_visible()
+    expect(page.get_by_text("28/12/2021")).to_be_visible()
+    screenshot(page, "login-district-2021-reviews")
+    sign_out(page)
 
 
 def test_the_contest_logins_reach_their_rounds(page, demo):
