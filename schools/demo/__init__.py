@@ -22,12 +22,13 @@ commune the old ones it was formed from, per the National Assembly Standing
 Committee's resolutions of 2025, and its legacy table with the old codes), with the new
 codes and names of `vietnam-provinces` 2025.10.1. No demo commune was split. Three old
 communes of Bắc Giang's list (Xã Tân An 07693, Xã Nham Sơn 07732, Xã Thắng Cương 07744)
-are not in that package's list of the communes of 2025, having been merged into
-neighbouring wards before the reform; they have no row, so they are abolished without a
-successor (no school stands in them).
+are absent from that package's table of the communes just before the reform (presumably
+merged into others earlier); with no row they are abolished without a successor (no
+school stands in them).
 
-Everything is created with get_or_create and fixed values, so a second run finds
-every row in place and changes nothing.
+Every row is looked up before it is created, with fixed values, so a second run finds
+every row in place and changes nothing; rows of the old map are found by what survives
+the reform (a code, not a current unit).
 """
 
 import random
