@@ -324,7 +324,7 @@ def _create(*, school, index, template, final_status, staff, officer, rng, era, 
         # Some gifts are on the way for open needs.
         pledged = need.amount_requested * rng.choice([1, 2, 3, 5, 6]) // 10
         Need.objects.filter(pk=need.pk).update(amount_pledged=pledged, amount_received=pledged // 2)
-    spread_dates(need, start=start, days=days)
+    _spread_dates(need, start=start, days=days)
     return True
 
 
@@ -400,7 +400,7 @@ def load(out) -> None:
         out(f"  needs: {created} created")
 
 
-def spread_dates(need: Need, *, start, days: int) -> None:
+def _spread_dates(need: Need, *, start, days: int) -> None:
     """Move the need's history to begin at `start`, its steps spread over `days`, in order."""
     events = list(NeedEvent.objects.filter(need=need).order_by("created_at", "pk"))
     for step, event in enumerate(events):
