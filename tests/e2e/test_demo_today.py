@@ -58,5 +58,7 @@ def test_the_commune_officer_verifies_a_need_of_a_school_that_moved_from_tuan_gi
     expect(page.get_by_role("heading", level=1)).to_contain_text("huyện Tuần Giáo")
     assert "Huyện Tuần Giáo" in page.locator(".hero-kicker").text_content()
     expect(page.locator("main").get_by_text("Trần Thu Hà").first).to_be_visible()
+    # Its figures (391.200.000 ₫) fit the screen: nothing runs off to the side.
+    assert page.evaluate("document.documentElement.scrollWidth") <= device["viewport"]["width"]
     screenshot(page, f"today-3-campaign-2021-{name}")
     page.context.close()
