@@ -1,9 +1,21 @@
-"""Demo campaign "Điều ước cho em – huyện Tuần Giáo", built from the seed plan: its legal
-basis, the units and duties of its section IV, tasks from section III, a review meeting
-and a donor-honouring ceremony, and communication activities."""
+"""Demo campaigns.
+
+Before the reform: "Điều ước cho em – huyện Tuần Giáo" of 2021, built from the seed plan
+(its legal basis, the units and duties of its section IV, tasks from section III, an
+interim review meeting, a donor-honouring ceremony, communication activities), closed
+at the end of 2021 with its final review, issued by the district of the time. Its scope
+stays the abolished district, and its figures count the needs made there in 2021.
+
+Today: the programme as it runs in Điện Biên on the current map, "Điều ước cho em – tỉnh
+Điện Biên" from 2026. Its lead is the Department of Education and Training: with no
+district left, the department plans the programme for the whole province (as the
+province and the department launched it in 2021), and the communes' People's Committees,
+whose Culture and Society divisions verify their schools' needs, coordinate.
+"""
 
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,11 +31,14 @@ from .models import (
     Invitation,
     LegalDocument,
     Responsibility,
+    Review,
     Target,
     Task,
 )
+from .services import review_create, review_issue
 
 SLUG = "dieu-uoc-cho-em-tuan-giao"
+SLUG_TODAY = "dieu-uoc-cho-em-dien-bien"
 
 EXTRA_OFFICES = [
     ("ubnd-xa-tuan-giao", "UBND các xã, thị trấn huyện Tuần Giáo", "peoples_committee"),
@@ -88,6 +103,111 @@ DUTIES = [
 ]
 
 TARGETS = [
+    ("toilets", "needs", 2, "nhà vệ sinh được xây mới hoặc sửa chữa"),
+    ("water", "needs", 2, "công trình nước sạch cho điểm trường"),
+    ("electricity", "needs", 2, "điểm trường có điện"),
+    ("meals", "pupils", 300, "học sinh được hỗ trợ bữa trưa"),
+    ("books", "amount", 40_000_000, "cho sách vở, đồ dùng học tập"),
+]
+
+# title, owner, focal point, due, done on (None: cancelled)
+TASKS = [
+    (
+        "Cử đầu mối hướng dẫn các cơ sở giáo dục cập nhật thông tin lên cổng",
+        "pgddt-tuan-giao",
+        "Quàng Thị Hoa",
+        date(2021, 3, 5),
+        date(2021, 3, 3),
+    ),
+    (
+        "Tổng hợp số liệu khó khăn về điện, nước, nhà vệ sinh của các điểm trường",
+        "pgddt-tuan-giao",
+        "Quàng Thị Hoa",
+        date(2021, 3, 31),
+        date(2021, 3, 29),
+    ),
+    (
+        "Phát sóng phóng sự về điểm trường bản Hua Sát trên Đài Truyền thanh huyện",
+        "ttvh-tuan-giao",
+        "Lò Văn Khoa",
+        date(2021, 4, 15),
+        date(2021, 4, 20),
+    ),
+    (
+        "Rà soát, cập nhật hồ sơ điểm trường lẻ trên cổng thông tin",
+        "csgd-tuan-giao",
+        "Hiệu trưởng các trường",
+        date(2021, 5, 15),
+        date(2021, 5, 14),
+    ),
+    (
+        "Chuẩn bị báo cáo sơ kết 6 tháng thực hiện Chương trình",
+        "pgddt-tuan-giao",
+        "Quàng Thị Hoa",
+        date(2021, 8, 15),
+        date(2021, 8, 13),
+    ),
+    (
+        "Đề xuất danh sách nhà hảo tâm được tôn vinh",
+        "csgd-tuan-giao",
+        "Hiệu trưởng các trường",
+        date(2021, 12, 10),
+        date(2021, 12, 8),
+    ),
+    ("Chuẩn bị báo cáo tổng kết năm 2021", "pgddt-tuan-giao", "Quàng Thị Hoa", date(2021, 12, 24), date(2021, 12, 24)),
+]
+
+FINAL_REVIEW = {
+    "number": "318/BC-UBND",
+    "introduction": (
+        "Thực hiện Văn bản số 191/UBND-KGVX ngày 21/01/2021 của UBND tỉnh Điện Biên, UBND huyện Tuần Giáo đã chỉ "
+        "đạo Phòng Giáo dục và Đào tạo, các cơ sở giáo dục triển khai Chương trình “Điều ước cho em” năm 2021."
+    ),
+    "assessment": (
+        "Các nhà hảo tâm đã chung tay hỗ trợ kịp thời; mọi món quà đều có minh chứng bàn giao. Một số nhu cầu chưa "
+        "được hỗ trợ do hết hạn kêu gọi hoặc đã được ngân sách xã bảo đảm."
+    ),
+    "next_steps": "Tiếp tục cập nhật điểm trường lẻ và kêu gọi hỗ trợ trong năm học 2021–2022.",
+}
+# The final review was issued by the district on this day.
+FINAL_REVIEW_ISSUED = datetime(2021, 12, 28, 9, 0)
+
+EXTRA_OFFICES_TODAY = [
+    ("ubnd-cac-xa-dien-bien", "UBND các xã, phường tỉnh Điện Biên", "peoples_committee"),
+    ("csgd-dien-bien", "Các cơ sở giáo dục trên địa bàn tỉnh Điện Biên", "other"),
+]
+
+PURPOSE_TODAY = (
+    "Kêu gọi các cá nhân, tổ chức, doanh nghiệp hỗ trợ học sinh và các cơ sở giáo dục trên địa bàn tỉnh tổ chức bữa "
+    "ăn bán trú, bảo đảm điện, nước sạch, nhà vệ sinh và trang thiết bị học tập cho các điểm trường vùng cao."
+)
+STORY_TODAY = (
+    "Từ ngày 1/7/2025 tỉnh Điện Biên không còn cấp huyện: các trường mầm non, tiểu học, THCS do UBND xã quản lý. "
+    "Mỗi nhu cầu trên cổng được Phòng Văn hóa - Xã hội của xã hoặc Sở Giáo dục và Đào tạo xác minh trước khi công "
+    "khai. Các điểm trường của Pú Xi, Mùn Chung nay thuộc xã Mường Mùn."
+)
+
+DUTIES_TODAY = [
+    (
+        "sgddt-dien-bien",
+        "lead",
+        "Chủ trì xây dựng và hướng dẫn thực hiện kế hoạch; xác minh nhu cầu của các trường THPT; tổng hợp số liệu "
+        "toàn tỉnh; sơ kết, tổng kết Chương trình.",
+    ),
+    (
+        "ubnd-cac-xa-dien-bien",
+        "coordinate",
+        "Giao Phòng Văn hóa - Xã hội xác minh nhu cầu của các trường mầm non, tiểu học, THCS trên địa bàn xã; tiếp "
+        "nhận, bàn giao hỗ trợ; đề xuất tôn vinh nhà hảo tâm.",
+    ),
+    (
+        "csgd-dien-bien",
+        "coordinate",
+        "Cập nhật thông tin điểm trường, đăng nhu cầu kèm ảnh hiện trạng; xác nhận quà đã nhận và minh chứng bàn giao.",
+    ),
+]
+
+TARGETS_TODAY = [
     ("toilets", "needs", 15, "nhà vệ sinh được xây mới hoặc sửa chữa"),
     ("water", "needs", 10, "công trình nước sạch cho điểm trường"),
     ("electricity", "needs", 8, "điểm trường có điện"),
@@ -96,37 +216,37 @@ TARGETS = [
 ]
 
 # title, owner, focal point, days from today (negative: in the past), status
-TASKS = [
+TASKS_TODAY = [
     (
-        "Cử đầu mối hướng dẫn các cơ sở giáo dục cập nhật thông tin lên cổng",
-        "pgddt-tuan-giao",
-        "Quàng Thị Hoa",
+        "Hướng dẫn UBND các xã phân công đầu mối xác minh nhu cầu trên cổng",
+        "sgddt-dien-bien",
+        "Nguyễn Văn Minh",
         -60,
         "done",
     ),
     (
         "Tổng hợp số liệu khó khăn về điện, nước, nhà vệ sinh của các điểm trường",
-        "pgddt-tuan-giao",
-        "Quàng Thị Hoa",
+        "sgddt-dien-bien",
+        "Nguyễn Văn Minh",
         5,
         "doing",
     ),
     (
-        "Phát sóng phóng sự về điểm trường bản Hua Sát trên Đài Truyền thanh huyện",
-        "ttvh-tuan-giao",
-        "Lò Văn Khoa",
+        "Xác minh các nhu cầu đang chờ của trường trên địa bàn xã Mường Mùn",
+        "vhxh-muong-mun",
+        "Lường Thị Phương",
         -4,
         "todo",
     ),
     (
         "Rà soát, cập nhật hồ sơ điểm trường lẻ trên cổng thông tin",
-        "csgd-tuan-giao",
+        "csgd-dien-bien",
         "Hiệu trưởng các trường",
         -10,
         "doing",
     ),
-    ("Chuẩn bị báo cáo sơ kết 6 tháng thực hiện Chương trình", "pgddt-tuan-giao", "Quàng Thị Hoa", 21, "todo"),
-    ("Đề xuất danh sách nhà hảo tâm được tôn vinh", "csgd-tuan-giao", "Hiệu trưởng các trường", 14, "todo"),
+    ("Chuẩn bị báo cáo sơ kết thực hiện Chương trình", "sgddt-dien-bien", "Nguyễn Văn Minh", 21, "todo"),
+    ("Đề xuất danh sách nhà hảo tâm được tôn vinh", "ubnd-cac-xa-dien-bien", "Lường Thị Phương", 14, "todo"),
 ]
 
 
@@ -134,11 +254,17 @@ def _office(code):
     return Office.objects.get(code=code)
 
 
+def _aware(day: date, at: time) -> datetime:
+    return datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
+
+
 @transaction.atomic
-def load(out) -> None:
-    tuan_giao = AdministrativeUnit.objects.get(code="099", abolished_on__isnull=True)
+def load_before_reform(out) -> None:
+    """The 2021 campaign of huyện Tuần Giáo, closed with its final review."""
+    tuan_giao = AdministrativeUnit.objects.get(level="district", code="099")
     for code, name, kind in EXTRA_OFFICES:
-        Office.objects.get_or_create(code=code, defaults={"name": name, "kind": kind, "unit": tuan_giao})
+        if not Office.objects.filter(code=code).exists():
+            Office.objects.create(code=code, name=name, kind=kind, unit=tuan_giao)
     campaign, created = Campaign.objects.get_or_create(
         slug=SLUG,
         defaults={
@@ -146,6 +272,7 @@ def load(out) -> None:
             "scope": tuan_giao,
             "lead_office": _office("ubnd-tuan-giao"),
             "starts_on": date(2021, 2, 20),
+            "ends_on": date(2021, 12, 31),
             "purpose": PURPOSE,
             "requirements": REQUIREMENTS,
             "story": STORY,
@@ -176,24 +303,22 @@ def load(out) -> None:
         )
     for category, measure, quantity, label in TARGETS:
         Target.objects.create(campaign=campaign, category=category, measure=measure, quantity=quantity, label=label)
-    today = timezone.localdate()
-    for title, owner, focal, days, status in TASKS:
+    for title, owner, focal, due, done in TASKS:
         Task.objects.create(
             campaign=campaign,
             title=title,
             owner=_office(owner),
             focal_point=focal,
-            due_on=today + timedelta(days=days),
-            status=status,
-            done_on=today + timedelta(days=days) if status == "done" else None,
+            due_on=due,
+            status=Task.Status.DONE,
+            done_on=done,
         )
-    tz = timezone.get_current_timezone()
     review = Event.objects.create(
         campaign=campaign,
         kind=Event.Kind.REVIEW,
         title="Hội nghị sơ kết 6 tháng thực hiện Chương trình “Điều ước cho em”",
-        starts_at=datetime.combine(today + timedelta(days=24), time(8, 0), tzinfo=tz),
-        ends_at=datetime.combine(today + timedelta(days=24), time(11, 30), tzinfo=tz),
+        starts_at=_aware(date(2021, 8, 20), time(8, 0)),
+        ends_at=_aware(date(2021, 8, 20), time(11, 30)),
         venue="Hội trường UBND huyện Tuần Giáo",
         host=_office("pgddt-tuan-giao"),
         expected_attendance=45,
@@ -211,8 +336,8 @@ def load(out) -> None:
     for code, people, reply in [
         ("pgddt-tuan-giao", 6, "confirmed"),
         ("ttvh-tuan-giao", 2, "confirmed"),
-        ("ubnd-xa-tuan-giao", 19, "pending"),
-        ("csgd-tuan-giao", 15, "pending"),
+        ("ubnd-xa-tuan-giao", 19, "confirmed"),
+        ("csgd-tuan-giao", 15, "confirmed"),
         ("mttq-tuan-giao", 3, "declined"),
     ]:
         Invitation.objects.create(event=review, office=_office(code), people=people, reply=reply)
@@ -221,14 +346,15 @@ def load(out) -> None:
         event=review,
         description="Tài liệu, nước uống, trang trí hội trường",
         amount=6_500_000,
-        funding_source="Ngân sách huyện giao Phòng GD&ĐT năm 2025",
+        funding_source="Ngân sách huyện giao Phòng GD&ĐT năm 2021",
         decision_number="1120/QĐ-UBND",
+        settled=True,
     )
     honouring = Event.objects.create(
         campaign=campaign,
         kind=Event.Kind.HONOURING,
         title="Lễ tôn vinh các nhà hảo tâm đồng hành cùng học sinh Tuần Giáo",
-        starts_at=datetime.combine(today + timedelta(days=45), time(14, 0), tzinfo=tz),
+        starts_at=_aware(date(2021, 12, 22), time(14, 0)),
         venue="Trường PTDTBT Tiểu học Pú Xi",
         host=_office("pgddt-tuan-giao"),
         expected_attendance=80,
@@ -240,11 +366,151 @@ def load(out) -> None:
         amount=12_000_000,
         funding_source="Nguồn xã hội hóa",
         decision_number="",
+        settled=True,
+    )
+    for day, channel, title, office in [
+        (date(2021, 3, 12), "broadcast", "Phóng sự: Điểm trường bản Hua Sát mong có nhà vệ sinh", "ttvh-tuan-giao"),
+        (
+            date(2021, 3, 30),
+            "article",
+            "Tuần Giáo triển khai Chương trình “Điều ước cho em” trong ngành giáo dục",
+            "pgddt-tuan-giao",
+        ),
+        (
+            date(2021, 11, 24),
+            "social",
+            "Cảm ơn các nhà hảo tâm đã mang chăn ấm tới học sinh bán trú Pú Xi",
+            "pgddt-tuan-giao",
+        ),
+    ]:
+        CommunicationActivity.objects.create(
+            campaign=campaign, published_on=day, channel=channel, title=title, office=_office(office)
+        )
+    _issue_final_review(campaign)
+    out("  campaign: Điều ước cho em – huyện Tuần Giáo (2021, closed with its final review)")
+
+
+def _issue_final_review(campaign: Campaign) -> None:
+    """The final review, drafted and issued through the services by the district's
+    officer, then dated as it was: 28 December 2021 (its history rows too)."""
+    officer = get_user_model().objects.get(email="district@demo.vn")
+    review = review_create(campaign=campaign, review=Review(kind=Review.Kind.FINAL, **FINAL_REVIEW), user=officer)
+    review_issue(review=review, user=officer)
+    issued = FINAL_REVIEW_ISSUED.replace(tzinfo=timezone.get_current_timezone())
+    drafted = issued - timedelta(days=4)
+    Review.objects.filter(pk=review.pk).update(created_at=drafted, issued_at=issued)
+    rows = list(Review.history.filter(id=review.pk).order_by("history_id"))
+    for row, when in zip(rows, [drafted, issued], strict=True):
+        row.history_date = when
+        row.created_at = drafted
+        row.issued_at = issued if row.issued_at else None
+        row.save(update_fields=["history_date", "created_at", "issued_at"])
+
+
+@transaction.atomic
+def load(out) -> None:
+    """Today's programme of the province, on the current map."""
+    dien_bien = AdministrativeUnit.objects.get(level="province", code="11", abolished_on__isnull=True)
+    for code, name, kind in EXTRA_OFFICES_TODAY:
+        if not Office.objects.filter(code=code).exists():
+            Office.objects.create(code=code, name=name, kind=kind, unit=dien_bien)
+    campaign, created = Campaign.objects.get_or_create(
+        slug=SLUG_TODAY,
+        defaults={
+            "name": "Điều ước cho em – tỉnh Điện Biên",
+            "scope": dien_bien,
+            "lead_office": _office("sgddt-dien-bien"),
+            "starts_on": date(2026, 1, 15),
+            "purpose": PURPOSE_TODAY,
+            "requirements": REQUIREMENTS,
+            "story": STORY_TODAY,
+            "is_published": True,
+        },
+    )
+    if not created:
+        return
+    LegalDocument.objects.create(
+        campaign=campaign,
+        number="191/UBND-KGVX",
+        issued_on=date(2021, 1, 21),
+        issuer="UBND tỉnh Điện Biên",
+        title="Về việc triển khai chương trình “Điều ước cho em”",
+        position=1,
+    )
+    for position, (code, role, duties) in enumerate(DUTIES_TODAY):
+        Responsibility.objects.create(
+            campaign=campaign, office=_office(code), role=role, duties=duties, position=position
+        )
+    for category, measure, quantity, label in TARGETS_TODAY:
+        Target.objects.create(campaign=campaign, category=category, measure=measure, quantity=quantity, label=label)
+    today = timezone.localdate()
+    for title, owner, focal, days, status in TASKS_TODAY:
+        Task.objects.create(
+            campaign=campaign,
+            title=title,
+            owner=_office(owner),
+            focal_point=focal,
+            due_on=today + timedelta(days=days),
+            status=status,
+            done_on=today + timedelta(days=days) if status == "done" else None,
+        )
+    review = Event.objects.create(
+        campaign=campaign,
+        kind=Event.Kind.REVIEW,
+        title="Hội nghị sơ kết thực hiện Chương trình “Điều ước cho em” năm 2026",
+        starts_at=_aware(today + timedelta(days=24), time(8, 0)),
+        ends_at=_aware(today + timedelta(days=24), time(11, 30)),
+        venue="Hội trường Sở Giáo dục và Đào tạo tỉnh Điện Biên",
+        host=_office("sgddt-dien-bien"),
+        expected_attendance=60,
+    )
+    for position, (at, title, presenter) in enumerate(
+        [
+            (time(8, 0), "Tuyên bố lý do, giới thiệu đại biểu", "Văn phòng Sở"),
+            (time(8, 15), "Báo cáo sơ kết thực hiện Chương trình", "Sở Giáo dục và Đào tạo"),
+            (time(9, 0), "Tham luận: xác minh nhu cầu ở cấp xã", "Phòng Văn hóa - Xã hội xã Mường Mùn"),
+            (time(9, 40), "Tham luận của các trường có nhiều điểm trường lẻ", "Trường PTDTBT Tiểu học Pú Xi"),
+            (time(10, 20), "Thảo luận, đề xuất giải pháp", "Các đại biểu"),
+            (time(11, 0), "Kết luận hội nghị", "Lãnh đạo Sở"),
+        ]
+    ):
+        AgendaItem.objects.create(event=review, position=position, starts_at=at, title=title, presenter=presenter)
+    for code, people, reply in [
+        ("sgddt-dien-bien", 8, "confirmed"),
+        ("vhxh-muong-mun", 2, "confirmed"),
+        ("ubnd-cac-xa-dien-bien", 45, "pending"),
+        ("csgd-dien-bien", 20, "pending"),
+    ]:
+        Invitation.objects.create(event=review, office=_office(code), people=people, reply=reply)
+    BudgetLine.objects.create(
+        campaign=campaign,
+        event=review,
+        description="Tài liệu, nước uống, trang trí hội trường",
+        amount=8_500_000,
+        funding_source="Dự toán chi ngân sách năm 2026 giao Sở Giáo dục và Đào tạo",
+        decision_number="",
+    )
+    honouring = Event.objects.create(
+        campaign=campaign,
+        kind=Event.Kind.HONOURING,
+        title="Lễ tôn vinh các nhà hảo tâm đồng hành cùng học sinh xã Mường Mùn",
+        starts_at=_aware(today + timedelta(days=45), time(14, 0)),
+        venue="Trường PTDTBT Tiểu học Pú Xi, xã Mường Mùn",
+        host=_office("ubnd-xa-muong-mun"),
+        expected_attendance=80,
+    )
+    BudgetLine.objects.create(
+        campaign=campaign,
+        event=honouring,
+        description="Giấy khen, hoa, khánh tiết",
+        amount=12_000_000,
+        funding_source="Nguồn xã hội hóa",
+        decision_number="",
     )
     for days, channel, title, office in [
-        (-50, "broadcast", "Phóng sự: Điểm trường bản Hua Sát mong có nhà vệ sinh", "ttvh-tuan-giao"),
-        (-30, "article", "Tuần Giáo triển khai Chương trình “Điều ước cho em” trong ngành giáo dục", "pgddt-tuan-giao"),
-        (-8, "social", "Cảm ơn các nhà hảo tâm đã mang chăn ấm tới học sinh bán trú Phình Sáng", "pgddt-tuan-giao"),
+        (-50, "broadcast", "Phóng sự: Điểm trường bản Hua Sát mong có nhà vệ sinh", "ubnd-xa-muong-mun"),
+        (-30, "article", "Điện Biên triển khai Chương trình “Điều ước cho em” năm 2026", "sgddt-dien-bien"),
+        (-8, "social", "Cảm ơn các nhà hảo tâm đã mang chăn ấm tới học sinh bán trú Pú Xi", "vhxh-muong-mun"),
     ]:
         CommunicationActivity.objects.create(
             campaign=campaign,
@@ -253,8 +519,6 @@ def load(out) -> None:
             title=title,
             office=_office(office),
         )
-    featured = Need.objects.filter(school__district=tuan_giao, status=Need.Status.VERIFIED).order_by("-urgency", "pk")[
-        :4
-    ]
+    featured = campaign.needs().filter(status=Need.Status.VERIFIED).order_by("-urgency", "pk")[:4]
     campaign.featured_needs.set(featured)
-    out("  campaign: Điều ước cho em – huyện Tuần Giáo")
+    out("  campaign: Điều ước cho em – tỉnh Điện Biên (today)")

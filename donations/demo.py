@@ -4,6 +4,10 @@ The needs demo already set each need's pledged and received amounts; the pledges
 here add up to exactly those amounts, so every figure on every page agrees. Pledges are
 written directly (not through pledge_create) because the needs already carry the totals.
 A need that already has pledges is left alone, so a second run changes nothing.
+
+Before the reform: the offices' accounts of the time and the gifts of 2021 (dated a few
+days after each need was verified). Today: the commune office's account, and the gifts
+to today's needs.
 """
 
 from datetime import timedelta
@@ -15,6 +19,7 @@ from django.utils import timezone
 
 from needs.models import Need
 from schools.models import Office, School
+from schools.units import REFORM_DATE
 
 from .models import BankAccount, DonorProfile, PaymentRoute, Pledge, PledgeEvent
 
@@ -48,6 +53,10 @@ ACCOUNTS = [
         "0391000765432",
         "SO GIAO DUC VA DAO TAO TINH DIEN BIEN",
     ),
+]
+# Since the reform a commune's schools receive gifts through its People's Committee.
+ACCOUNTS_TODAY = [
+    ("vhxh-muong-mun", "970405", "Agribank – Chi nhánh Tuần Giáo", "8803201007788", "UY BAN NHAN DAN XA MUONG MUN"),
 ]
 
 DONORS = [
@@ -92,42 +101,26 @@ def _pledge(need, donor, amount, status, when, message, user=None, anonymous=Fal
         "expired": ["pledged", "expired"],
     }[status]
     previous = ""
-    for step in steps:
-        PledgeEvent.objects.create(pledge=pledge, from_status=previous, to_status=step, actor=user)
+    for number, step in enumerate(steps):
+        event = PledgeEvent.objects.create(pledge=pledge, from_status=previous, to_status=step, actor=user)
+        # Each step a few days after the one before, from the day of the pledge.
+        PledgeEvent.objects.filter(pk=event.pk).update(created_at=when + timedelta(days=3 * number))
         previous = step
     return pledge
 
 
-@transaction.atomic
-def load(out) -> None:
-    User = get_user_model()
-    for office_code, bank_bin, bank, number, holder in ACCOUNTS:
+def _accounts(rows) -> None:
+    for office_code, bank_bin, bank, number, holder in rows:
         BankAccount.objects.get_or_create(
             office=Office.objects.get(code=office_code),
             account_number=number,
             defaults={"bank_bin": bank_bin, "bank_name": bank, "account_holder": holder},
         )
-    pu_xi = School.objects.get(code="11099012")
-    own, _ = BankAccount.objects.get_or_create(
-        school=pu_xi,
-        account_number="8803205112233",
-        defaults={
-            "bank_bin": "970405",
-            "bank_name": "Agribank – Chi nhánh Tuần Giáo",
-            "account_holder": "TRUONG PTDTBT TIEU HOC PU XI",
-        },
-    )
-    PaymentRoute.objects.get_or_create(
-        school=pu_xi, defaults={"account": own, "set_by": User.objects.get(email="district@demo.vn")}
-    )
 
-    donor_user = User.objects.get(email="donor@demo.vn")
-    DonorProfile.objects.get_or_create(
-        user=donor_user, defaults={"name": donor_user.full_name, "display_name": "Trần Thu Hà (Hà Nội)"}
-    )
-    EmailAddress.objects.get_or_create(user=donor_user, email=donor_user.email, defaults={"verified": True})
+
+def _gifts(donor_user, pu_xi) -> int:
+    """Pledges that make up what each need without pledges shows as pledged and received."""
     demo_donor = (donor_user.full_name, donor_user.email, "person", False)
-
     now = timezone.now()
     created = 0
     needs = Need.objects.filter(amount_pledged__gt=0).select_related("school").order_by("pk")
@@ -138,7 +131,11 @@ def load(out) -> None:
         is_demo = index % 3 == 0 or (need.school_id == pu_xi.pk and index < 12)
         donor = demo_donor if is_demo else DONORS[index % len(DONORS)]
         user = donor_user if is_demo else None
-        when = now - timedelta(days=20 - index % 15)
+        if need.created_at.date() < REFORM_DATE:
+            # A gift of 2021 came a few days after the need was made public.
+            when = need.verified_at + timedelta(days=2 + index % 5)
+        else:
+            when = now - timedelta(days=20 - index % 15)
         delivered = need.status in Need.DELIVERED_STATUSES
         received_status = "delivered" if delivered else "received"
         if need.amount_received:
@@ -154,6 +151,48 @@ def load(out) -> None:
             _pledge(need, DONORS[(index + 2) % len(DONORS)], 500_000, "cancelled", when - timedelta(days=5), "")
             _pledge(need, DONORS[(index + 3) % len(DONORS)], 800_000, "expired", when - timedelta(days=30), "")
             created += 2
+    return created
+
+
+def _donor():
+    donor_user = get_user_model().objects.get(email="donor@demo.vn")
+    DonorProfile.objects.get_or_create(
+        user=donor_user, defaults={"name": donor_user.full_name, "display_name": "Trần Thu Hà (Hà Nội)"}
+    )
+    EmailAddress.objects.get_or_create(user=donor_user, email=donor_user.email, defaults={"verified": True})
+    return donor_user
+
+
+@transaction.atomic
+def load_before_reform(out) -> None:
+    User = get_user_model()
+    _accounts(ACCOUNTS)
+    pu_xi = School.objects.get(code="11099012")
+    own, _ = BankAccount.objects.get_or_create(
+        school=pu_xi,
+        account_number="8803205112233",
+        defaults={
+            "bank_bin": "970405",
+            "bank_name": "Agribank – Chi nhánh Tuần Giáo",
+            "account_holder": "TRUONG PTDTBT TIEU HOC PU XI",
+        },
+    )
+    PaymentRoute.objects.get_or_create(
+        school=pu_xi, defaults={"account": own, "set_by": User.objects.get(email="district@demo.vn")}
+    )
+    created = _gifts(_donor(), pu_xi)
+    if created:
+        out(f"  pledges of 2021: {created} created")
+
+
+@transaction.atomic
+def load(out) -> None:
+    _accounts(ACCOUNTS_TODAY)
+    pu_xi = School.objects.get(code="11099012")
+    donor_user = _donor()
+    created = _gifts(donor_user, pu_xi)
+    demo_donor = (donor_user.full_name, donor_user.email, "person", False)
+    now = timezone.now()
     # donor@demo.vn also has a pledge waiting at the demo school (for the receipt journey)
     # and one they cancelled.
     waiting_need = (

@@ -1,7 +1,16 @@
-"""Demo contest: the 53rd UPU edition (2024). Bắc Giang's round from the seed plan (the
+"""Demo contest.
+
+Before the reform: the 53rd UPU edition (2024). Bắc Giang's round from the seed plan (the
 planning conference of 20/02/2024 with its agenda, 23 guests and budget from decision
 05/QĐ-STTTT; the four coordinating units; the launch ceremony), and a Điện Biên round so
-the demo school can enter letters. Over 200 entries, two judges with scores."""
+the demo school can enter letters. Over 200 entries, two judges with scores. The round
+keeps its names: its province, Tỉnh Bắc Giang, was abolished on 1 July 2025 (succeeded by
+Tỉnh Bắc Ninh) and its organiser, the Department of Information and Communications, had
+become part of the Department of Science and Technology.
+
+Today: the 55th edition (2026), Bắc Ninh's round organised by its Department of Science
+and Technology (which took over the post sector in 2025) with the Department of
+Education and Training, entries from the schools that were in Bắc Giang."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -88,36 +97,37 @@ def _user(email, name, role=None, office=None):
     return user
 
 
-def _round(edition, *, province_code, office, slug, name, deadline, launch):
-    province = AdministrativeUnit.objects.get(code=province_code, abolished_on__isnull=True)
-    campaign, _ = Campaign.objects.get_or_create(
+def _round(edition, *, province_code, office, slug, name, deadline, launch, purpose=PURPOSE):
+    existing = ContestRound.objects.filter(campaign__slug=slug).first()
+    if existing is not None:
+        # Found by its plan: after the reform its province may be an abolished unit.
+        return existing, False
+    province = AdministrativeUnit.objects.get(level="province", code=province_code, abolished_on__isnull=True)
+    year = edition.year
+    campaign = Campaign.objects.create(
         slug=slug,
-        defaults={
-            "name": name,
-            "kind": Campaign.Kind.CONTEST,
-            "scope": province,
-            "lead_office": office,
-            "starts_on": date(2024, 1, 8),
-            "ends_on": date(2024, 6, 30),
-            "purpose": PURPOSE,
-            "requirements": REQUIREMENTS,
-        },
+        name=name,
+        kind=Campaign.Kind.CONTEST,
+        scope=province,
+        lead_office=office,
+        starts_on=date(year, 1, 8),
+        ends_on=date(year, 6, 30),
+        purpose=purpose,
+        requirements=REQUIREMENTS,
     )
-    round_, created = ContestRound.objects.get_or_create(
+    round_ = ContestRound.objects.create(
         edition=edition,
         province=province,
-        defaults={
-            "organiser": office,
-            "campaign": campaign,
-            "launch_on": launch,
-            "school_deadline": deadline,
-            "judging_from": deadline + timedelta(days=7),
-            "judging_to": deadline + timedelta(days=21),
-            "forward_by": deadline + timedelta(days=30),
-            "delete_entries_on": date(2025, 6, 30),
-        },
+        organiser=office,
+        campaign=campaign,
+        launch_on=launch,
+        school_deadline=deadline,
+        judging_from=deadline + timedelta(days=7),
+        judging_to=deadline + timedelta(days=21),
+        forward_by=deadline + timedelta(days=30),
+        delete_entries_on=date(year + 1, 6, 30),
     )
-    return round_, created
+    return round_, True
 
 
 def _plan_bac_giang(round_):
@@ -209,12 +219,12 @@ def _entries(round_, schools, count, rng, staff):
     for number in range(1, count + 1):
         school = schools[number % len(schools)]
         name = PUPIL_NAMES[number % len(PUPIL_NAMES)]
-        born = date(2009, 5, 1) + timedelta(days=rng.randint(0, 365 * 5))
+        born = date(round_.edition.year - 15, 5, 1) + timedelta(days=rng.randint(0, 365 * 5))
         created.append(
             Entry(
                 round=round_,
                 school=school,
-                code=f"{round_.province.code}-53-{number:05d}",
+                code=f"{round_.province.code}-{round_.edition.number}-{number:05d}",
                 pupil_name=name,
                 date_of_birth=born,
                 class_name=f"{rng.randint(6, 9)}A{rng.randint(1, 5)}",
@@ -234,7 +244,7 @@ def _entries(round_, schools, count, rng, staff):
 
 
 @transaction.atomic
-def load(out) -> None:
+def load_before_reform(out) -> None:
     edition, _ = Edition.objects.get_or_create(
         number=53,
         defaults={
@@ -259,7 +269,7 @@ def load(out) -> None:
             "name": "Sở Thông tin và Truyền thông tỉnh Điện Biên",
             "short_name": "Sở TT&TT Điện Biên",
             "kind": Office.Kind.INFORMATION_DEPARTMENT,
-            "unit": AdministrativeUnit.objects.get(code="11"),
+            "unit": AdministrativeUnit.objects.get(level="province", code="11", abolished_on__isnull=True),
         },
     )
     dien_bien, _ = _round(
@@ -278,17 +288,12 @@ def load(out) -> None:
     _plan_bac_giang(bac_giang)
     rng = random.Random(53)
     for round_ in (bac_giang, dien_bien):
-        for position, (name, weight) in enumerate(
-            [("Nội dung, bám sát chủ đề", 40), ("Ngôn ngữ, hình thức thể hiện", 30), ("Tính sáng tạo, cảm xúc", 30)]
-        ):
-            Criterion.objects.create(round=round_, name=name, weight=weight, max_score=10, position=position)
-        for judge in judges:
-            Judge.objects.create(round=round_, user=judge, stage=1)
+        _rubric(round_, judges)
     staff = get_user_model().objects.get(email="school@demo.vn")
     bg_schools = list(School.objects.filter(province=bac_giang.province).order_by("code"))
     entries = _entries(bac_giang, bg_schools, 180, rng, None)
     db_schools = list(
-        School.objects.filter(district__code="099", level__in=["lower_secondary", "inter_level", "primary"])
+        School.objects.filter(code__startswith="11099", level__in=["lower_secondary", "inter_level", "primary"])
     )
     entries += _entries(dien_bien, db_schools, 40, rng, staff)
     for entry in entries:
@@ -305,3 +310,66 @@ def load(out) -> None:
                 )
     Score.objects.bulk_create(scores)
     out(f"  letters contest: edition 53, {len(entries)} entries, {len(scores)} scores")
+
+
+def _rubric(round_, judges) -> None:
+    for position, (name, weight) in enumerate(
+        [("Nội dung, bám sát chủ đề", 40), ("Ngôn ngữ, hình thức thể hiện", 30), ("Tính sáng tạo, cảm xúc", 30)]
+    ):
+        Criterion.objects.create(round=round_, name=name, weight=weight, max_score=10, position=position)
+    for judge in judges:
+        Judge.objects.create(round=round_, user=judge, stage=1)
+
+
+PURPOSE_2026 = (
+    "Phối hợp với Sở Giáo dục và Đào tạo và Bưu điện tỉnh Bắc Ninh triển khai hưởng ứng cuộc thi trên địa bàn tỉnh; "
+    "hướng dẫn và khuyến khích các em học sinh tham gia cuộc thi."
+)
+
+
+@transaction.atomic
+def load(out) -> None:
+    """The 2026 round of Bắc Ninh, under today's departments."""
+    edition, _ = Edition.objects.get_or_create(
+        number=55,
+        defaults={
+            "year": 2026,
+            "theme": "Chủ đề của Cuộc thi Viết thư Quốc tế UPU lần thứ 55 (Năm 2026) theo hướng dẫn của Liên minh "
+            "Bưu chính Thế giới.",
+            "guidance_document": "Hướng dẫn của Bộ Khoa học và Công nghệ về Cuộc thi Viết thư Quốc tế UPU lần thứ 55",
+        },
+    )
+    organiser = Office.objects.get(code="skhcn-bac-ninh")
+    bac_ninh, created = _round(
+        edition,
+        province_code="24",
+        office=organiser,
+        slug="upu-55-bac-ninh",
+        name="Hưởng ứng Cuộc thi Viết thư Quốc tế UPU lần thứ 55 (Năm 2026) – tỉnh Bắc Ninh",
+        deadline=date(2026, 3, 31),
+        launch=date(2026, 3, 3),
+        purpose=PURPOSE_2026,
+    )
+    if not created:
+        return
+    for position, (code, role, duties) in enumerate(
+        [
+            ("skhcn-bac-ninh", "lead", "Chủ trì tổ chức lễ phát động; thường trực Ban Tổ chức cuộc thi."),
+            ("sgddt-bac-ninh", "coordinate", "Hướng dẫn các trường tổ chức cho học sinh viết thư."),
+            ("buu-dien-bac-ninh", "coordinate", "Tiếp nhận thư dự thi, phối hợp tổ chức lễ phát động và trao giải."),
+        ]
+    ):
+        Responsibility.objects.create(
+            campaign=bac_ninh.campaign,
+            office=Office.objects.get(code=code),
+            role=role,
+            duties=duties,
+            position=position,
+        )
+    User = get_user_model()
+    _rubric(bac_ninh, [User.objects.get(email="judge1@demo.vn"), User.objects.get(email="judge2@demo.vn")])
+    schools = list(School.objects.filter(province=bac_ninh.province).order_by("code"))
+    entries = _entries(bac_ninh, schools, 40, random.Random(55), None)
+    for entry in entries:
+        entry.save(update_fields=["duplicate_key"])
+    out(f"  letters contest: edition 55, Bắc Ninh, {len(entries)} entries")

@@ -1,22 +1,32 @@
-"""Demo needs: what Tuần Giáo's schools lack, in every status, with photos drawn here.
+"""Demo needs: what the schools of Điện Biên lack, with photos drawn here.
 
-Needs are found by (school, title), so a second run creates nothing. Status changes go
-through the lifecycle service, so the history is real; their dates are then spread
-over the past weeks so queues and ages look like a working programme.
+Before the reform: the needs of the 2021 Tuần Giáo campaign, all settled by the end of
+2021 (closed, one expired, one cancelled), recorded under the old district and communes.
+Today: needs in every status, made after the schools moved to their new communes, so
+recorded there; the commune office of Xã Mường Mùn acts on its schools, the department
+on the others.
+
+Needs are found by (school, title, era), so a second run creates nothing. Status
+changes go through the lifecycle service, so the history is real; their dates are then
+spread (over 2021, or over the past weeks) so queues and ages look like a working
+programme.
 """
 
 import io
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from schools.models import School
+from schools.demo import MUONG_MUN, SCHOOLS
+from schools.models import AdministrativeUnit, School
+from schools.units import REFORM_DATE
 
 from .models import Need, NeedEvent
 from .services import need_save, need_transition, photo_create
@@ -177,6 +187,22 @@ STATUS_PLAN = (
     + ["expired"] * 1
 )
 
+# The 2021 campaign's needs: school, template, final status (at the campaign's end).
+PLAN_2021 = [
+    ("11099012", 0, "closed"),
+    ("11099003", 2, "closed"),
+    ("11099009", 4, "closed"),
+    ("11099005", 6, "closed"),
+    ("11099012", 10, "closed"),
+    ("11099016", 8, "closed"),
+    ("11099013", 12, "closed"),
+    ("11099007", 9, "closed"),
+    ("11099023", 14, "closed"),
+    ("11099021", 13, "expired"),
+    ("11099019", 16, "cancelled"),
+]
+START_2021 = datetime(2021, 3, 1, 8, 0)
+
 PATHS = {
     "draft": [],
     "submitted": ["submit"],
@@ -253,81 +279,132 @@ def _demo_photo(category, caption, seed) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"demo-{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
+def _create(*, school, index, template, final_status, staff, officer, rng, era, start, days, wanted_from) -> bool:
+    """One need, brought to its final status through the lifecycle; False if it exists."""
+    category, title, description, urgency, items = template
+    sites = list(school.sites.all())
+    site = sites[index % len(sites)] if sites and "{site}" in title else None
+    full_title = title.format(site=site.name if site else "điểm trường chính")
+    if Need.objects.filter(school=school, title=full_title).filter(era).exists():
+        return False
+    need = Need(
+        school=school,
+        site=site,
+        category=category,
+        title=full_title,
+        description=description,
+        pupils_benefiting=min(site.pupils if site else school.pupils, school.pupils) or 30,
+        urgency=urgency,
+        wanted_by=(wanted_from + timedelta(days=rng.randint(20, 150))).date() if index % 3 else None,
+    )
+    item_rows = [{"description": d, "quantity": q, "unit": u, "unit_cost": c} for d, q, u, c in items]
+    photos = [photo_create(upload=_demo_photo(category, full_title, index), actor=staff)]
+    need = need_save(need=need, items=item_rows, actor=staff, photos=photos)
+    notes = {
+        "return": "Đề nghị bổ sung báo giá của đơn vị cung cấp và ảnh hiện trạng rõ hơn.",
+        "cancel": "Đã được UBND xã hỗ trợ từ nguồn ngân sách, không cần kêu gọi nữa.",
+        "deliver": "Nhà trường đã nhận đủ và đưa vào sử dụng. Cảm ơn các nhà hảo tâm!",
+    }
+    for action in PATHS[final_status]:
+        actor = None if action in ("expire",) else (staff if action in ("submit", "deliver") else officer)
+        if action == "fund":
+            # The donations demo adds the pledges that make up these amounts.
+            Need.objects.filter(pk=need.pk).update(amount_pledged=need.amount_requested)
+            actor = None
+        if action == "deliver":
+            Need.objects.filter(pk=need.pk).update(amount_received=need.amount_requested)
+            photo_create(
+                upload=_demo_photo(category, "Bàn giao: " + full_title, 1000 + index),
+                actor=staff,
+                kind="proof",
+                need=need,
+            )
+        need_transition(need=need, action=action, actor=actor, note=notes.get(action, ""))
+    if final_status == "verified" and index % 4:
+        # Some gifts are on the way for open needs.
+        pledged = need.amount_requested * rng.choice([1, 2, 3, 5, 6]) // 10
+        Need.objects.filter(pk=need.pk).update(amount_pledged=pledged, amount_received=pledged // 2)
+    _spread_dates(need, start=start, days=days)
+    return True
+
+
+def _before_reform() -> Q:
+    return Q(created_at__date__lt=REFORM_DATE)
+
+
 @transaction.atomic
-def load(out) -> None:
+def load_before_reform(out) -> None:
+    """The 2021 Tuần Giáo campaign's needs, acted on by the district office of the time."""
     User = get_user_model()
     demo_staff = User.objects.get(email="school@demo.vn")
     district_officer = User.objects.get(email="district@demo.vn")
+    schools = {school.code: school for school in School.objects.filter(code__startswith="11099")}
+    rng = random.Random(2021)
+    tz = timezone.get_current_timezone()
+    created = 0
+    for index, (code, template, final_status) in enumerate(PLAN_2021):
+        school = schools[code]
+        start = (START_2021 + timedelta(days=index * 19)).replace(tzinfo=tz)
+        created += _create(
+            school=school,
+            index=index,
+            template=TEMPLATES[template],
+            final_status=final_status,
+            staff=demo_staff if code == "11099012" else district_officer,
+            officer=district_officer,
+            rng=rng,
+            era=_before_reform(),
+            start=start,
+            days=60,
+            wanted_from=start,
+        )
+    if created:
+        out(f"  needs of 2021: {created} created")
+
+
+@transaction.atomic
+def load(out) -> None:
+    """Today's needs, in every status, of the schools in their new communes."""
+    User = get_user_model()
+    demo_staff = User.objects.get(email="school@demo.vn")
+    commune_officer = User.objects.get(email="commune@demo.vn")
     province_officer = User.objects.get(email="province@demo.vn")
-    schools = list(
-        School.objects.filter(district__code__in=["099", "102", "101"]).prefetch_related("sites").order_by("code")
-    )
+    muong_mun = AdministrativeUnit.objects.get(level="commune", code=MUONG_MUN, abolished_on__isnull=True)
+    codes = [row[0] for row in SCHOOLS if row[0].startswith("11")]
+    schools = list(School.objects.filter(code__in=codes).prefetch_related("sites").order_by("code"))
     rng = random.Random(53)
     now = timezone.now()
     created = 0
     for index, final_status in enumerate(STATUS_PLAN):
-        template = TEMPLATES[index % len(TEMPLATES)]
-        category, title, description, urgency, items = template
         # The demo school gets several needs so its pages are full; the rest rotate.
         school = schools[11] if index % 6 == 0 else schools[index % len(schools)]
-        sites = list(school.sites.all())
-        site = sites[index % len(sites)] if sites and "{site}" in title else None
-        full_title = title.format(site=site.name if site else "điểm trường chính")
-        # Only the demo school has a demo clerk; elsewhere the officers act for the school.
-        in_tuan_giao = school.district.code == "099"
-        officer = district_officer if in_tuan_giao else province_officer
-        staff = demo_staff if school.code == "11099012" else officer
-        if Need.objects.filter(school=school, title=full_title).exists():
-            continue
-        need = Need(
+        # The commune office acts for the schools it handles, the department for the rest;
+        # only the demo school has a demo clerk, elsewhere the officers act for the school.
+        officer = commune_officer if school.handled_by(muong_mun) else province_officer
+        days_ago = 3 + (len(STATUS_PLAN) - index) % 40
+        start = now - timedelta(days=days_ago, hours=days_ago % 7)
+        created += _create(
             school=school,
-            site=site,
-            category=category,
-            title=full_title,
-            description=description,
-            pupils_benefiting=min(site.pupils if site else school.pupils, school.pupils) or 30,
-            urgency=urgency,
-            wanted_by=(now + timedelta(days=rng.randint(20, 150))).date() if index % 3 else None,
+            index=index,
+            template=TEMPLATES[index % len(TEMPLATES)],
+            final_status=final_status,
+            staff=demo_staff if school.code == "11099012" else officer,
+            officer=officer,
+            rng=rng,
+            era=~_before_reform(),
+            start=start,
+            days=days_ago,
+            wanted_from=now,
         )
-        item_rows = [{"description": d, "quantity": q, "unit": u, "unit_cost": c} for d, q, u, c in items]
-        photos = [photo_create(upload=_demo_photo(category, full_title, index), actor=staff)]
-        need = need_save(need=need, items=item_rows, actor=staff, photos=photos)
-        notes = {
-            "return": "Đề nghị bổ sung báo giá của đơn vị cung cấp và ảnh hiện trạng rõ hơn.",
-            "cancel": "Đã được UBND xã hỗ trợ từ nguồn ngân sách, không cần kêu gọi nữa.",
-            "deliver": "Nhà trường đã nhận đủ và đưa vào sử dụng. Cảm ơn các nhà hảo tâm!",
-        }
-        for action in PATHS[final_status]:
-            actor = None if action in ("expire",) else (staff if action in ("submit", "deliver") else officer)
-            if action == "fund":
-                # The donations work replaces this with real pledges.
-                Need.objects.filter(pk=need.pk).update(amount_pledged=need.amount_requested)
-                actor = None
-            if action == "deliver":
-                Need.objects.filter(pk=need.pk).update(amount_received=need.amount_requested)
-                photo_create(
-                    upload=_demo_photo(category, "Bàn giao: " + full_title, 1000 + index),
-                    actor=staff,
-                    kind="proof",
-                    need=need,
-                )
-            need_transition(need=need, action=action, actor=actor, note=notes.get(action, ""))
-        if final_status == "verified" and index % 4:
-            # Some gifts are on the way for open needs.
-            pledged = need.amount_requested * rng.choice([1, 2, 3, 5, 6]) // 10
-            Need.objects.filter(pk=need.pk).update(amount_pledged=pledged, amount_received=pledged // 2)
-        _spread_dates(need, days_ago=3 + (len(STATUS_PLAN) - index) % 40)
-        created += 1
     if created:
         out(f"  needs: {created} created")
 
 
-def _spread_dates(need: Need, *, days_ago: int) -> None:
-    """Move the need's history back in time, keeping its order."""
-    start = timezone.now() - timedelta(days=days_ago, hours=days_ago % 7)
+def _spread_dates(need: Need, *, start, days: int) -> None:
+    """Move the need's history to begin at `start`, its steps spread over `days`, in order."""
     events = list(NeedEvent.objects.filter(need=need).order_by("created_at", "pk"))
     for step, event in enumerate(events):
-        event.created_at = start + timedelta(days=step * max(days_ago // (len(events) + 1), 1))
+        event.created_at = start + timedelta(days=step * max(days // (len(events) + 1), 1))
     NeedEvent.objects.bulk_update(events, ["created_at"])
     stamps = {e.to_status: e.created_at for e in events}
     Need.objects.filter(pk=need.pk).update(

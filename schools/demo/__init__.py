@@ -1,8 +1,31 @@
 """Demo registry: Điện Biên (Tuần Giáo from the seed plan, plus two more districts)
-and Bắc Giang for the letters contest, with the demo logins.
+and Bắc Giang for the letters contest, with the demo logins; then the reform of
+1 July 2025 and today's offices.
 
-Everything is created with get_or_create and fixed values, so a second run finds
-every row in place and changes nothing.
+Before the reform (`load_before_reform`): the three-tier map of the seed plans
+(`units.csv`, real codes from `vietnam-provinces` 0.6.0), the district education
+offices, the schools and the first logins.
+
+Today (`load`): the current map of Điện Biên (11) and Bắc Ninh (24, which took in Bắc
+Giang) from the `vietnam-provinces` package, loaded over the old one by
+`schools.units.load_map` with the real merger of the old communes (the national mapping,
+`schools/data/communes_2025.csv`): the
+old units are kept, abolished on 1 July 2025 with their successors, and the schools move
+to their new communes (a history row each). Only these two provinces are loaded, so
+`seed_demo` stays quick; `load_units` (`make units`) loads the other 32 afterwards and
+changes nothing here. Then the offices of today: the Culture and Society division of
+the People's Committee of Xã Mường Mùn (which took in Pú Xi), the departments of Bắc
+Ninh, and their logins.
+
+The national mapping (made by `ops/unit_mapping.py` from `vietnamadminunits` 1.0.4's
+data, per the National Assembly Standing Committee's resolutions of 2025) splits no demo
+commune. Three old communes of Bắc Giang's list (Xã Tân An 07693, Xã Nham Sơn 07732, Xã
+Thắng Cương 07744) are absent from it (presumably merged into others earlier); with no
+row they are abolished without a successor (no school stands in them).
+
+Every row is looked up before it is created, with fixed values, so a second run finds
+every row in place and changes nothing; rows of the old map are found by what survives
+the reform (a code, not a current unit).
 """
 
 import random
@@ -17,9 +40,16 @@ from django.utils import timezone
 
 from schools.models import AdministrativeUnit, Membership, Office, School, SchoolSite
 from schools.services import import_units
+from schools.units import load_map, national_mapping_rows, package_rows
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo password, never used in production
 UNITS_CSV = Path(__file__).with_name("units.csv")
+# The provinces of the demo on today's map: Điện Biên, and Bắc Ninh (24, Bắc Giang's code).
+PROVINCES_TODAY = {"11", "24"}
+Level = AdministrativeUnit.Level
+# The demo's old district and the commune that took in Pú Xi (the demo school) in 2025.
+TUAN_GIAO = "099"
+MUONG_MUN = "03268"
 
 OFFICES = [
     # code, name, short name, kind, unit code, digest addresses
@@ -82,6 +112,38 @@ OFFICES = [
     ),
     ("tinh-doan-bac-giang", "Tỉnh đoàn Bắc Giang", "Tỉnh đoàn Bắc Giang", "youth_union", "24", ""),
     ("buu-dien-bac-giang", "Bưu điện tỉnh Bắc Giang", "Bưu điện tỉnh Bắc Giang", "post", "24", ""),
+]
+
+# Today's offices, on units of the current map (the same columns). Since 1 July 2025 the
+# commune People's Committee manages its preschools, primary and lower-secondary schools
+# through its Culture and Society division; the departments stay with the province.
+OFFICES_TODAY = [
+    (
+        "vhxh-muong-mun",
+        "Phòng Văn hóa - Xã hội xã Mường Mùn",
+        "Phòng VH-XH xã Mường Mùn",
+        "education_office",
+        MUONG_MUN,
+        "vhxh.muongmun@dienbien.demo.vn",
+    ),
+    ("ubnd-xa-muong-mun", "Ủy ban nhân dân xã Mường Mùn", "UBND xã Mường Mùn", "peoples_committee", MUONG_MUN, ""),
+    (
+        "skhcn-bac-ninh",
+        "Sở Khoa học và Công nghệ tỉnh Bắc Ninh",
+        "Sở KH&CN Bắc Ninh",
+        "information_department",
+        "24",
+        "vanphong.skhcn@bacninh.demo.vn",
+    ),
+    (
+        "sgddt-bac-ninh",
+        "Sở Giáo dục và Đào tạo tỉnh Bắc Ninh",
+        "Sở GD&ĐT Bắc Ninh",
+        "education_department",
+        "24",
+        "vanphong.sgddt@bacninh.demo.vn",
+    ),
+    ("buu-dien-bac-ninh", "Bưu điện tỉnh Bắc Ninh", "Bưu điện tỉnh Bắc Ninh", "post", "24", ""),
 ]
 
 # code, name, level, commune code, boarding, pupils, ethnic-minority %, satellite sites
@@ -211,6 +273,26 @@ USERS = [
     ("admin@demo.vn", "Quản trị hệ thống", "", None, None, ""),
 ]
 
+# Logins of today's offices (the same columns).
+USERS_TODAY = [
+    (
+        "commune@demo.vn",
+        "Lường Thị Phương",
+        "0912 345 607",
+        "officer",
+        "vhxh-muong-mun",
+        "Công chức Văn hóa - Xã hội",
+    ),
+    (
+        "organiser3@demo.vn",
+        "Nguyễn Đức Thắng",
+        "0912 345 608",
+        "organiser",
+        "skhcn-bac-ninh",
+        "Phòng Bưu chính, Viễn thông và Chuyển đổi số",
+    ),
+]
+
 # Rough centres of the demo districts, for plausible school coordinates.
 CENTRES = {
     "099": (21.59, 103.42),
@@ -227,6 +309,15 @@ def _pick(rng, weighted):
 
 
 def _create_units(out) -> None:
+    """The old map of the seed plans, once: after the reform its units are abolished
+    rows, and importing the file again would rename today's units that share a code."""
+    if AdministrativeUnit.objects.filter(level=Level.DISTRICT, code=TUAN_GIAO).exists():
+        return
+    if AdministrativeUnit.objects.filter(level=Level.COMMUNE, province__code="11", district__isnull=True).exists():
+        raise RuntimeError(
+            "The registry holds today's map of Điện Biên without the old one: the demo starts from the map "
+            "before 1 July 2025, so load it into a fresh database (seed_demo, then load_units)."
+        )
     report = import_units(UNITS_CSV.read_bytes())
     if report.rejected:
         raise RuntimeError(f"demo units rejected: {report.rejected}")
@@ -234,47 +325,60 @@ def _create_units(out) -> None:
         out(f"  administrative units: {report.created} created")
 
 
-def _create_offices() -> dict[str, Office]:
+def _current_unit(code: str) -> AdministrativeUnit:
+    level = {width: level for level, width in AdministrativeUnit.CODE_WIDTH.items()}[len(code)]
+    return AdministrativeUnit.objects.get(level=level, code=code, abolished_on__isnull=True)
+
+
+def _create_offices(rows) -> dict[str, Office]:
     offices = {}
-    for code, name, short_name, kind, unit_code, emails in OFFICES:
-        unit = AdministrativeUnit.objects.get(code=unit_code, abolished_on__isnull=True)
-        offices[code], _ = Office.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "short_name": short_name, "kind": kind, "unit": unit, "digest_emails": emails},
-        )
+    for code, name, short_name, kind, unit_code, emails in rows:
+        office = Office.objects.filter(code=code).first()
+        if office is None:
+            # Looked up only to create: after the reform an old office's unit is abolished.
+            office = Office.objects.create(
+                code=code,
+                name=name,
+                short_name=short_name,
+                kind=kind,
+                unit=_current_unit(unit_code),
+                digest_emails=emails,
+            )
+        offices[code] = office
     return offices
 
 
 def _create_schools(out) -> dict[str, School]:
     rng = random.Random(2021)  # the programme's first year: fixed, so every run is the same
     now = timezone.now()
-    communes = {u.code: u for u in AdministrativeUnit.objects.filter(level="commune", abolished_on__isnull=True)}
     villages = iter(VILLAGES * 2)
     schools, created = {}, 0
     for index, (code, name, level, commune_code, boarding, pupils, minority, site_count) in enumerate(SCHOOLS):
-        commune = communes[commune_code]
-        district_code = commune.parent.code
-        lat, lon = CENTRES[district_code]
+        # The same random draws on every run, whether the school is created or found.
+        lat_shift, lon_shift = rng.uniform(-0.12, 0.12), rng.uniform(-0.12, 0.12)
         # One school in five has not confirmed its profile for a long time: the stale flag shows.
         confirmed_days_ago = 240 + index if index % 5 == 3 else 10 + index * 3
-        school, was_created = School.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "level": level,
-                "commune": commune,
-                "address": f"Bản {VILLAGES[-1 - index]}",
-                "latitude": Decimal(f"{lat + rng.uniform(-0.12, 0.12):.6f}"),
-                "longitude": Decimal(f"{lon + rng.uniform(-0.12, 0.12):.6f}"),
-                "pupils": pupils,
-                "ethnic_minority_percent": minority,
-                "boarding": boarding,
-                "focal_point_name": _FOCAL_POINTS[index % len(_FOCAL_POINTS)],
-                "focal_point_phone": f"0914 {200 + index:03d} {100 + index * 7:03d}",
-                "profile_confirmed_at": now - timedelta(days=confirmed_days_ago),
-            },
-        )
-        created += was_created
+        school = School.objects.filter(code=code).first()
+        if school is None:
+            # Created on the old map; after the reform the school is found, in its new commune.
+            commune = _current_unit(commune_code)
+            lat, lon = CENTRES[commune.parent.code]
+            school = School.objects.create(
+                code=code,
+                name=name,
+                level=level,
+                commune=commune,
+                address=f"Bản {VILLAGES[-1 - index]}",
+                latitude=Decimal(f"{lat + lat_shift:.6f}"),
+                longitude=Decimal(f"{lon + lon_shift:.6f}"),
+                pupils=pupils,
+                ethnic_minority_percent=minority,
+                boarding=boarding,
+                focal_point_name=_FOCAL_POINTS[index % len(_FOCAL_POINTS)],
+                focal_point_phone=f"0914 {200 + index:03d} {100 + index * 7:03d}",
+                profile_confirmed_at=now - timedelta(days=confirmed_days_ago),
+            )
+            created += 1
         schools[code] = school
         for _site in range(site_count):
             village = next(villages)
@@ -312,9 +416,9 @@ _FOCAL_POINTS = [
 ]
 
 
-def _create_users(schools, offices, out) -> None:
+def _create_users(rows, schools, offices) -> None:
     User = get_user_model()
-    for email, full_name, phone, role, target, title in USERS:
+    for email, full_name, phone, role, target, title in rows:
         user, created = User.objects.get_or_create(email=email, defaults={"full_name": full_name, "phone": phone})
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -328,9 +432,32 @@ def _create_users(schools, offices, out) -> None:
             Membership.objects.get_or_create(user=user, role=role, office=offices[target], defaults={"title": title})
 
 
+def _reform(out) -> None:
+    """Today's map of the demo's provinces over the old one, with the real merger."""
+    report = load_map(
+        rows=package_rows(PROVINCES_TODAY),
+        national=national_mapping_rows(),
+        provinces=PROVINCES_TODAY,
+    )
+    if report.stranded:
+        raise RuntimeError(f"demo schools left in abolished communes: {report.stranded}")
+    if report.changed:
+        out(
+            f"  the map of 1 July 2025 (Điện Biên, Bắc Ninh): {len(report.created)} units created, "
+            f"{len(report.abolished)} abolished, {len(report.moved)} schools moved to their new communes"
+        )
+
+
+@transaction.atomic
+def load_before_reform(out) -> None:
+    _create_units(out)
+    offices = _create_offices(OFFICES)
+    schools = _create_schools(out)
+    _create_users(USERS, schools, offices)
+
+
 @transaction.atomic
 def load(out) -> None:
-    _create_units(out)
-    offices = _create_offices()
-    schools = _create_schools(out)
-    _create_users(schools, offices, out)
+    _reform(out)
+    offices = _create_offices(OFFICES_TODAY)
+    _create_users(USERS_TODAY, {}, offices)

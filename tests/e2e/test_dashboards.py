@@ -3,7 +3,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from oversight.dashboard import Area, headline
-from schools.models import AdministrativeUnit
+from schools.models import Office
 from tests.support.browser import new_page, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -14,22 +14,24 @@ def money(amount):
 
 
 @pytest.mark.parametrize(
-    ("email", "unit_code", "heading"),
+    ("email", "office_code", "unit_code", "unit_name"),
     [
-        ("district@demo.vn", "099", "Bảng điều hành cấp huyện"),
-        ("province@demo.vn", "11", "Bảng điều hành cấp tỉnh"),
+        ("commune@demo.vn", "vhxh-muong-mun", "03268", "Xã Mường Mùn"),
+        ("province@demo.vn", "sgddt-dien-bien", "11", "Tỉnh Điện Biên"),
     ],
 )
 def test_officers_see_their_dashboard_click_through_and_export(
-    browser, live_server, demo, tmp_path, email, unit_code, heading
+    browser, live_server, demo, tmp_path, email, office_code, unit_code, unit_name
 ):
     page = new_page(browser, live_server.url, accept_downloads=True)
-    figures = headline(Area(AdministrativeUnit.objects.get(code=unit_code, abolished_on=None)))
+    figures = headline(Area.of_office(Office.objects.get(code=office_code)))
+    assert figures["requested"] > 0
 
     sign_in(page, email)
     page.locator("#mainNav").get_by_text("Công việc").click()
     page.locator("#mainNav").get_by_role("link", name="Bảng điều hành").click()
-    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bảng điều hành")
+    expect(page.locator("main").get_by_text(unit_name, exact=True).first).to_be_visible()
     assert page.locator('[data-figure="requested"]').inner_text() == money(figures["requested"])
     assert page.locator('[data-figure="pledged"]').inner_text() == money(figures["pledged"])
     assert page.locator(".school-map circle").count() > 0

@@ -28,8 +28,8 @@ def _open(browser, html, width):
 @pytest.mark.parametrize(
     ("code", "must_show"),
     [
-        ("pgddt-tuan-giao", "Nhu cầu chờ xác minh"),
-        ("sgddt-dien-bien", "So sánh các huyện"),
+        ("vhxh-muong-mun", "Nhu cầu chờ xác minh"),
+        ("sgddt-dien-bien", "So sánh các xã, phường"),
     ],
 )
 def test_the_digest_reads_well_in_a_browser(browser, settings, tmp_path, code, must_show):

@@ -45,8 +45,9 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
     assert need.photos.count() == 1
     screenshot(clerk, "need-2-submitted")
 
-    # The district officer finds it in the queue and returns it with a reason.
-    sign_in(desk, "district@demo.vn")
+    # The officer of the commune office (Pú Xi is in Xã Mường Mùn since 1 July 2025) finds
+    # it in the queue and returns it with a reason.
+    sign_in(desk, "commune@demo.vn")
     desk.locator("#mainNav").get_by_text("Công việc").click()
     desk.locator("#mainNav").get_by_role("link", name="Chờ xác minh").click()
     expect(desk.get_by_text(TITLE)).to_be_visible()
@@ -86,10 +87,11 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
     # Each select applies itself at once (and the page reloads with the choice in the URL).
     with anyone.expect_navigation():
         anyone.locator("#filters select[name=province]").select_option(label="Tỉnh Điện Biên")
+    # Điện Biên has no districts since 1 July 2025: its communes are right under it.
     with anyone.expect_navigation():
-        anyone.locator("#filters select[name=district]").select_option(label="Huyện Tuần Giáo")
+        anyone.locator("#filters select[name=commune]").select_option(label="Xã Mường Mùn")
     expect(anyone.get_by_role("link", name=TITLE)).to_be_visible()
-    assert "category=meals" in anyone.url and "district=" in anyone.url
+    assert "category=meals" in anyone.url and "commune=" in anyone.url
     screenshot(anyone, "need-7-visitor-filters")
     anyone.goto(live_server.url + "/needs/?q=bep+an+ban+tru+huoi+long")
     expect(anyone.get_by_role("link", name=TITLE)).to_be_visible()

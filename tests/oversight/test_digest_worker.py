@@ -113,14 +113,14 @@ def test_weekly_digests_are_sent_once_by_a_real_worker_even_when_it_dies(stack):
         by_office[run.office.code] = message
         assert sorted(a.strip() for a in str(message["to"]).split(",")) == expected[run.office.code]
     assert set(by_office) == with_mail
-    tuan_giao = by_office["pgddt-tuan-giao"]
-    html = html_of(tuan_giao)
-    waiting = Area(Office.objects.get(code="pgddt-tuan-giao").unit).needs().filter(status=Need.Status.SUBMITTED)
+    muong_mun = by_office["vhxh-muong-mun"]
+    html = html_of(muong_mun)
+    waiting = Area.of_office(Office.objects.get(code="vhxh-muong-mun")).needs().filter(status=Need.Status.SUBMITTED)
     assert f"Nhu cầu chờ xác minh: {waiting.count()}" in html
     oldest = waiting.order_by("submitted_at").first()
     assert f"https://dieuuocchoem.example.vn/needs/{oldest.pk}/" in html
     assert "https://dieuuocchoem.example.vn/needs/queue/" in html
-    assert "So sánh các huyện" in html_of(by_office["sgddt-dien-bien"])
+    assert "So sánh các xã, phường" in html_of(by_office["sgddt-dien-bien"])
 
     # 2. Running the job again sends nothing more.
     send_due_digests.delay("weekly", "2026-11-23")

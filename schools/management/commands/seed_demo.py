@@ -3,23 +3,50 @@ from importlib import import_module, util
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from schools.demo import DEMO_PASSWORD, USERS
+from schools.demo import DEMO_PASSWORD, USERS, USERS_TODAY
+
+# The demo is loaded in two eras, each app in INSTALLED_APPS order (needs after schools,
+# pledges after needs): first the portal as it stood before 1 July 2025 (the old map,
+# the 2021 Tuần Giáo campaign closed with its final review, the 2024 contest), then the
+# reform (the current map of the demo's provinces; the schools move to their new
+# communes) and the programme as it runs today. An app's demo module has a function per
+# era, `load_before_reform(out)` and `load(out)`, either optional.
+ERAS = ("load_before_reform", "load")
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent: a second run changes nothing) and print the demo logins."
+    help = (
+        "Load the demo data (idempotent: a second run changes nothing) and print the demo logins. "
+        "The demo starts before the reform of 1 July 2025 and moves to today's map."
+    )
 
-    def handle(self, *args, **options):
-        # Each app that has a `demo` module adds its own records, in INSTALLED_APPS order,
-        # so needs come after schools and pledges after needs.
-        logins = [(email, full_name) for email, full_name, *_rest in USERS]
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--before-reform",
+            action="store_true",
+            help="load only the demo as it stood before 1 July 2025 (the old map); a later run without it "
+            "brings it to today",
+        )
+
+    def handle(self, *args, before_reform=False, **options):
+        modules = []
         for config in apps.get_app_configs():
             name = f"{config.name}.demo"
             if not config.name.startswith("django") and util.find_spec(name) is not None:
-                self.stdout.write(f"{config.verbose_name}:")
-                module = import_module(name)
-                module.load(self.stdout.write)
-                logins += getattr(module, "EXTRA_LOGINS", [])
+                modules.append((config, import_module(name)))
+        logins = [(email, full_name) for email, full_name, *_rest in USERS]
+        eras = ERAS[:1] if before_reform else ERAS
+        for era in eras:
+            self.stdout.write("Before 1 July 2025:" if era == ERAS[0] else "Today:")
+            for config, module in modules:
+                load = getattr(module, era, None)
+                if load is not None:
+                    self.stdout.write(f" {config.verbose_name}:")
+                    load(self.stdout.write)
+            if era == ERAS[1]:
+                logins += [(email, full_name) for email, full_name, *_rest in USERS_TODAY]
+        for _config, module in modules:
+            logins += getattr(module, "EXTRA_LOGINS", [])
         self.stdout.write(self.style.SUCCESS(f"Demo data is loaded. Demo logins (password: {DEMO_PASSWORD}):"))
         for email, full_name in logins:
-            self.stdout.write(f"  {email:<20} {full_name}")
+            self.stdout.write(f"  {email:<22} {full_name}")
