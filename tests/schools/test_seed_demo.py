@@ -17,10 +17,10 @@ from donations.models import Pledge
 from letters_contest.demo import EXTRA_LOGINS
 from letters_contest.models import ContestRound
 from needs.models import Need
-from schools.demo import MAP_2025_CSV, SCHOOLS, USERS, USERS_TODAY
+from schools.demo import SCHOOLS, USERS, USERS_TODAY
 from schools.models import AdministrativeUnit, Membership, School, SchoolSite
 from schools.permissions import can_act_on_school
-from schools.units import REFORM_DATE
+from schools.units import NATIONAL_MAPPING, REFORM_DATE
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,11 @@ def test_seed_demo_keeps_the_old_map_moves_the_schools_and_prints_every_login():
     assert [p.name for p in bac_giang.successors.all()] == ["Tỉnh Bắc Ninh"]
 
     # Every demo school stands in its new commune, as the real merger says, with a history row.
-    merger = {row["old_code"]: row["new_code"] for row in csv.DictReader(MAP_2025_CSV.open(encoding="utf-8"))}
+    merger = {
+        row["old_code"]: row["new_code"]
+        for row in csv.DictReader(NATIONAL_MAPPING.open(encoding="utf-8"))
+        if row["default"] == "1"
+    }
     for code, name, _level, old_commune, *_rest in SCHOOLS:
         school = School.objects.select_related("commune").get(code=code)
         assert school.commune.is_current and school.district_id is None, name
