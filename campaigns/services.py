@@ -7,14 +7,22 @@ names the acting user whether or not a request is under way: the services set
 view does. The instances they take come from validated forms (`form.instance`) and are
 saved here, nowhere else."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.issuers import issuer_of_office
+from documents.models import DocumentKind
+from documents.services import issue_document
+
 from .models import BudgetLine, Campaign, CommunicationActivity, Event, Responsibility, Review, Task
+from .reviews import review_rendered, review_title
 
 # What an officer writes in a review; the rest (issued_at, issued_by) only issuing sets.
-REVIEW_TEXT_FIELDS = ["kind", "number", "introduction", "assessment", "next_steps"]
+# The number is the register's, taken when the review is issued (`number` keeps what
+# officers typed before that, for the reviews issued then).
+REVIEW_TEXT_FIELDS = ["kind", "introduction", "assessment", "next_steps"]
 
 
 class ReviewIssued(Exception):
@@ -117,12 +125,30 @@ def review_update(*, review: Review, user) -> Review:
         return _save(review, user, update_fields=REVIEW_TEXT_FIELDS)
 
 
-def review_issue(*, review: Review, user) -> Review:
-    """Issue a draft review as a document, dated now and signed by `user`."""
+def review_issue(*, review: Review, signer, user) -> Review:
+    """Issue a draft review as a report of the campaign's lead office (or the body that
+    took over from it today): the next number of that body's register ("01/BC-SGDĐT"),
+    dated today, signed by `signer` (one of the body's signers), rendered and kept as
+    issued; all in one transaction, so a review is never issued without its number nor
+    a number taken without its review. Signing the kept PDF is the caller's next step
+    (documents.services.sign_issued), outside this transaction. Raises ReviewIssued,
+    NoIssuer, or ValidationError when the signer cannot sign for the body."""
     with transaction.atomic():
         # The locked copy is saved, so the history row holds the text as it is stored.
         locked = _lock_draft(review)
         locked.issued_at, locked.issued_by = timezone.now(), user
-        _save(locked, user, update_fields=["issued_at", "issued_by"])
-    review.issued_at, review.issued_by = locked.issued_at, locked.issued_by
+        issuer = issuer_of_office(locked.campaign.lead_office, on=timezone.localdate(locked.issued_at))
+        try:
+            issuer = issuer.with_signer(signer)
+        except ValueError as refused:
+            raise ValidationError({"signer": _("This person cannot sign for %(body)s.") % {"body": issuer.text_name}}) from refused
+        locked.document = issue_document(
+            kind=DocumentKind.REPORT,
+            issuer=issuer,
+            title=review_title(locked),
+            user=user,
+            render=lambda document: review_rendered(locked, issuer, document.number_text),
+        )
+        _save(locked, user, update_fields=["issued_at", "issued_by", "document"])
+    review.issued_at, review.issued_by, review.document = locked.issued_at, locked.issued_by, locked.document
     return review
