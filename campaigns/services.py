@@ -141,7 +141,9 @@ def review_issue(*, review: Review, signer, user) -> Review:
         try:
             issuer = issuer.with_signer(signer)
         except ValueError as refused:
-            raise ValidationError({"signer": _("This person cannot sign for %(body)s.") % {"body": issuer.text_name}}) from refused
+            raise ValidationError(
+                {"signer": _("This person cannot sign for %(body)s.") % {"body": issuer.text_name}}
+            ) from refused
         locked.document = issue_document(
             kind=DocumentKind.REPORT,
             issuer=issuer,

@@ -29,7 +29,6 @@ class VerifyForm(forms.Form):
         return data
 
 
-
 class SignerForm(forms.ModelForm):
     """A body's signer; the rules (documents.signers) answer next to the field they
     concern: a TM. authority for a body that is not collective, a KT. without a title."""

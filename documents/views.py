@@ -171,7 +171,9 @@ def sign_again(request, pk):
         else:
             messages.warning(request, _("%(body)s has no signing key in use.") % {"body": document.register.body.name})
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         body = document.register.body
         target = reverse("documents:register", args=[_body_kind(body), body.pk])
     return redirect(target)

@@ -112,7 +112,9 @@ def test_a_combination_decree_30_does_not_know_is_refused_with_its_reason(area, 
 
 def test_a_committee_vice_chair_for_the_collective_is_accepted(committee, area):
     signer = services.signer_save(
-        signer=Signer(office=committee, authority=A.COLLECTIVE_DEPUTY, title="phó chủ tịch", full_name=" Lò  Văn Minh "),
+        signer=Signer(
+            office=committee, authority=A.COLLECTIVE_DEPUTY, title="phó chủ tịch", full_name=" Lò  Văn Minh "
+        ),
         user=area.officer_a,
     )
     signer.refresh_from_db()
