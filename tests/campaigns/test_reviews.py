@@ -3,11 +3,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns.models import Campaign, Review
+from documents.issuers import issuer_of_office
 from oversight.dashboard import Area, headline
 from schools.models import AdministrativeUnit
 from tests.campaigns.factories import ReviewFactory
+from tests.documents.factories import SignerFactory
 from tests.support.documents import pdf_text
 
 
@@ -27,7 +30,6 @@ def test_the_final_review_of_the_demo_campaign_has_vietnamese_text_and_the_dashb
         reverse("campaigns:reviews", args=[demo.slug]),
         {
             "kind": "final",
-            "number": "125/BC-PGDĐT",
             "introduction": "Ngành giáo dục huyện đã triển khai đồng bộ.",
             "assessment": "Các nhà hảo tâm đã chung tay hỗ trợ kịp thời.",
             "next_steps": "Tiếp tục cập nhật điểm trường lẻ.",
@@ -35,12 +37,14 @@ def test_the_final_review_of_the_demo_campaign_has_vietnamese_text_and_the_dashb
     )
     review = Review.objects.get()
     assert response.url == reverse("campaigns:review", args=[demo.slug, review.pk])
-    client.post(response.url, {"issue": "1"})
+    body = issuer_of_office(demo.lead_office, on=timezone.localdate())
+    signer = SignerFactory(office=body.office, full_name="Lò Văn Minh")
+    client.post(response.url, {"issue": "1", "signer": signer.pk})
 
     document = client.get(reverse("campaigns:review_document", args=[demo.slug, review.pk]))
 
     assert document["Content-Type"] == "application/pdf"
-    text = pdf_text(document.content)
+    text = pdf_text(b"".join(document.streaming_content))
     figures = headline(Area(AdministrativeUnit.objects.get(code="099")))
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -57,6 +61,7 @@ def test_the_final_review_of_the_demo_campaign_has_vietnamese_text_and_the_dashb
         f"{figures['requested']:,}".replace(",", ".") + " ₫",
         f"{figures['received']:,}".replace(",", ".") + " ₫",
         "Quàng Thị Hoa",
+        f"Số: 01/BC-{body.symbol}",
     ):
         assert expected in text, expected
 
@@ -67,10 +72,11 @@ def test_an_issued_review_cannot_be_edited(client, demo):
     client.force_login(get_user_model().objects.get(email="district@demo.vn"))
     review = ReviewFactory(campaign=demo, kind="interim", assessment="Ban đầu")
     url = reverse("campaigns:review", args=[demo.slug, review.pk])
-    client.post(url, {"issue": "1"})
+    signer = SignerFactory(office=issuer_of_office(demo.lead_office, on=timezone.localdate()).office)
+    client.post(url, {"issue": "1", "signer": signer.pk})
     client.post(url, {"kind": "interim", "assessment": "Sửa sau khi ban hành"})
     review.refresh_from_db()
-    assert review.assessment == "Ban đầu"
+    assert review.assessment == "Ban đầu" and review.issued_at is not None
 
 
 def test_reviews_are_for_the_campaigns_officers(client, demo):
