@@ -214,6 +214,15 @@ class Event(models.Model):
     expected_attendance = models.PositiveIntegerField(_("expected head count"), default=0)
     notes = models.TextField(_("notes"), blank=True)
 
+    # The plan as issued (kế hoạch): its number in the lead office's register, the PDF kept.
+    plan_document = models.OneToOneField(
+        "documents.IssuedDocument",
+        verbose_name=_("issued plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="event_plan",
+    )
     history = HistoricalRecords()
 
     class Meta:

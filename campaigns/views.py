@@ -220,7 +220,7 @@ def task_status(request, slug, pk):
 def event_detail(request, slug, pk):
     """An event's details, agenda, invitees with their replies, and budget lines."""
     campaign = get_campaign_for_managing(request, slug)
-    event = get_object_or_404(Event, pk=pk, campaign=campaign)
+    event = get_object_or_404(Event.objects.select_related("plan_document"), pk=pk, campaign=campaign)
     data = request.POST or None
     form = EventForm(data, instance=event, campaign=campaign)
     agenda = AgendaFormSet(data, instance=event, prefix="agenda")
@@ -233,10 +233,17 @@ def event_detail(request, slug, pk):
         messages.success(request, _("The event has been saved."))
         return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
     confirmed = sum(i.people for i in event.invitations.all() if i.reply == Invitation.Reply.CONFIRMED)
+    body, no_issuer = issuing_body(campaign.lead_office, timezone.localdate())
+    plan = event.plan_document
     return render(
         request,
         "campaigns/event.html",
         {
+            "issue_form": IssueForm(body=body) if body and not plan else None,
+            "issuing_body": body,
+            "no_issuer": no_issuer,
+            "plan": plan,
+            "plan_unsigned": bool(plan and not plan.signed_at and any(signing_keys_for(plan))),
             "campaign": campaign,
             "event": event,
             "form": form,
@@ -251,11 +258,45 @@ def event_detail(request, slug, pk):
 
 @login_required
 def event_plan(request, slug, pk):
+    """A draft plan rendered now; an issued plan as it was issued, signed if it was signed."""
     campaign = get_campaign_for_managing(request, slug)
-    event = get_object_or_404(Event, pk=pk, campaign=campaign)
+    event = get_object_or_404(Event.objects.select_related("plan_document"), pk=pk, campaign=campaign)
+    if event.plan_document_id and event.plan_document.pdf:
+        name = event.plan_document.number_text.replace("/", "-")
+        return FileResponse(
+            event.plan_document.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"{name}.pdf",
+            content_type="application/pdf",
+        )
     try:
         pdf = event_plan_pdf(event)
     except NoIssuer as problem:
         messages.error(request, str(problem))
         return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
     return pdf_response(pdf, f"ke-hoach-{event.pk}.pdf")
+
+
+@login_required
+@require_POST
+def event_plan_issue(request, slug, pk):
+    """Issue the event's plan: the lead office's next KH number, the chosen signer, kept
+    as issued and then signed."""
+    campaign = get_campaign_for_managing(request, slug)
+    event = get_object_or_404(Event, pk=pk, campaign=campaign)
+    body, no_issuer = issuing_body(campaign.lead_office, timezone.localdate())
+    if body is None:
+        messages.error(request, no_issuer)
+        return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
+    form = IssueForm(request.POST, body=body)
+    try:
+        if form.is_valid():
+            services.event_plan_issue(event=event, signer=form.cleaned_data["signer"], user=request.user)
+            sign_and_tell(request, event.plan_document)
+        else:
+            messages.error(request, " ".join(form.errors.get("signer", [])) or _("Choose who signs the plan."))
+    except services.PlanIssued as refused:
+        messages.error(request, str(refused))
+    except (NoIssuer, ValidationError) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
+    return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)

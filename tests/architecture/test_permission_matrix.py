@@ -268,6 +268,8 @@ MATRIX = [
     row("campaigns:reviews", lambda w: [w.campaign.slug], expect(403, **allow(AREA_A))),
     row("campaigns:review", lambda w: [w.campaign.slug, w.review.pk], expect(403, **allow(AREA_A))),
     row("campaigns:review_document", lambda w: [w.campaign.slug, w.review.pk], expect(403, **allow(AREA_A))),
+    # Issuing an event's plan: the campaign's managers (no signer posted: nothing is issued).
+    post("campaigns:event_plan_issue", lambda w: [w.campaign.slug, w.event.pk], expect(403, **allow(AREA_A, 302))),
     # dashboard: officers (and the superuser); ?unit= only inside their area
     row("dashboard:home", expected=expect(403, **allow(OFFICERS))),
     row(

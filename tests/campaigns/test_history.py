@@ -28,6 +28,7 @@ WRITING_VIEWS = {
     "campaigns:event",
     "campaigns:reviews",
     "campaigns:review",
+    "campaigns:event_plan_issue",
 }
 
 
@@ -246,6 +247,17 @@ def test_it_records_who_wrote_edited_and_issued_a_review(client, area, campaign,
     )
     assert review.history.count() == 3
     assert IssuedDocument.objects.count() == 1
+
+
+def test_issuing_an_events_plan_records_who_issued_it(client, area, campaign, meeting, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    signer = SignerFactory(office=area.office_a)
+    client.force_login(area.officer_province)
+    client.post(reverse("campaigns:event_plan_issue", args=[campaign.slug, meeting.pk]), {"signer": signer.pk})
+    meeting.refresh_from_db()
+    assert meeting.plan_document.number_text == "01/KH-PGDĐT"
+    assert history_of(meeting)[-1] == ("~", area.officer_province)
+    assert {row.history_user for row in meeting.plan_document.history.all()} == {area.officer_province}
 
 
 # --- The services outside any request (a command, a task, the shell) ---------------------
