@@ -105,6 +105,7 @@ def review_detail(request, slug, pk):
                     services.review_issue(review=review, signer=issue_form.cleaned_data["signer"], user=request.user)
                     sign_and_tell(request, review.document)
                     return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
+                messages.error(request, no_issuer or _("Choose who signs the review, among the body's signers."))
             elif form.is_valid():
                 services.review_update(review=form.instance, user=request.user)
                 messages.success(request, _("Saved."))

@@ -6,7 +6,10 @@ Decree 30/2020/NĐ-CP (Appendix I) puts in every administrative document the par
 signature block with the signer's authority and title. All of it follows from the issuing
 office (or school) and the document's date, never from a template: `issuer_of_office`
 and `issuer_of_school` give an `Issuer`, and templates/documents/_header.html and
-_signature.html print it.
+_signature.html print it. The lines below give the signature block of the body's head;
+`issuer.with_signer(signer)` gives the block of the person chosen to sign (one of the
+body's `documents.Signer` rows), by the rules of documents/signers.py ("KT. GIÁM ĐỐC /
+PHÓ GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") with their name.
 
 The rules, by the office's kind and its unit's level:
 

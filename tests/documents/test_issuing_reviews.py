@@ -180,7 +180,7 @@ def test_a_signing_failure_leaves_the_document_issued_numbered_and_unsigned_then
     assert document.signed_at is None
     assert verify_pdf(stored(review)).signatures == []
     page = client.get(response.url)
-    assert any("not signed" in str(m) for m in page.context["messages"])
+    assert any("chưa được ký số" in str(m) for m in page.context["messages"])
     assert reverse("documents:sign_again", args=[document.pk]) in page.content.decode()
 
     settings.SIGNING_KEYS_SECRET = secret

@@ -92,7 +92,7 @@ def test_without_a_signer_the_issuer_reads_as_before(committee, area):
         ("office_province", A.DEPUTY, "", "title", "KT. GIÁM ĐỐC"),
         ("office_province", A.DELEGATED, " ", "title", "TL. GIÁM ĐỐC"),
         ("office_province", A.AUTHORISED, "", "title", "TUQ. GIÁM ĐỐC"),
-        ("office_province", A.DEPUTY, "Giám đốc", "title", "not the head's"),
+        ("office_province", A.DEPUTY, "Giám đốc", "title", "không phải chức vụ của người đứng đầu"),
         ("school_a", A.DEPUTY, "", "title", "KT. HIỆU TRƯỞNG"),
     ],
 )
