@@ -7,7 +7,7 @@ an officer or school staff member of another body is refused (403).
 Who may do what with official documents.
 
 Who may sign a body's documents (its signers) is kept by that body: an office's signers
-by the officers of that office and the superuser; a school's by its staff and the
+by the officers (and contest organisers) of that office and the superuser; a school's by its staff and the
 officers who handle it (the principal is school staff).
 
 Checking the signatures of a document is open to everyone, signed in or not: a donor, a
@@ -75,7 +75,9 @@ def can_verify_signatures(user) -> bool:
 def may_manage_signers_of(user, body) -> bool:
     roles = roles_of(user)
     if isinstance(body, Office):
-        return roles.is_superuser or any(m.office_id == body.pk for m in roles.of(Membership.Role.OFFICER))
+        # The office's own officers, and its organisers (the contest's organising office).
+        members = roles.of(Membership.Role.OFFICER) + roles.of(Membership.Role.ORGANISER)
+        return roles.is_superuser or any(m.office_id == body.pk for m in members)
     return can_act_on_school(user, body)
 
 
