@@ -8,7 +8,8 @@ from .models import AgendaItem, BudgetLine, CommunicationActivity, Event, Invita
 class ReviewForm(forms.ModelForm):
     class Meta:
         model = Review
-        fields = ["kind", "number", "introduction", "assessment", "next_steps"]
+        # No number: issuing takes the next one of the lead office's register.
+        fields = ["kind", "introduction", "assessment", "next_steps"]
         widgets = {
             "introduction": forms.Textarea(attrs={"rows": 4}),
             "assessment": forms.Textarea(attrs={"rows": 6}),

@@ -214,6 +214,15 @@ class Event(models.Model):
     expected_attendance = models.PositiveIntegerField(_("expected head count"), default=0)
     notes = models.TextField(_("notes"), blank=True)
 
+    # The plan as issued (kế hoạch): its number in the lead office's register, the PDF kept.
+    plan_document = models.OneToOneField(
+        "documents.IssuedDocument",
+        verbose_name=_("issued plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="event_plan",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -332,12 +341,22 @@ class Review(models.Model):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reviews")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # Typed by officers before reviews were numbered by the register; kept for those.
     number = models.CharField(_("document number"), max_length=60, blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
     assessment = models.TextField(_("assessment"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # The review as issued: its number in the lead office's register and the PDF kept.
+    document = models.OneToOneField(
+        "documents.IssuedDocument",
+        verbose_name=_("issued document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="review",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -349,3 +368,8 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.campaign}"
+
+    @property
+    def number_text(self) -> str:
+        """The number it was issued with: the register's, or the one typed before."""
+        return self.document.number_text if self.document_id else self.number

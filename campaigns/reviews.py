@@ -4,8 +4,9 @@ words, rendered as a Vietnamese administrative report (PDF)."""
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from core.documents import render_pdf
-from documents.issuers import issuer_of_office
+from core.documents import render_pdf, render_pdf_locating
+from documents.issuers import Issuer, issuer_of_office
+from documents.services import Rendered
 from donations.selectors import honour_roll_of_needs
 from needs.models import Category, Need
 from schools.selectors import schools_ever_in
@@ -65,18 +66,38 @@ def review_date(review: Review):
     return timezone.localdate(review.issued_at) if review.issued_at else timezone.localdate()
 
 
+def review_title(review: Review) -> str:
+    """The summary line of the report, as the register keeps it: "Sơ kết thực hiện …"."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    with translation.override("vi"):
+        return f"{review.get_kind_display()} {_('of the implementation of')} {review.campaign.name}"
+
+
+def _context(review: Review, issuer: Issuer, number: str) -> dict:
+    return {
+        "review": review,
+        "campaign": review.campaign,
+        "figures": review_figures(review.campaign),
+        "issuer": issuer,
+        "number": number,
+    }
+
+
 def review_pdf(review: Review) -> bytes:
-    """The review as a report (báo cáo) of the campaign's lead office, or of the body that
-    took over from it by the review's date (`documents.issuers`; may raise `NoIssuer`)."""
-    campaign = review.campaign
-    issuer = issuer_of_office(campaign.lead_office, on=review_date(review))
-    return render_pdf(
-        "campaigns/review_document.html",
-        {
-            "review": review,
-            "campaign": campaign,
-            "figures": review_figures(campaign),
-            "issuer": issuer,
-            "number": issuer.number("BC", review.number),
-        },
-    )
+    """A draft review as a report (báo cáo) of the campaign's lead office, or of the body
+    that took over from it by the review's date (`documents.issuers`; may raise
+    `NoIssuer`): "Số: …/BC-…", no signer yet. A review issued before reviews were numbered
+    by the register prints the number its officer typed. An issued review's document is
+    the stored one (`Review.document`), never this."""
+    issuer = issuer_of_office(review.campaign.lead_office, on=review_date(review))
+    return render_pdf("campaigns/review_document.html", _context(review, issuer, issuer.number("BC", review.number)))
+
+
+def review_rendered(review: Review, issuer: Issuer, number_text: str) -> Rendered:
+    """The review as issued: its number in the register ("01/BC-SGDĐT"), its date and its
+    signer (`issuer.with_signer`), with the place the signature block leaves for the
+    signature (documents.services.issue_document)."""
+    pdf, spaces = render_pdf_locating("campaigns/review_document.html", _context(review, issuer, number_text), "space")
+    return Rendered(pdf=pdf, signature_spaces=spaces)

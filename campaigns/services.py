@@ -7,14 +7,30 @@ names the acting user whether or not a request is under way: the services set
 view does. The instances they take come from validated forms (`form.instance`) and are
 saved here, nowhere else."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.issuers import issuer_of_office
+from documents.models import DocumentKind
+from documents.services import issue_document
+
 from .models import BudgetLine, Campaign, CommunicationActivity, Event, Responsibility, Review, Task
+from .plans import plan_rendered, plan_title
+from .reviews import review_rendered, review_title
 
 # What an officer writes in a review; the rest (issued_at, issued_by) only issuing sets.
-REVIEW_TEXT_FIELDS = ["kind", "number", "introduction", "assessment", "next_steps"]
+# The number is the register's, taken when the review is issued (`number` keeps what
+# officers typed before that, for the reviews issued then).
+REVIEW_TEXT_FIELDS = ["kind", "introduction", "assessment", "next_steps"]
+
+
+class PlanIssued(Exception):
+    """An event's plan is issued once: its number is never taken twice."""
+
+    def __init__(self):
+        super().__init__(_("This plan has already been issued."))
 
 
 class ReviewIssued(Exception):
@@ -80,6 +96,11 @@ def event_save(*, event: Event, formsets, user) -> Event:
     new and changed rows are saved, rows marked for deletion deleted, all or nothing.
     Budget lines belong to the event's campaign too."""
     with transaction.atomic():
+        # The issued plan is issuing's to set (event_plan_issue): kept as the row has it.
+        if event.pk:
+            event.plan_document_id = (
+                Event.objects.select_for_update().filter(pk=event.pk).values_list("plan_document_id", flat=True).get()
+            )
         _save(event, user)
         for formset in formsets:
             for item in formset.save(commit=False):
@@ -102,6 +123,38 @@ def review_create(*, campaign: Campaign, review: Review, user) -> Review:
         return _save(review, user)
 
 
+def _with_signer(issuer, signer):
+    try:
+        return issuer.with_signer(signer)
+    except ValueError as refused:
+        raise ValidationError(
+            {"signer": _("This person cannot sign for %(body)s.") % {"body": issuer.text_name}}
+        ) from refused
+
+
+def event_plan_issue(*, event: Event, signer, user) -> Event:
+    """Issue an event's plan as a plan (kế hoạch) of the campaign's lead office (or the
+    body that took over from it today): the next number of its register ("03/KH-PGDĐT"),
+    dated today, signed by `signer`, rendered and kept as issued, in one transaction.
+    Signing the kept PDF comes next (documents.services.sign_issued). Raises PlanIssued,
+    NoIssuer, or ValidationError when the signer cannot sign for the body."""
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().select_related("campaign__lead_office").get(pk=event.pk)
+        if locked.plan_document_id:
+            raise PlanIssued
+        issuer = _with_signer(issuer_of_office(locked.campaign.lead_office, on=timezone.localdate()), signer)
+        locked.plan_document = issue_document(
+            kind=DocumentKind.PLAN,
+            issuer=issuer,
+            title=plan_title(locked),
+            user=user,
+            render=lambda document: plan_rendered(locked, issuer, document.number_text),
+        )
+        _save(locked, user, update_fields=["plan_document"])
+    event.plan_document = locked.plan_document
+    return event
+
+
 def _lock_draft(review: Review) -> Review:
     """The review's row, locked; refused once issued, whatever the caller's copy says."""
     locked = Review.objects.select_for_update().get(pk=review.pk)
@@ -117,12 +170,28 @@ def review_update(*, review: Review, user) -> Review:
         return _save(review, user, update_fields=REVIEW_TEXT_FIELDS)
 
 
-def review_issue(*, review: Review, user) -> Review:
-    """Issue a draft review as a document, dated now and signed by `user`."""
+def review_issue(*, review: Review, signer, user) -> Review:
+    """Issue a draft review as a report of the campaign's lead office (or the body that
+    took over from it today): the next number of that body's register ("01/BC-SGDĐT"),
+    dated today, signed by `signer` (one of the body's signers), rendered and kept as
+    issued; all in one transaction, so a review is never issued without its number nor
+    a number taken without its review. Signing the kept PDF is the caller's next step
+    (documents.services.sign_issued), outside this transaction. Raises ReviewIssued,
+    NoIssuer, or ValidationError when the signer cannot sign for the body."""
     with transaction.atomic():
         # The locked copy is saved, so the history row holds the text as it is stored.
         locked = _lock_draft(review)
         locked.issued_at, locked.issued_by = timezone.now(), user
-        _save(locked, user, update_fields=["issued_at", "issued_by"])
-    review.issued_at, review.issued_by = locked.issued_at, locked.issued_by
+        issuer = _with_signer(
+            issuer_of_office(locked.campaign.lead_office, on=timezone.localdate(locked.issued_at)), signer
+        )
+        locked.document = issue_document(
+            kind=DocumentKind.REPORT,
+            issuer=issuer,
+            title=review_title(locked),
+            user=user,
+            render=lambda document: review_rendered(locked, issuer, document.number_text),
+        )
+        _save(locked, user, update_fields=["issued_at", "issued_by", "document"])
+    review.issued_at, review.issued_by, review.document = locked.issued_at, locked.issued_by, locked.document
     return review

@@ -1,12 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.documents import pdf_response
-from documents.issuers import NoIssuer
+from documents.forms import IssueForm
+from documents.issuers import NoIssuer, issuer_of_office
+from documents.services import sign_issued, signing_keys_for
+from documents.signing import SigningFailed
 
 from . import selectors, services
 from .forms import (
@@ -59,19 +64,49 @@ def review_list(request, slug):
     )
 
 
+def sign_and_tell(request, document) -> None:
+    """Sign an issued document with its body's keys and say how it went: a failure leaves
+    it issued, numbered and unsigned, to be signed again from its page."""
+    try:
+        signed = sign_issued(document=document, user=request.user)
+    except SigningFailed as failure:
+        messages.error(
+            request,
+            _("%(number)s is issued but not signed: %(reason)s Sign it again once the key is in order.")
+            % {"number": document.number_text, "reason": failure},
+        )
+        return
+    if signed:
+        messages.success(request, _("%(number)s is issued and signed.") % {"number": document.number_text})
+    else:
+        messages.success(request, _("%(number)s is issued.") % {"number": document.number_text})
+
+
+def issuing_body(office, on):
+    """The body a document of `office` is issued by today, or the reason there is none."""
+    try:
+        return issuer_of_office(office, on=on).office, ""
+    except NoIssuer as problem:
+        return None, str(problem)
+
+
 @login_required
 def review_detail(request, slug, pk):
     campaign = get_campaign_for_managing(request, slug)
-    review = get_object_or_404(Review, pk=pk, campaign=campaign)
+    review = get_object_or_404(Review.objects.select_related("document__register"), pk=pk, campaign=campaign)
     form = ReviewForm(request.POST or None, instance=review)
+    body, no_issuer = issuing_body(campaign.lead_office, timezone.localdate())
+    issue_form = IssueForm(request.POST if "issue" in request.POST else None, body=body) if body else None
     # An issued review shows its text, not the form: a post to it changes nothing.
     if request.method == "POST" and not review.issued_at:
         try:
             if "issue" in request.POST:
-                services.review_issue(review=review, user=request.user)
-                messages.success(request, _("The review is issued."))
-                return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
-            if form.is_valid():
+                if issue_form is not None and issue_form.is_valid():
+                    services.review_issue(review=review, signer=issue_form.cleaned_data["signer"], user=request.user)
+                    sign_and_tell(request, review.document)
+                    return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
+                messages.error(request, no_issuer or _("Choose who signs the review, among the body's signers."))
+            elif form.is_valid():
                 services.review_update(review=form.instance, user=request.user)
                 messages.success(request, _("Saved."))
                 return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
@@ -79,17 +114,39 @@ def review_detail(request, slug, pk):
             # Issued by someone else meanwhile: the page now shows it issued.
             messages.error(request, str(refused))
             return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
+        except NoIssuer as problem:
+            messages.error(request, str(problem))
+        except ValidationError as refused:
+            issue_form.add_error("signer" if hasattr(refused, "error_dict") else None, refused)
+    document = review.document
+    unsigned = bool(document and not document.signed_at and any(signing_keys_for(document)))
     return render(
         request,
         "campaigns/review_detail.html",
-        {"campaign": campaign, "review": review, "form": form, "figures": review_figures(campaign)},
+        {
+            "campaign": campaign,
+            "review": review,
+            "form": form,
+            "issue_form": issue_form,
+            "issuing_body": body,
+            "no_issuer": no_issuer,
+            "unsigned": unsigned,
+            "figures": review_figures(campaign),
+        },
     )
 
 
 @login_required
 def review_document(request, slug, pk):
+    """A draft (or a review issued before the register) rendered now; an issued review's
+    document as it was issued, signed if it was signed."""
     campaign = get_campaign_for_managing(request, slug)
-    review = get_object_or_404(Review, pk=pk, campaign=campaign)
+    review = get_object_or_404(Review.objects.select_related("document"), pk=pk, campaign=campaign)
+    if review.document_id and review.document.pdf:
+        name = review.document.number_text.replace("/", "-")
+        return FileResponse(
+            review.document.pdf.open("rb"), as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
+        )
     try:
         pdf = review_pdf(review)
     except NoIssuer as problem:  # the lead office's unit was abolished and nobody took over
@@ -164,7 +221,7 @@ def task_status(request, slug, pk):
 def event_detail(request, slug, pk):
     """An event's details, agenda, invitees with their replies, and budget lines."""
     campaign = get_campaign_for_managing(request, slug)
-    event = get_object_or_404(Event, pk=pk, campaign=campaign)
+    event = get_object_or_404(Event.objects.select_related("plan_document"), pk=pk, campaign=campaign)
     data = request.POST or None
     form = EventForm(data, instance=event, campaign=campaign)
     agenda = AgendaFormSet(data, instance=event, prefix="agenda")
@@ -177,10 +234,17 @@ def event_detail(request, slug, pk):
         messages.success(request, _("The event has been saved."))
         return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
     confirmed = sum(i.people for i in event.invitations.all() if i.reply == Invitation.Reply.CONFIRMED)
+    body, no_issuer = issuing_body(campaign.lead_office, timezone.localdate())
+    plan = event.plan_document
     return render(
         request,
         "campaigns/event.html",
         {
+            "issue_form": IssueForm(body=body) if body and not plan else None,
+            "issuing_body": body,
+            "no_issuer": no_issuer,
+            "plan": plan,
+            "plan_unsigned": bool(plan and not plan.signed_at and any(signing_keys_for(plan))),
             "campaign": campaign,
             "event": event,
             "form": form,
@@ -195,11 +259,45 @@ def event_detail(request, slug, pk):
 
 @login_required
 def event_plan(request, slug, pk):
+    """A draft plan rendered now; an issued plan as it was issued, signed if it was signed."""
     campaign = get_campaign_for_managing(request, slug)
-    event = get_object_or_404(Event, pk=pk, campaign=campaign)
+    event = get_object_or_404(Event.objects.select_related("plan_document"), pk=pk, campaign=campaign)
+    if event.plan_document_id and event.plan_document.pdf:
+        name = event.plan_document.number_text.replace("/", "-")
+        return FileResponse(
+            event.plan_document.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"{name}.pdf",
+            content_type="application/pdf",
+        )
     try:
         pdf = event_plan_pdf(event)
     except NoIssuer as problem:
         messages.error(request, str(problem))
         return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
     return pdf_response(pdf, f"ke-hoach-{event.pk}.pdf")
+
+
+@login_required
+@require_POST
+def event_plan_issue(request, slug, pk):
+    """Issue the event's plan: the lead office's next KH number, the chosen signer, kept
+    as issued and then signed."""
+    campaign = get_campaign_for_managing(request, slug)
+    event = get_object_or_404(Event, pk=pk, campaign=campaign)
+    body, no_issuer = issuing_body(campaign.lead_office, timezone.localdate())
+    if body is None:
+        messages.error(request, no_issuer)
+        return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
+    form = IssueForm(request.POST, body=body)
+    try:
+        if form.is_valid():
+            services.event_plan_issue(event=event, signer=form.cleaned_data["signer"], user=request.user)
+            sign_and_tell(request, event.plan_document)
+        else:
+            messages.error(request, " ".join(form.errors.get("signer", [])) or _("Choose who signs the plan."))
+    except services.PlanIssued as refused:
+        messages.error(request, str(refused))
+    except (NoIssuer, ValidationError) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
+    return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)

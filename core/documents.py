@@ -28,6 +28,45 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+# CSS pixels (WeasyPrint's unit) to PDF points.
+POINTS_PER_PX = 0.75
+
+
+def render_pdf_locating(template_name: str, context: dict, class_name: str) -> tuple[bytes, list[dict]]:
+    """The PDF, and where each element with the class `class_name` was laid out: a list of
+    {"page": index from 0, "box": [x1, y1, x2, y2]} in PDF points from the page's
+    bottom-left corner (how a signature field is placed on the space the signature block
+    leaves, `documents.services.issue_document`)."""
+    from weasyprint import HTML
+
+    with translation.override("vi"):
+        html = render_to_string(template_name, context)
+    document = HTML(string=html).render()
+    found = []
+    for index, page in enumerate(document.pages):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            if element is not None and class_name in (element.get("class") or "").split() and box.element_tag:
+                top = page.height - box.position_y
+                bottom = top - box.border_height()
+                found.append(
+                    {
+                        "page": index,
+                        "box": [
+                            round(box.position_x * POINTS_PER_PX, 2),
+                            round(bottom * POINTS_PER_PX, 2),
+                            round((box.position_x + box.border_width()) * POINTS_PER_PX, 2),
+                            round(top * POINTS_PER_PX, 2),
+                        ],
+                    }
+                )
+                continue  # its anonymous children share its element
+            stack.extend(getattr(box, "children", None) or ())
+    return document.write_pdf(), found
+
+
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     """A PDF as a download named `filename`."""
     response = HttpResponse(pdf, content_type="application/pdf")

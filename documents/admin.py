@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import IssuedDocument, Register, SigningKey
+from .models import IssuedDocument, Register, Signer, SigningKey
 
 
 class IssuedInline(admin.TabularInline):
@@ -43,6 +43,23 @@ class SigningKeyAdmin(SimpleHistoryAdmin):
     search_fields = ("label", "certificate_subject", "certificate_serial")
     exclude = KEY_MATERIAL
     readonly_fields = [f.name for f in SigningKey._meta.fields if f.name not in KEY_MATERIAL]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Signer)
+class SignerAdmin(SimpleHistoryAdmin):
+    """Read here; kept by each body on its signers' page (documents.services.signer_save,
+    which checks the rules of documents/signers.py)."""
+
+    list_display = ("full_name", "body", "authority", "title", "is_active")
+    list_filter = ("authority", "is_active")
+    search_fields = ("full_name", "title")
+    readonly_fields = [f.name for f in Signer._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -6,7 +6,10 @@ Decree 30/2020/NĐ-CP (Appendix I) puts in every administrative document the par
 signature block with the signer's authority and title. All of it follows from the issuing
 office (or school) and the document's date, never from a template: `issuer_of_office`
 and `issuer_of_school` give an `Issuer`, and templates/documents/_header.html and
-_signature.html print it.
+_signature.html print it. The lines below give the signature block of the body's head;
+`issuer.with_signer(signer)` gives the block of the person chosen to sign (one of the
+body's `documents.Signer` rows), by the rules of documents/signers.py ("KT. GIÁM ĐỐC /
+PHÓ GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH") with their name.
 
 The rules, by the office's kind and its unit's level:
 
@@ -56,6 +59,7 @@ for those of a district on the old map, the province's department for upper-seco
 schools), signed "HIỆU TRƯỞNG" with the principal's name.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -64,6 +68,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schools.models import AdministrativeUnit, Office, School
+
+from . import signers
 
 Level = AdministrativeUnit.Level
 Kind = Office.Kind
@@ -97,12 +103,38 @@ class Issuer:
     on: date  # the document's date
     office: Office | None = None  # the issuing office (after any succession), or
     school: School | None = None  # the issuing school
+    collective: str = ""  # "ỦY BAN NHÂN DÂN" when the body is collective (signs "TM.")
+    head_title: str = ""  # the head's title ("GIÁM ĐỐC"); signer_title until a signer is chosen
+    signer: object = None  # the documents.models.Signer chosen (`with_signer`), if any
+    lines: tuple[str, ...] = ()  # the chosen signer's lines (documents.signers)
 
     @property
     def signature_lines(self) -> tuple[str, ...]:
         """The lines of the signature block above the signature, top to bottom:
-        ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), or the title alone."""
+        ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), or the title alone; with a signer chosen,
+        as documents.signers writes them ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")."""
+        if self.lines:
+            return self.lines
         return tuple(line for line in (self.signer_authority, self.signer_title) if line)
+
+    @property
+    def signing_body(self) -> signers.Body:
+        return signers.Body(head_title=self.head_title or self.signer_title, collective=self.collective)
+
+    def with_signer(self, signer) -> "Issuer":
+        """This issuer signed by `signer` (a documents.models.Signer of the body): its
+        signature lines and name follow documents.signers. Raises ValueError when the
+        signer's authority does not fit the body (a TM. signer for a department)."""
+        lines = signers.signature_lines(self.signing_body, signer.authority, signer.title)
+        return dataclasses.replace(
+            self,
+            head_title=self.head_title or self.signer_title,
+            signer=signer,
+            lines=lines,
+            signer_authority=lines[0] if len(lines) > 1 else "",
+            signer_title=lines[-1],
+            signer_name=signer.full_name,
+        )
 
     def number(self, kind: str = "", typed: str = "") -> str:
         """The number and symbol, without "Số:": "12/KH-SGDĐT"; "…/KH-SGDĐT" for a draft;
@@ -262,6 +294,7 @@ def _rule_of(office: Office, on: date) -> dict:
             "symbol": "UBND",
             "signer_authority": f"TM. {PEOPLES_COMMITTEE}",
             "signer_title": "CHỦ TỊCH",
+            "collective": PEOPLES_COMMITTEE,
         }
     if kind == Kind.EDUCATION_DEPARTMENT or (kind == Kind.EDUCATION_OFFICE and province_level):
         return body("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Sở Giáo dục và Đào tạo", "SGDĐT", "GIÁM ĐỐC")
@@ -286,7 +319,8 @@ def _rule_of(office: Office, on: date) -> dict:
 def issuer_of_office(office: Office, *, on: date) -> Issuer:
     """The issuer of a document of `office` dated `on` (see the module's rules)."""
     office = issuing_office(office, on)
-    rule = {"signer_authority": "", **_rule_of(office, on)}
+    rule = {"signer_authority": "", "collective": "", **_rule_of(office, on)}
+    signer_title = office.document_signer_title or rule["signer_title"]
     return Issuer(
         parent_body=office.document_parent_body or rule["parent_body"],
         name=office.document_name or rule["name"],
@@ -294,11 +328,13 @@ def issuer_of_office(office: Office, *, on: date) -> Issuer:
         text_name=office.name if office.document_name else rule["text_name"],
         symbol=office.document_symbol or rule["symbol"],
         signer_authority=rule["signer_authority"],
-        signer_title=office.document_signer_title or rule["signer_title"],
+        signer_title=signer_title,
         signer_name="",
         place=place_name(name_on(office.unit, on)),
         on=on,
         office=office,
+        collective=rule["collective"],
+        head_title=signer_title,
     )
 
 
@@ -354,4 +390,23 @@ def issuer_of_school(school: School, *, on: date) -> Issuer:
         place=place_name(name_on(commune, on)),
         on=on,
         school=school,
+        head_title="HIỆU TRƯỞNG",
+    )
+
+
+def issuer_of_body(body, *, on: date) -> Issuer:
+    """`issuer_of_office` or `issuer_of_school`, by what `body` is."""
+    if isinstance(body, Office):
+        return issuer_of_office(body, on=on)
+    return issuer_of_school(body, on=on)
+
+
+def signing_body_of(body, *, on: date) -> signers.Body:
+    """What the signature rules need of an office or a school itself (not of the body that
+    took over from it): its head's title and whether it is collective."""
+    if isinstance(body, School):
+        return signers.Body(head_title="HIỆU TRƯỞNG")
+    rule = _rule_of(body, on)
+    return signers.Body(
+        head_title=body.document_signer_title or rule["signer_title"], collective=rule.get("collective", "")
     )

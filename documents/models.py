@@ -76,6 +76,13 @@ class IssuedDocument(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     pdf = models.FileField(_("document"), upload_to=_issued_path, blank=True)
+    signer = models.ForeignKey(
+        "Signer", verbose_name=_("signer"), null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    # Where the signature block leaves room for the signature, so the stored PDF can be
+    # signed (again) without rendering it anew: {"page": 0, "box": [x1, y1, x2, y2]} in points.
+    signature_space = models.JSONField(null=True, blank=True, editable=False)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -133,6 +140,15 @@ class SigningKey(models.Model):
     valid_from = models.DateTimeField(_("valid from"))
     valid_until = models.DateTimeField(_("valid until"))
     is_active = models.BooleanField(_("in use"), default=True)
+    signer = models.ForeignKey(
+        "Signer",
+        verbose_name=_("signer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signing_keys",
+        help_text=_("For a person's key: the signer whose key it is."),
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),
@@ -171,4 +187,66 @@ class SigningKey(models.Model):
 
     @property
     def owner(self):
+        return self.office or self.school
+
+
+class Signer(models.Model):
+    """Someone who may sign an issuing body's documents, with their own title and the
+    authority they sign with (Decree 30/2020/NĐ-CP, Article 13 and Appendix I). What the
+    signature block then reads follows from the body and this row: documents.signers."""
+
+    class Authority(models.TextChoices):
+        HEAD = "head", _("Head, in their own right")
+        COLLECTIVE_HEAD = "tm", _("Head, on behalf of the collective body (TM.)")
+        COLLECTIVE_DEPUTY = "tm_kt", _("Deputy, for the head on behalf of the collective body (TM. + KT.)")
+        DEPUTY = "kt", _("Deputy, signing for the head (KT.)")
+        ACTING = "q", _("Acting head (Q.)")
+        DELEGATED = "tl", _("By delegation of the head (TL.)")
+        AUTHORISED = "tuq", _("By authorisation of the head (TUQ.)")
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), null=True, blank=True, on_delete=models.PROTECT, related_name="signers"
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), null=True, blank=True, on_delete=models.PROTECT, related_name="signers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional: the signer's own account in the portal."),
+    )
+    full_name = models.CharField(_("full name"), max_length=120)
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("The signer's own title in capitals, e.g. PHÓ GIÁM ĐỐC, CHÁNH VĂN PHÒNG; empty for the head."),
+    )
+    authority = models.CharField(_("signs as"), max_length=10, choices=Authority.choices, default=Authority.HEAD)
+    is_active = models.BooleanField(_("may sign"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("signer")
+        verbose_name_plural = _("signers")
+        ordering = ["-is_active", "full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(office__isnull=False, school__isnull=True) | Q(office__isnull=True, school__isnull=False),
+                name="documents_signer_one_body",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.title or self.get_authority_display()})"
+
+    @property
+    def body(self):
         return self.office or self.school

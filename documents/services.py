@@ -5,6 +5,7 @@ in the caller's transaction fails before it commits (then nothing was issued at 
 
 Every write of the documents app, with its history row (`_history_user`)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,11 +14,23 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents import keystore
-from documents.models import SigningKey
-from documents.signing import RemoteSigningClient, SigningFailed
+from documents import keystore, signers
+from documents.issuers import Issuer, NoIssuer, signing_body_of
+from documents.models import Signer, SigningKey
+from documents.signing import (
+    Box,
+    RemoteSigningClient,
+    SignatureRequest,
+    SigningFailed,
+    backend_for,
+    decree30_boxes,
+    person_appearance,
+    seal_appearance,
+    sign_document,
+)
 
 from .models import DocumentKind, IssuedDocument, Register
 
@@ -125,12 +138,23 @@ def _save(key: SigningKey, actor) -> SigningKey:
     return key
 
 
+def _check_key_signer(owner, holder: str, signer: Signer | None) -> None:
+    """A person's key may name the signer whose key it is, one of the same body's."""
+    if signer is None:
+        return
+    if holder != SigningKey.Holder.PERSON:
+        raise ValidationError({"signer": _("Only a person's key belongs to a signer; the seal is the body's.")})
+    if signer.body != owner:
+        raise ValidationError({"signer": _("This signer signs for another body.")})
+
+
 @transaction.atomic
 def signing_key_add_pkcs12(
-    *, owner, holder: str, label: str, pkcs12_file: bytes, password: str, actor=None
+    *, owner, holder: str, label: str, pkcs12_file: bytes, password: str, actor=None, signer: Signer | None = None
 ) -> SigningKey:
     """Keeps a PKCS#12 file and its password, both encrypted. The file must open with the
-    password and hold a key and its certificate."""
+    password and hold a key and its certificate. A person's key names its signer."""
+    _check_key_signer(owner, holder, signer)
     try:
         private_key, certificate, _others = pkcs12.load_key_and_certificates(
             pkcs12_file, password.encode() if password else None
@@ -155,17 +179,27 @@ def signing_key_add_pkcs12(
         valid_from=facts.valid_from,
         valid_until=facts.valid_until,
         added_by=actor,
+        signer=signer,
     )
     return _save(key, actor)
 
 
 @transaction.atomic
 def signing_key_add_remote(
-    *, owner, holder: str, label: str, key_id: str, actor=None, client: RemoteSigningClient | None = None
+    *,
+    owner,
+    holder: str,
+    label: str,
+    key_id: str,
+    actor=None,
+    client: RemoteSigningClient | None = None,
+    signer: Signer | None = None,
 ) -> SigningKey:
     """Registers a key held by the remote signing service; its certificate is fetched
     from the service now, so a wrong id is refused here rather than at signing time."""
     from cryptography.x509 import load_der_x509_certificate
+
+    _check_key_signer(owner, holder, signer)
 
     client = client or RemoteSigningClient.from_settings()
     try:
@@ -185,6 +219,7 @@ def signing_key_add_remote(
         valid_from=facts.valid_from,
         valid_until=facts.valid_until,
         added_by=actor,
+        signer=signer,
     )
     return _save(key, actor)
 
@@ -200,3 +235,152 @@ def signing_key_retire(*, key: SigningKey, actor=None) -> SigningKey:
         key.pkcs12_encrypted = keystore.seal(b"")
         key.password_encrypted = keystore.seal(b"")
     return _save(key, actor)
+
+
+# --- Signers --------------------------------------------------------------------------
+
+
+def signer_problems(signer: Signer) -> dict[str, str]:
+    """Why `signer` cannot sign for its body (documents.signers), by field."""
+    try:
+        body = signing_body_of(signer.body, on=timezone.localdate())
+    except NoIssuer as problem:
+        return {"__all__": str(problem)}
+    return signers.problems(body, signer.authority, signer.title)
+
+
+def signer_save(*, signer: Signer, user) -> Signer:
+    """Add or change a body's signer (its body set by the caller), the title in capitals;
+    a combination the rules refuse raises ValidationError by field."""
+    signer.full_name = " ".join(signer.full_name.split())
+    signer.title = signers.normalise_title(signer.title)
+    found = signer_problems(signer)
+    if found:
+        raise ValidationError(found)
+    with transaction.atomic():
+        signer._history_user = user
+        signer.save()
+    return signer
+
+
+def signer_set_active(*, signer: Signer, active: bool, user) -> Signer:
+    """A signer who leaves (or comes back) is kept, with the documents they signed."""
+    with transaction.atomic():
+        locked = Signer.objects.select_for_update().get(pk=signer.pk)
+        locked.is_active = active
+        locked._history_user = user
+        locked.save(update_fields=["is_active", "updated_at"])
+    signer.is_active = active
+    return signer
+
+
+# --- Issuing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document rendered for issuing: its PDF, and the places its signature block left
+    for the signature (core.documents.render_pdf_locating)."""
+
+    pdf: bytes
+    signature_spaces: list
+
+
+def issue_document(
+    *, kind: str, issuer: Issuer, title: str, user, render: Callable[[IssuedDocument], Rendered]
+) -> IssuedDocument:
+    """Issue a document: the next number of the issuer's register, the PDF rendered with
+    that number and the chosen signer (`render(document)`, given the numbered document)
+    and kept as issued, all in one transaction (the caller's, when it has one): a
+    failure leaves no number taken and nothing issued. Signing comes after
+    (`sign_issued`), so a signing failure never loses a number."""
+    if issuer.signer is None:
+        raise ValueError("A document is issued with its signer chosen (Issuer.with_signer).")
+    if not issuer.signer.is_active or issuer.signer.body != (issuer.office or issuer.school):
+        raise ValidationError({"signer": _("This person does not sign for %(body)s.") % {"body": issuer.text_name}})
+    with transaction.atomic():
+        document = register_document(
+            kind=kind,
+            body_symbol=issuer.symbol,
+            title=title,
+            issued_on=issuer.on,
+            user=user,
+            office=issuer.office,
+            school=issuer.school,
+            signer_name=issuer.signer_name,
+            signer_title=" – ".join(issuer.signature_lines),
+        )
+        rendered = render(document)
+        document.signer = issuer.signer
+        # The signature block is the last thing on the document: its space is the last one.
+        document.signature_space = rendered.signature_spaces[-1] if rendered.signature_spaces else None
+        document.pdf.save("document.pdf", ContentFile(rendered.pdf), save=False)
+        document._history_user = user
+        document.save(update_fields=["signer", "signature_space", "pdf"])
+    return document
+
+
+def signing_keys_for(document: IssuedDocument) -> tuple[SigningKey | None, SigningKey | None]:
+    """The keys an issued document is signed with: its signer's own (a person's key
+    linked to that signer) and the body's seal, each the newest in use, or None."""
+    register = document.register
+    keys = SigningKey.objects.filter(office=register.office, school=register.school, is_active=True).order_by(
+        "-created_at", "-pk"
+    )
+    person = (
+        keys.filter(holder=SigningKey.Holder.PERSON, signer=document.signer).first() if document.signer_id else None
+    )
+    organisation = keys.filter(holder=SigningKey.Holder.ORGANISATION).first()
+    return person, organisation
+
+
+def sign_issued(*, document: IssuedDocument, user) -> bool:
+    """Sign an issued document's stored PDF with its signer's key, then the body's seal
+    (whichever the body has in use), and keep the signed PDF in its place. True when the
+    document is signed (now or before), False when the body has no key in use; raises
+    SigningFailed, with the document left as it was (issued, numbered, unsigned)."""
+    with transaction.atomic():
+        locked = IssuedDocument.objects.select_for_update().select_related("register").get(pk=document.pk)
+        if locked.signed_at:
+            return True
+        person_key, organisation_key = signing_keys_for(locked)
+        if person_key is None and organisation_key is None:
+            return False
+        if not locked.signature_space or not locked.pdf:
+            raise SigningFailed(_("This document has no place for a signature: it cannot be signed."))
+        person_box, seal_box = decree30_boxes(Box(*locked.signature_space["box"]))
+        page = locked.signature_space["page"]
+        body = locked.register.body
+        signatures = []
+        if person_key is not None:
+            signatures.append(
+                (
+                    backend_for(person_key),
+                    SignatureRequest(
+                        "Signer",
+                        person_box,
+                        person_appearance(locked.signer_name),
+                        page=page,
+                        reason=_("Signed to issue %(number)s") % {"number": locked.number_text},
+                        signer_label=locked.signer_name,
+                    ),
+                )
+            )
+        if organisation_key is not None:
+            signatures.append(
+                (
+                    backend_for(organisation_key),
+                    SignatureRequest(
+                        "Organisation", seal_box, seal_appearance(body.name), page=page, signer_label=body.name
+                    ),
+                )
+            )
+        with locked.pdf.open("rb") as stored:
+            unsigned = stored.read()
+        signed = sign_document(unsigned, signatures)
+        attach_pdf(document=locked, pdf=signed, user=user)
+        locked.signed_at = timezone.now()
+        locked._history_user = user
+        locked.save(update_fields=["signed_at"])
+    document.pdf, document.signed_at = locked.pdf, locked.signed_at
+    return True

@@ -1,18 +1,23 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.exports import xlsx_response
 from core.ratelimit import limit_posts
 from schools.models import Office
 
-from . import permissions, selectors
-from .forms import VerifyForm
+from . import permissions, selectors, services
+from .forms import SignerForm, VerifyForm
+from .issuers import NoIssuer, issuer_of_body
+from .signing import SigningFailed
 from .verification import NotAPdf, verify_pdf
 
 
@@ -86,3 +91,89 @@ def verify(request):
             form.add_error("document", _("This PDF is damaged or cannot be read."))
     context = {"form": form, "result": result, "online": settings.SIGNATURE_VALIDATION_ONLINE}
     return render(request, "documents/verify.html", context)
+
+
+def _body_kind(body) -> str:
+    return "office" if isinstance(body, Office) else "school"
+
+
+def _lines_of(signer):
+    """The signer's signature lines as the body's documents print them today."""
+    try:
+        return issuer_of_body(signer.body, on=timezone.localdate()).with_signer(signer).signature_lines
+    except (NoIssuer, ValueError):
+        return ()
+
+
+def _save_signer(request, form):
+    try:
+        services.signer_save(signer=form.instance, user=request.user)
+    except ValidationError as refused:  # the rules changed under the form (another save)
+        form.add_error(None, refused)
+        return False
+    return True
+
+
+@login_required
+def signers(request, kind, pk):
+    """Who may sign the body's documents: the list, and a form to add one."""
+    body = permissions.get_body_for_signers(request, kind, pk)
+    form = SignerForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid() and _save_signer(request, form):
+        messages.success(request, _("%(name)s may now sign for %(body)s.") % {"name": form.instance.full_name,
+                                                                            "body": body.name})  # fmt: skip
+        return redirect("documents:signers", kind=kind, pk=body.pk)
+    rows = [(signer, _lines_of(signer)) for signer in body.signers.select_related("user")]
+    return render(request, "documents/signers.html", {"body": body, "kind": kind, "form": form, "rows": rows})
+
+
+@login_required
+def signer_edit(request, pk):
+    signer = permissions.get_signer_for_managing(request, pk)
+    body = signer.body
+    form = SignerForm(request.POST or None, instance=signer, body=body)
+    if request.method == "POST" and form.is_valid() and _save_signer(request, form):
+        messages.success(request, _("Saved."))
+        return redirect("documents:signers", kind=_body_kind(body), pk=body.pk)
+    return render(
+        request, "documents/signer_form.html", {"body": body, "kind": _body_kind(body), "form": form, "signer": signer}
+    )
+
+
+@login_required
+@require_POST
+def signer_active(request, pk):
+    """Deactivate a signer (no longer signs; their documents stay theirs), or bring one back."""
+    signer = permissions.get_signer_for_managing(request, pk)
+    active = request.POST.get("active") == "1"
+    services.signer_set_active(signer=signer, active=active, user=request.user)
+    if active:
+        messages.success(request, _("%(name)s may sign again.") % {"name": signer.full_name})
+    else:
+        messages.success(request, _("%(name)s no longer signs.") % {"name": signer.full_name})
+    body = signer.body
+    return redirect("documents:signers", kind=_body_kind(body), pk=body.pk)
+
+
+@login_required
+@require_POST
+def sign_again(request, pk):
+    """Sign an issued document whose signing failed: its number and text stay as issued."""
+    document = permissions.get_document_for_signing(request, pk)
+    try:
+        signed = services.sign_issued(document=document, user=request.user)
+    except SigningFailed as failure:
+        messages.error(request, _("%(number)s is issued but not signed: %(reason)s") % {
+            "number": document.number_text, "reason": failure})  # fmt: skip
+    else:
+        if signed:
+            messages.success(request, _("%(number)s is signed.") % {"number": document.number_text})
+        else:
+            messages.warning(request, _("%(body)s has no signing key in use.") % {"body": document.register.body.name})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        body = document.register.body
+        target = reverse("documents:register", args=[_body_kind(body), body.pk])
+    return redirect(target)

@@ -242,6 +242,16 @@ class Award(models.Model):
     level = models.CharField(_("award"), max_length=12, choices=Level.choices)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
+    # The certificate as issued (giấy chứng nhận) when the results were published with a
+    # signer: its number in the organiser's register and the PDF kept.
+    certificate = models.OneToOneField(
+        "documents.IssuedDocument",
+        verbose_name=_("certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="award",
+    )
 
     # Every award given, changed or taken back, and by whom.
     history = HistoricalRecords()

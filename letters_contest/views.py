@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
-from documents.issuers import NoIssuer
+from documents.forms import IssueForm
+from documents.issuers import NoIssuer, issuer_of_office
+from documents.services import sign_issued
+from documents.signing import SigningFailed
 from schools.filters import is_id
 from schools.permissions import roles_of
 
@@ -171,8 +175,7 @@ def rankings(request, pk):
         raise PermissionDenied
     if request.method == "POST":
         if "publish" in request.POST:
-            services.results_publish(round_=round_, published=request.POST.get("publish") == "1", actor=request.user)
-            messages.success(request, _("The results page is updated."))
+            publish_results(request, round_)
         else:
             entry_pk = request.POST.get("entry", "")
             if not is_id(entry_pk):
@@ -181,14 +184,70 @@ def rankings(request, pk):
             level = request.POST.get("level", "")
             if level and level not in Award.Level.values:
                 raise Http404
-            services.award_set(entry=entry, level=level, actor=request.user)
-            messages.success(request, _("Award saved for %(code)s.") % {"code": entry.code})
+            try:
+                services.award_set(entry=entry, level=level, actor=request.user)
+            except services.AwardCertified as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(request, _("Award saved for %(code)s.") % {"code": entry.code})
         return redirect("letters_contest:rankings", pk=round_.pk)
     rows = judging.ranking(round_)
     services.entries_access_record(entries=[row["entry"] for row in rows], user=request.user, what="ranking")
+    body, no_issuer = _certifying_body(round_)
     return render(
-        request, "letters_contest/rankings.html", {"round": round_, "rows": rows, "levels": Award.Level.choices}
+        request,
+        "letters_contest/rankings.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "levels": Award.Level.choices,
+            "issue_form": IssueForm(body=body) if body else None,
+            "issuing_body": body,
+            "no_issuer": no_issuer,
+        },
     )
+
+
+def _certifying_body(round_):
+    try:
+        return issuer_of_office(round_.organiser, on=timezone.localdate()).office, ""
+    except NoIssuer as problem:
+        return None, str(problem)
+
+
+def publish_results(request, round_) -> None:
+    """Publish (with a signer: and issue every award's certificate, then sign them) or
+    take the results down."""
+    published = request.POST.get("publish") == "1"
+    signer = None
+    if published and request.POST.get("signer"):
+        body, no_issuer = _certifying_body(round_)
+        form = IssueForm(request.POST, body=body) if body else None
+        if form is None or not form.is_valid():
+            messages.error(request, no_issuer or _("Choose who signs the certificates, among the organiser's signers."))
+            return
+        signer = form.cleaned_data["signer"]
+    try:
+        issued = services.results_publish(round_=round_, published=published, actor=request.user, signer=signer)
+    except (NoIssuer, ValidationError) as refused:
+        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
+        return
+    messages.success(request, _("The results page is updated."))
+    unsigned = []
+    for document in issued:
+        try:
+            sign_issued(document=document, user=request.user)
+        except SigningFailed as failure:
+            unsigned.append(document.number_text)
+            reason = str(failure)
+    if issued:
+        messages.success(request, _("%(count)s certificates are issued.") % {"count": len(issued)})
+    if unsigned:
+        messages.error(
+            request,
+            _("Issued but not signed: %(numbers)s. %(reason)s Sign them again from the register.")
+            % {"numbers": ", ".join(unsigned), "reason": reason},
+        )
 
 
 def results(request, pk):
@@ -202,9 +261,14 @@ def results(request, pk):
 def certificate(request, pk, entry_pk):
     round_ = get_round(pk)
     entry = get_entry_for_person(request, round_, entry_pk)
-    award = Award.objects.filter(entry=entry).first()
+    award = Award.objects.filter(entry=entry).select_related("certificate").first()
     if award is None:
         raise Http404
+    if award.certificate_id and award.certificate.pdf:
+        name = award.certificate.number_text.replace("/", "-")
+        return FileResponse(
+            award.certificate.pdf.open("rb"), as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
+        )
     try:
         pdf = certificate_pdf(entry, award)
     except NoIssuer as problem:  # the organiser's unit was abolished and nobody took over

@@ -40,6 +40,7 @@ from needs.models import Need
 from oversight.models import DigestRun
 from tests.accounts.factories import UserFactory
 from tests.campaigns.factories import CampaignFactory, EventFactory, ReviewFactory, TaskFactory
+from tests.documents.factories import SignerFactory
 from tests.donations.factories import BankAccountFactory, PaymentRouteFactory, StatementImportFactory
 from tests.letters_contest.factories import (
     AwardFactory,
@@ -267,6 +268,8 @@ MATRIX = [
     row("campaigns:reviews", lambda w: [w.campaign.slug], expect(403, **allow(AREA_A))),
     row("campaigns:review", lambda w: [w.campaign.slug, w.review.pk], expect(403, **allow(AREA_A))),
     row("campaigns:review_document", lambda w: [w.campaign.slug, w.review.pk], expect(403, **allow(AREA_A))),
+    # Issuing an event's plan: the campaign's managers (no signer posted: nothing is issued).
+    post("campaigns:event_plan_issue", lambda w: [w.campaign.slug, w.event.pk], expect(403, **allow(AREA_A, 302))),
     # dashboard: officers (and the superuser); ?unit= only inside their area
     row("dashboard:home", expected=expect(403, **allow(OFFICERS))),
     row(
@@ -295,6 +298,38 @@ MATRIX = [
         expect(403, donor=404, judge=404, **allow(SCHOOL_A)),
     ),
     row("documents:issued_pdf", lambda w: [w.issued.pk], expect(403, donor=404, judge=404, **allow(AREA_A))),
+    # Signing an issued document again: whoever reads its register (no key here: nothing is signed).
+    post(
+        "documents:sign_again",
+        lambda w: [w.issued.pk],
+        expect(403, donor=404, judge=404, **allow(AREA_A, 302)),
+    ),
+    # A body's signers: an office's are kept by its own officers (not those above it), a
+    # school's by its staff and the officers handling it; the superuser keeps all.
+    row(
+        "documents:signers",
+        lambda w: ["office", w.office_a.pk],
+        expect(403, donor=404, judge=404, officer_this=200, admin=200),
+    ),
+    row(
+        "documents:signers[school]",
+        lambda w: ["school", w.school_a.pk],
+        expect(403, donor=404, judge=404, **allow(SCHOOL_A)),
+    ),
+    row(
+        "documents:signer_edit", lambda w: [w.signer.pk], expect(403, donor=404, judge=404, officer_this=200, admin=200)
+    ),
+    row(
+        "documents:signer_edit[school]",
+        lambda w: [w.school_signer.pk],
+        expect(403, donor=404, judge=404, **allow(SCHOOL_A)),
+    ),
+    post(
+        "documents:signer_active",
+        lambda w: [w.signer.pk],
+        expect(403, donor=404, judge=404, officer_this=302, admin=302),
+        data=lambda w: {"active": "0"},
+    ),
     post("dashboard:digest_preview", expected=expect(403, officer_this=302), data=lambda w: {"office": w.office_a.pk}),
     # A digest is its office's mail (district A's here).
     row("dashboard:digest", lambda w: [w.digest.pk], expect(404, officer_this=200, admin=200)),
@@ -414,6 +449,8 @@ def build_world(area) -> SimpleNamespace:
         office=w.office_a,
         pdf=b"%PDF-1.7 issued",
     )
+    w.signer = SignerFactory(office=w.office_a)
+    w.school_signer = SignerFactory(school=w.school_a, full_name="Quàng Thị Hoa")
     w.digest = DigestRunFactory(
         office=w.office_a, status=DigestRun.Status.SENT, subject="Báo cáo tuần", html="<p>Báo cáo tuần</p>"
     )

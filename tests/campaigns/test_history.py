@@ -17,6 +17,8 @@ from campaigns.models import (
     Review,
     Task,
 )
+from documents.models import IssuedDocument
+from tests.documents.factories import SignerFactory
 
 # The campaigns pages that write; each has a test below that posts a valid change and
 # checks the rows and their history.
@@ -26,6 +28,7 @@ WRITING_VIEWS = {
     "campaigns:event",
     "campaigns:reviews",
     "campaigns:review",
+    "campaigns:event_plan_issue",
 }
 
 
@@ -202,40 +205,59 @@ def test_it_records_who_saved_an_event_with_its_agenda_invitees_and_budget(clien
     assert history_of(meeting)[-1] == ("~", area.officer_province)
 
 
-def test_it_records_who_wrote_edited_and_issued_a_review(client, area, campaign):
+def test_it_records_who_wrote_edited_and_issued_a_review(client, area, campaign, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    signer = SignerFactory(office=area.office_a, full_name="Lò Văn Minh")
     client.force_login(area.officer_a)
     response = client.post(
-        reverse("campaigns:reviews", args=[campaign.slug]),
-        {"kind": "interim", "number": "12/BC-PGDĐT", "assessment": "Ban đầu."},
+        reverse("campaigns:reviews", args=[campaign.slug]), {"kind": "interim", "assessment": "Ban đầu."}
     )
     review = Review.objects.get()
     assert response.url == reverse("campaigns:review", args=[campaign.slug, review.pk])
     review.refresh_from_db()
-    assert (review.campaign, review.kind, review.number, review.issued_at) == (campaign, "interim", "12/BC-PGDĐT", None)
+    assert (review.campaign, review.kind, review.issued_at, review.document) == (campaign, "interim", None, None)
 
-    client.post(response.url, {"kind": "final", "number": "125/BC-PGDĐT", "assessment": "Hoàn thành."})
+    client.post(response.url, {"kind": "final", "assessment": "Hoàn thành."})
     review.refresh_from_db()
-    assert (review.kind, review.number, review.assessment) == ("final", "125/BC-PGDĐT", "Hoàn thành.")
+    assert (review.kind, review.assessment) == ("final", "Hoàn thành.")
 
     client.force_login(area.officer_province)
-    client.post(response.url, {"issue": "1"})
+    client.post(response.url, {"issue": "1", "signer": signer.pk})
     review.refresh_from_db()
     assert review.issued_at is not None and review.issued_by == area.officer_province
+    assert review.number_text == "01/BC-PGDĐT"
 
     assert history_of(review) == [("+", area.officer_a), ("~", area.officer_a), ("~", area.officer_province)]
     issued = review.history.latest("history_id")
-    assert (issued.number, issued.issued_by, issued.assessment) == (
-        "125/BC-PGDĐT",
+    assert (issued.document_id, issued.issued_by, issued.assessment) == (
+        review.document.pk,
         area.officer_province,
         "Hoàn thành.",
     )
+    assert {row.history_user for row in review.document.history.all()} == {area.officer_province}
 
     # Issued, it is a document: a later post changes nothing and records nothing.
-    client.post(response.url, {"kind": "interim", "number": "sửa", "assessment": "Sửa."})
-    client.post(response.url, {"issue": "1"})
+    client.post(response.url, {"kind": "interim", "assessment": "Sửa."})
+    client.post(response.url, {"issue": "1", "signer": signer.pk})
     review.refresh_from_db()
-    assert (review.number, review.issued_by) == ("125/BC-PGDĐT", area.officer_province)
+    assert (review.number_text, review.issued_by, review.assessment) == (
+        "01/BC-PGDĐT",
+        area.officer_province,
+        "Hoàn thành.",
+    )
     assert review.history.count() == 3
+    assert IssuedDocument.objects.count() == 1
+
+
+def test_issuing_an_events_plan_records_who_issued_it(client, area, campaign, meeting, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    signer = SignerFactory(office=area.office_a)
+    client.force_login(area.officer_province)
+    client.post(reverse("campaigns:event_plan_issue", args=[campaign.slug, meeting.pk]), {"signer": signer.pk})
+    meeting.refresh_from_db()
+    assert meeting.plan_document.number_text == "01/KH-PGDĐT"
+    assert history_of(meeting)[-1] == ("~", area.officer_province)
+    assert {row.history_user for row in meeting.plan_document.history.all()} == {area.officer_province}
 
 
 # --- The services outside any request (a command, a task, the shell) ---------------------
@@ -252,10 +274,12 @@ def test_a_service_outside_a_request_records_the_user_it_is_given(area, campaign
     assert task.status == "done" and task.done_on is not None
 
 
-def test_issuing_outside_a_request_records_the_signer_and_refuses_a_second_time(area, campaign):
-    review = Review.objects.create(campaign=campaign, kind="final", number="1/BC", assessment="Tốt.")
+def test_issuing_outside_a_request_records_the_signer_and_refuses_a_second_time(area, campaign, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    signer = SignerFactory(office=area.office_a)
+    review = Review.objects.create(campaign=campaign, kind="final", assessment="Tốt.")
 
-    services.review_issue(review=Review.objects.get(pk=review.pk), user=area.officer_province)
+    services.review_issue(review=Review.objects.get(pk=review.pk), signer=signer, user=area.officer_province)
 
     review.refresh_from_db()
     assert review.issued_by == area.officer_province and review.issued_at is not None
@@ -273,10 +297,11 @@ def test_issuing_outside_a_request_records_the_signer_and_refuses_a_second_time(
     with pytest.raises(services.ReviewIssued):
         services.review_update(review=stale, user=area.officer_a)
     with pytest.raises(services.ReviewIssued):
-        services.review_issue(review=stale, user=area.officer_a)
+        services.review_issue(review=stale, signer=signer, user=area.officer_a)
     review.refresh_from_db()
     assert (review.assessment, review.issued_by) == ("Tốt.", area.officer_province)
     assert review.history.count() == 2
+    assert IssuedDocument.objects.count() == 1
 
 
 def test_an_unknown_task_status_is_refused_before_anything_is_written(area, campaign):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from campaigns.models import Campaign, Review
 from campaigns.reviews import review_figures
+from documents.models import Signer
 from tests.schools.factories import MembershipFactory
 from tests.support.documents import pdf_text
 
@@ -72,14 +73,16 @@ def test_the_department_issues_a_review_of_todays_programme(client, demo):
     )
     review = today.reviews.get()
     assert response.url == reverse("campaigns:review", args=[today.slug, review.pk])
-    client.post(response.url, {"issue": "1"})
+    signer = Signer.objects.get(office__code="sgddt-dien-bien", full_name="Nguyễn Văn Minh")
+    client.post(response.url, {"issue": "1", "signer": signer.pk})
 
     text = pdf_text(client.get(reverse("campaigns:review_document", args=[today.slug, review.pk])).content)
 
     figures = review_figures(today)
     for expected in (
         "Sơ kết",
-        "45/BC-SGDĐT",
+        "Số: 01/BC-SGDĐT",  # the department's register, not the typed number
+        "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC",
         "Điều ước cho em – tỉnh Điện Biên",
         "Phòng Văn hóa - Xã hội các xã xác minh kịp thời.",
         money(figures["totals"]["requested"]),

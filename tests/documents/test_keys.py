@@ -122,3 +122,21 @@ def test_the_command_without_the_password_variable_stops(area, pki, tmp_path, mo
     with pytest.raises(CommandError, match="không mở được bằng mật khẩu này"):
         call_command("add_signing_key", school=area.school_a.code, holder="organisation", label="x", file=p12)
     assert not SigningKey.objects.exists()
+
+
+def test_a_persons_key_is_linked_to_its_signer_of_the_same_body(area, pki, tmp_path, monkeypatch):
+    from tests.documents.factories import SignerFactory
+
+    signer = SignerFactory(office=area.office_a)
+    elsewhere = SignerFactory(office=area.office_b)
+    p12 = tmp_path / "person.p12"
+    p12.write_bytes(pki["person"].pkcs12("mật-khẩu"))
+    monkeypatch.setenv("SIGNING_KEY_PASSWORD", "mật-khẩu")
+    options = {"office": area.office_a.code, "label": "Nguyễn Văn An", "file": p12}
+    with pytest.raises(CommandError, match="cơ quan khác"):
+        call_command("add_signing_key", holder="person", signer=elsewhere.pk, **options)
+    with pytest.raises(CommandError, match="khóa con dấu"):
+        call_command("add_signing_key", holder="organisation", signer=signer.pk, **options)
+    assert not SigningKey.objects.exists()
+    call_command("add_signing_key", holder="person", signer=signer.pk, **options)
+    assert SigningKey.objects.get().signer == signer

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.models import SigningKey
+from documents.models import Signer, SigningKey
 from documents.services import signing_key_add_pkcs12, signing_key_add_remote
 from schools.models import Office, School
 
@@ -29,6 +29,12 @@ class Command(BaseCommand):
             help="person: the signer's own signature; organisation: the seal",
         )
         parser.add_argument("--label", required=True, help="e.g. “Nguyễn Văn An – Trưởng phòng”")
+        parser.add_argument(
+            "--signer",
+            type=int,
+            metavar="ID",
+            help="for a person's key: the id of the body's signer whose key it is (the signers' page)",
+        )
         material = parser.add_mutually_exclusive_group(required=True)
         material.add_argument("--file", type=Path, help="the PKCS#12 file (.p12, .pfx)")
         material.add_argument("--remote-key-id", help="the key's id at the remote signing service")
@@ -41,6 +47,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         owner = self._owner(options)
+        signer = None
+        if options["signer"] is not None:
+            signer = Signer.objects.filter(pk=options["signer"]).first()
+            if signer is None:
+                raise CommandError(f"No signer with id {options['signer']}.")
         try:
             if options["file"]:
                 password = os.environ.get(options["password_env"])
@@ -52,11 +63,20 @@ class Command(BaseCommand):
                 except OSError as error:
                     raise CommandError(f"Cannot read {options['file']}: {error.strerror}") from error
                 key = signing_key_add_pkcs12(
-                    owner=owner, holder=options["holder"], label=options["label"], pkcs12_file=data, password=password
+                    owner=owner,
+                    holder=options["holder"],
+                    label=options["label"],
+                    pkcs12_file=data,
+                    password=password,
+                    signer=signer,
                 )
             else:
                 key = signing_key_add_remote(
-                    owner=owner, holder=options["holder"], label=options["label"], key_id=options["remote_key_id"]
+                    owner=owner,
+                    holder=options["holder"],
+                    label=options["label"],
+                    key_id=options["remote_key_id"],
+                    signer=signer,
                 )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error

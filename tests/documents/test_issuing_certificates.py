@@ -1,0 +1,33 @@
+"""Certificates issued at publishing are signed with the organiser's keys."""
+
+from django.urls import reverse
+
+from documents.models import SigningKey
+from documents.services import signing_key_add_pkcs12
+from documents.verification import verify_pdf
+from letters_contest import services
+from letters_contest.models import Award
+from tests.documents.factories import SignerFactory
+from tests.letters_contest.factories import AwardFactory, EntryFactory
+
+
+def test_certificates_issued_at_publishing_are_signed(client, contest, pki, trusted_ca):
+    round_, organiser = contest
+    head = SignerFactory(office=round_.organiser, full_name="Lò Văn Minh")
+    AwardFactory(entry=EntryFactory(round=round_))
+    signing_key_add_pkcs12(
+        owner=round_.organiser,
+        holder=SigningKey.Holder.ORGANISATION,
+        label="Con dấu",
+        pkcs12_file=pki["organisation"].pkcs12("mật-khẩu"),
+        password="mật-khẩu",
+        actor=organiser,
+    )
+    client.force_login(organiser)
+    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"publish": "1", "signer": head.pk})
+    document = Award.objects.get().certificate
+    assert document is not None and document.signed_at is not None
+    with document.pdf.open("rb") as pdf:
+        (signature,) = verify_pdf(pdf.read()).signatures
+    assert signature.intact and signature.trusted
+    assert services.results_publish(round_=round_, published=True, actor=organiser, signer=head) == []
