@@ -35,7 +35,7 @@ from .models import (
     Target,
     Task,
 )
-from .services import review_create, review_issue
+from .services import review_create
 
 SLUG = "dieu-uoc-cho-em-tuan-giao"
 SLUG_TODAY = "dieu-uoc-cho-em-dien-bien"
@@ -391,11 +391,15 @@ def load_before_reform(out) -> None:
 
 
 def _issue_final_review(campaign: Campaign) -> None:
-    """The final review, drafted and issued through the services by the district's
-    officer, then dated as it was: 28 December 2021 (its history rows too)."""
+    """The final review, drafted through the services by the district's officer, and
+    issued on paper in 2021, before the portal kept registers: its typed number stands
+    (Review.number_text) and it has no IssuedDocument. Dated as it was: 28 December 2021
+    (its history rows too)."""
     officer = get_user_model().objects.get(email="district@demo.vn")
     review = review_create(campaign=campaign, review=Review(kind=Review.Kind.FINAL, **FINAL_REVIEW), user=officer)
-    review_issue(review=review, user=officer)
+    review.issued_at, review.issued_by = timezone.now(), officer
+    review._history_user = officer
+    review.save(update_fields=["issued_at", "issued_by"])
     issued = FINAL_REVIEW_ISSUED.replace(tzinfo=timezone.get_current_timezone())
     drafted = issued - timedelta(days=4)
     Review.objects.filter(pk=review.pk).update(created_at=drafted, issued_at=issued)
