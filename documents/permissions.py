@@ -37,15 +37,20 @@ def _insider(user) -> bool:
     return roles.is_superuser or bool(roles.memberships)
 
 
-def get_body_for_register(request, kind: str, pk: int):
-    """The office or school whose register is asked for, if the user may read it."""
+def _get_body(request, kind: str, pk: int, allowed):
+    """The office or school (`kind`) numbered `pk`, if `allowed(user, body)`."""
     if kind not in BODIES or not _insider(request.user):
         raise Http404
     queryset = Office.objects.select_related("unit") if kind == "office" else School.objects.all()
     body = get_object_or_404(queryset, pk=pk)
-    if not may_read_register_of(request.user, body):
+    if not allowed(request.user, body):
         raise PermissionDenied
     return body
+
+
+def get_body_for_register(request, kind: str, pk: int):
+    """The office or school whose register is asked for, if the user may read it."""
+    return _get_body(request, kind, pk, may_read_register_of)
 
 
 def get_document_for_download(request, pk: int) -> IssuedDocument:
@@ -83,13 +88,7 @@ def may_manage_signers_of(user, body) -> bool:
 
 def get_body_for_signers(request, kind: str, pk: int):
     """The office or school whose signers are asked for, if the user keeps them."""
-    if kind not in BODIES or not _insider(request.user):
-        raise Http404
-    queryset = Office.objects.select_related("unit") if kind == "office" else School.objects.all()
-    body = get_object_or_404(queryset, pk=pk)
-    if not may_manage_signers_of(request.user, body):
-        raise PermissionDenied
-    return body
+    return _get_body(request, kind, pk, may_manage_signers_of)
 
 
 def get_signer_for_managing(request, pk: int) -> Signer:

@@ -77,9 +77,7 @@ def mails(folder: Path):
 def runs_done(period_start):
     return not DigestRun.objects.filter(period_start=period_start).exclude(
         status__in=["sent", "skipped"]
-    ).exists() and (
-        DigestRun.objects.filter(period_start=period_start).count() == digest_offices().count()
-    )
+    ).exists() and (DigestRun.objects.filter(period_start=period_start).count() == digest_offices().count())
 
 
 def fold(text):
