@@ -375,6 +375,7 @@ def _create_schools(out) -> dict[str, School]:
                 ethnic_minority_percent=minority,
                 boarding=boarding,
                 focal_point_name=_FOCAL_POINTS[index % len(_FOCAL_POINTS)],
+                principal_name=_principal(code, index),
                 focal_point_phone=f"0914 {200 + index:03d} {100 + index * 7:03d}",
                 profile_confirmed_at=now - timedelta(days=confirmed_days_ago),
             )
@@ -400,6 +401,17 @@ def _create_schools(out) -> dict[str, School]:
     if created:
         out(f"  schools: {created} created")
     return schools
+
+
+# The principals who sign the schools' letters (HIỆU TRƯỞNG): Pú Xi's is the demo's
+# school login; the others' names are made up, one per school.
+_PRINCIPAL_OF = {"11099012": "Lò Văn Thành"}
+_FAMILIES = ["Quàng", "Cà", "Lường", "Vừ", "Giàng", "Tòng", "Điêu", "Mùa", "Nguyễn", "Trần", "Hoàng"]
+_GIVEN = ["Văn Hùng", "Thị Lan", "Văn Tuấn", "Thị Mai", "Văn Khải", "Thị Yến", "Văn Chung"]
+
+
+def _principal(code: str, index: int) -> str:
+    return _PRINCIPAL_OF.get(code) or f"{_FAMILIES[index % len(_FAMILIES)]} {_GIVEN[index % len(_GIVEN)]}"
 
 
 _FOCAL_POINTS = [

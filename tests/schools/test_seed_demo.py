@@ -88,6 +88,10 @@ def test_seed_demo_keeps_the_old_map_moves_the_schools_and_prints_every_login():
         assert school.history.filter(history_change_reason="administrative map").count() == 1, name
     pu_xi = School.objects.get(code="11099012")
     assert pu_xi.commune == muong_mun
+    # Each school's letters are signed by its principal: Pú Xi's is the school login.
+    assert pu_xi.principal_name == "Lò Văn Thành"
+    principals = list(School.objects.values_list("principal_name", flat=True))
+    assert all(principals) and len(set(principals)) == len(principals)
     assert School.objects.filter(province__code="11").count() == 28
     assert SchoolSite.objects.filter(school__province__code="11").count() >= 60
 
