@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from donations.models import Fund
 from needs.models import Category, Need
 from schools.models import AdministrativeUnit, Office
 
@@ -72,6 +73,21 @@ class Campaign(models.Model):
         if self.ends_on:
             needs = needs.filter(created_at__date__lte=self.ends_on)
         return needs
+
+
+class CampaignFund(models.Model):
+    """A programme fund belongs to one campaign ("Điều ước cho em – Điện Biên 2026"):
+    the fund is the money (donations.Fund), the campaign the programme it serves."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="fund_links")
+    fund = models.OneToOneField(Fund, on_delete=models.CASCADE, related_name="campaign_link")
+
+    class Meta:
+        verbose_name = _("campaign fund")
+        verbose_name_plural = _("campaign funds")
+
+    def __str__(self):
+        return f"{self.campaign} – {self.fund}"
 
 
 class LegalDocument(models.Model):

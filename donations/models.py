@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from documents.models import IssuedDocument
 from needs.models import Need
 from schools.models import Office, School
 
@@ -106,11 +107,146 @@ class DonorProfile(models.Model):
         return self.display_name or self.name
 
 
+class Fund(models.Model):
+    """A programme fund of an education office ("Quỹ Điều ước cho em – Điện Biên 2026"):
+    donors give money to it as to a need, and the office places it on verified needs by
+    allocation plans (AllocationPlan) that a second person approves.
+
+    The counters are kept by donations.funds under the fund's row lock: `amount_pledged`
+    by gifts still active, `amount_received` by gifts arrived, `amount_allocated` by
+    approved plans (less reversals). Only money that has arrived is allocated: the
+    database refuses an allocated total above the received one. The campaign a fund
+    belongs to is kept by campaigns (`CampaignFund`), the layer above.
+    """
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="funds")
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("web address"), max_length=80, unique=True)
+    description = models.TextField(_("what the fund is for"), blank=True)
+    is_open = models.BooleanField(_("open for gifts"), default=True)
+    amount_pledged = models.BigIntegerField(_("pledged (VND)"), default=0)
+    amount_received = models.BigIntegerField(_("received (VND)"), default=0)
+    amount_allocated = models.BigIntegerField(_("allocated (VND)"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # What the fund was called and whether it was open; its money moves by pledges and
+    # plans, each with its own history.
+    history = HistoricalRecords(excluded_fields=["amount_pledged", "amount_received", "amount_allocated"])
+
+    class Meta:
+        verbose_name = _("programme fund")
+        verbose_name_plural = _("programme funds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_pledged__gte=0), name="donations_fund_pledged_positive"),
+            models.CheckConstraint(condition=Q(amount_received__gte=0), name="donations_fund_received_positive"),
+            models.CheckConstraint(condition=Q(amount_allocated__gte=0), name="donations_fund_allocated_positive"),
+            # Only money that has arrived can be allocated, whatever code path writes it.
+            models.CheckConstraint(
+                condition=Q(amount_allocated__lte=models.F("amount_received")), name="donations_fund_not_overallocated"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("donations:fund", args=[self.slug])
+
+    @property
+    def balance(self) -> int:
+        """Arrived and not yet allocated: what a plan may still place."""
+        return self.amount_received - self.amount_allocated
+
+
+class Sponsorship(models.Model):
+    """A donor's sponsorship of school lunches on a lunch need (Need.is_lunch): so many
+    pupils for so many months from a first month, paid at once (one pledge) or month by
+    month (one pledge per month, each with its own reference and due date). Kept by
+    donations.sponsorships."""
+
+    class Schedule(models.TextChoices):
+        AT_ONCE = "once", _("All at once")
+        MONTHLY = "monthly", _("Month by month")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        STOPPED = "stopped", _("Stopped by the donor")
+        ENDED = "ended", _("Ended")
+
+    need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="sponsorships")
+    donor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsorships"
+    )
+    donor_name = models.CharField(_("name"), max_length=200)
+    donor_email = models.EmailField(_("e-mail"))
+    donor_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    anonymous = models.BooleanField(_("give anonymously"), default=False)
+    message = models.TextField(_("message to the school"), blank=True, max_length=1000)
+    pupils = models.PositiveIntegerField(_("pupils"))
+    first_month = models.DateField(_("first month"))
+    months = models.PositiveSmallIntegerField(_("months"))
+    # Per pupil per month, as the need asked when the sponsorship began.
+    cost_per_month = models.BigIntegerField(_("cost per pupil per month (VND)"))
+    schedule = models.CharField(_("payment"), max_length=8, choices=Schedule.choices, default=Schedule.MONTHLY)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    # As for pledges: figures and statuses, never who the donor is.
+    history = HistoricalRecords(excluded_fields=["donor_name", "donor_email", "donor_phone", "message"])
+
+    class Meta:
+        verbose_name = _("lunch sponsorship")
+        verbose_name_plural = _("lunch sponsorships")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["donor", "-created_at"], name="donations_sponsorship_donor")]
+        constraints = [
+            models.CheckConstraint(condition=Q(pupils__gt=0), name="donations_sponsorship_pupils_positive"),
+            models.CheckConstraint(
+                condition=Q(months__gt=0, months__lte=12), name="donations_sponsorship_months_in_year"
+            ),
+            models.CheckConstraint(condition=Q(cost_per_month__gt=0), name="donations_sponsorship_cost_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.need_id}: {self.pupils} × {self.months}"
+
+    @property
+    def public_name(self) -> str:
+        return "" if self.anonymous else self.donor_name
+
+    @property
+    def pupil_months(self) -> int:
+        return self.pupils * self.months
+
+    @property
+    def total(self) -> int:
+        return self.pupil_months * self.cost_per_month
+
+    @property
+    def monthly_amount(self) -> int:
+        return self.pupils * self.cost_per_month
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
 class Pledge(models.Model):
-    """A promise to fund part of one need, in money or in goods.
+    """A promise to fund part of one need, in money or in goods, or a gift of money to a
+    programme fund (`fund`, no need).
 
     The portal never holds money: a money pledge is paid by bank transfer carrying the
-    reference, and the school or the office confirms receipt.
+    reference, and the school or the office confirms receipt. Three kinds of pledge on a
+    need come from elsewhere than a donor's form: an allocation from a fund
+    (`source_fund`, made by an approved plan's line), and the instalments of a lunch
+    sponsorship (`sponsorship`; `month` is the month it pays for, `due_on` when).
     """
 
     class Kind(models.TextChoices):
@@ -129,7 +265,26 @@ class Pledge(models.Model):
     # The gift has arrived (and may have been delivered since): it counts as given.
     RECEIVED_STATUSES = (Status.RECEIVED, Status.DELIVERED)
 
-    need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="pledges")
+    need = models.ForeignKey(
+        Need, verbose_name=_("need"), null=True, blank=True, on_delete=models.PROTECT, related_name="pledges"
+    )
+    # A gift to a programme fund, not to a need: counted as money raised once, in the fund.
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("programme fund"), null=True, blank=True, on_delete=models.PROTECT, related_name="gifts"
+    )
+    # Money a fund placed on this need by an approved plan: the need's progress counts it,
+    # money raised does not (it was counted as the fund's gift).
+    source_fund = models.ForeignKey(
+        Fund, null=True, blank=True, on_delete=models.PROTECT, related_name="allocations", editable=False
+    )
+    sponsorship = models.ForeignKey(
+        Sponsorship, null=True, blank=True, on_delete=models.PROTECT, related_name="instalments", editable=False
+    )
+    # The first day of the month an instalment pays for; null for the whole sponsorship
+    # paid at once, and for every other pledge.
+    month = models.DateField(_("month"), null=True, blank=True)
+    # When an instalment is due: its reminder and expiry count from here, not from creation.
+    due_on = models.DateField(_("due on"), null=True, blank=True)
     donor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges"
     )
@@ -171,9 +326,31 @@ class Pledge(models.Model):
             # Expiry and reminders scan pledges still waiting for receipt.
             models.Index(fields=["status", "expires_on"], name="donations_pledge_status_expiry"),
             models.Index(fields=["need", "status"], name="donations_pledge_need_status"),
+            models.Index(fields=["fund", "status"], name="donations_pledge_fund_status"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="donations_pledge_amount_positive"),
+            # A pledge is to a need or to a fund, never both; a fund takes money only.
+            models.CheckConstraint(
+                condition=Q(need__isnull=False, fund__isnull=True)
+                | Q(need__isnull=True, fund__isnull=False, kind="money"),
+                name="donations_pledge_need_or_fund",
+            ),
+            # An allocation is money on a need; an instalment is on a need too.
+            models.CheckConstraint(
+                condition=Q(source_fund__isnull=True) | Q(need__isnull=False, kind="money", sponsorship__isnull=True),
+                name="donations_pledge_allocation_on_need",
+            ),
+            models.CheckConstraint(
+                condition=Q(sponsorship__isnull=True) | Q(need__isnull=False, kind="money"),
+                name="donations_pledge_instalment_on_need",
+            ),
+            # One instalment per sponsorship and month.
+            models.UniqueConstraint(
+                fields=["sponsorship", "month"],
+                condition=Q(sponsorship__isnull=False, month__isnull=False),
+                name="donations_pledge_instalment_once",
+            ),
             models.CheckConstraint(
                 condition=Q(received_amount__isnull=True) | Q(received_amount__gte=0),
                 name="donations_pledge_received_positive",
@@ -186,6 +363,18 @@ class Pledge(models.Model):
     @property
     def public_name(self) -> str:
         return "" if self.anonymous else self.donor_name
+
+    @property
+    def is_fund_gift(self) -> bool:
+        return self.fund_id is not None
+
+    @property
+    def is_allocation(self) -> bool:
+        return self.source_fund_id is not None
+
+    @property
+    def is_instalment(self) -> bool:
+        return self.sponsorship_id is not None
 
     @property
     def is_active(self) -> bool:
@@ -242,6 +431,10 @@ class PledgeNotice(models.Model):
         RECEIVED = "received", _("Gift received")
         DELIVERED = "delivered", _("Gift delivered")
         REMINDER = "reminder", _("Reminder")
+        # A monthly instalment of a lunch sponsorship falls due: this month's reference.
+        DUE = "due", _("Monthly payment due")
+        # To the school: a month not paid was released back to its lunch need.
+        RELEASED = "released", _("Month released")
 
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -298,3 +491,98 @@ class StatementLine(models.Model):
 
     def __str__(self):
         return self.transaction
+
+
+class AllocationPlan(models.Model):
+    """A plan to place a fund's money on verified needs (phương án hỗ trợ), or to reverse
+    an approved one's lines. Drafted by an officer of the fund's office, approved by a
+    second person (donations.permissions.may_approve_plan), applied in one transaction
+    and issued as a decision (Quyết định) numbered from the office's register. Never
+    edited once approved: a reversal is a new plan and a new decision."""
+
+    class Kind(models.TextChoices):
+        ALLOCATION = "allocation", _("Allocation")
+        REVERSAL = "reversal", _("Reversal")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    fund = models.ForeignKey(Fund, verbose_name=_("programme fund"), on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ALLOCATION)
+    reverses = models.ForeignKey(
+        "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    reason = models.TextField(_("grounds"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    drafted_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    document = models.OneToOneField(
+        IssuedDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="allocation_plan"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("allocation plan")
+        verbose_name_plural = _("allocation plans")
+        ordering = ["-drafted_at", "-pk"]
+        constraints = [
+            # The person who drafted a plan never approves it.
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("drafted_by")),
+                name="donations_plan_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="allocation", reverses__isnull=True) | Q(kind="reversal", reverses__isnull=False),
+                name="donations_plan_reversal_names_plan",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.kind == self.Kind.REVERSAL
+
+
+class AllocationLine(models.Model):
+    """One line of a plan: this much of the fund to this verified need. Approval makes
+    its pledge (`pledge`); a reversal's line names the line it reverses."""
+
+    plan = models.ForeignKey(AllocationPlan, on_delete=models.CASCADE, related_name="lines")
+    need = models.ForeignKey(Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="allocation_lines")
+    amount = models.BigIntegerField(_("amount (VND)"))
+    pledge = models.OneToOneField(
+        Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="allocation_line"
+    )
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("allocation line")
+        verbose_name_plural = _("allocation lines")
+        ordering = ["plan", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="donations_allocationline_amount_positive"),
+            models.UniqueConstraint(fields=["plan", "need"], name="donations_allocationline_need_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.need_id} {self.amount}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import format_vnd
-from needs.models import Need
+from needs.models import LunchMonth, Need
 from needs.services import need_transition
 from schools.models import School
 
@@ -22,6 +22,7 @@ from . import outbox, selectors, statements
 from .models import (
     BankAccount,
     DonorProfile,
+    Fund,
     PaymentRoute,
     Pledge,
     PledgeEvent,
@@ -58,6 +59,47 @@ class DonorDetails:
 
 def _lock_need(need_id) -> Need:
     return Need.objects.select_for_update().get(pk=need_id)
+
+
+def _lock_target(pledge: Pledge) -> Need | Fund:
+    """Lock what the pledge counts on: its need, or the fund it was given to. Every
+    counter of that need or fund moves only under this lock."""
+    if pledge.fund_id:
+        return Fund.objects.select_for_update().get(pk=pledge.fund_id)
+    return _lock_need(pledge.need_id)
+
+
+def lunch_months_of(pledge: Pledge) -> list:
+    """The months a sponsorship's pledge pays for: its own month for an instalment, every
+    month of the sponsorship for one paid at once; none for any other pledge."""
+    if not pledge.sponsorship_id:
+        return []
+    if pledge.month:
+        return [pledge.month]
+    sponsorship = pledge.sponsorship
+    return month_range(sponsorship.first_month, sponsorship.months)
+
+
+def month_range(first, months: int) -> list:
+    """`months` first days of months from `first` (a first day): 09/2026 … 05/2027."""
+    out, year, month = [], first.year, first.month
+    for _ in range(months):
+        out.append(first.replace(year=year, month=month, day=1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _move_lunch_months(pledge: Pledge, *, pledged: int = 0, received: int = 0) -> None:
+    """Add (or take back, negative) the sponsorship's pupils to the months the pledge
+    pays for. Called under the need's lock; the database refuses a month with more
+    pupils sponsored than the need feeds (needs_lunchmonth_not_oversponsored)."""
+    months = lunch_months_of(pledge)
+    if not months:
+        return
+    pupils = pledge.sponsorship.pupils
+    LunchMonth.objects.filter(need_id=pledge.need_id, month__in=months).update(
+        pupils_pledged=F("pupils_pledged") + pledged * pupils, pupils_received=F("pupils_received") + received * pupils
+    )
 
 
 def _record(pledge: Pledge, from_status: str, actor=None, note: str = "") -> None:
@@ -148,11 +190,16 @@ def pledge_create(
     return pledge, True
 
 
-def _release(pledge: Pledge, locked: Need) -> None:
-    """Give the pledged amount back to the need, and reopen it if it was funded."""
+def _release(pledge: Pledge, locked: Need | Fund) -> None:
+    """Give the pledged amount back to the need (and its lunch months), and reopen it if
+    it was funded; or back out of the fund's pledged total."""
+    if isinstance(locked, Fund):
+        Fund.objects.filter(pk=locked.pk).update(amount_pledged=F("amount_pledged") - pledge.amount)
+        return
     Need.objects.filter(pk=locked.pk).update(amount_pledged=F("amount_pledged") - pledge.amount)
     if pledge.received_amount:
         Need.objects.filter(pk=locked.pk).update(amount_received=F("amount_received") - pledge.received_amount)
+    _move_lunch_months(pledge, pledged=-1, received=-1 if pledge.received_amount else 0)
     if locked.status == Need.Status.FUNDED:
         need_transition(need=locked, action="reopen")
 
@@ -160,7 +207,7 @@ def _release(pledge: Pledge, locked: Need) -> None:
 def pledge_cancel(*, pledge: Pledge, actor, note: str = "") -> Pledge:
     """The donor (or an officer for them) withdraws a pledge that has not arrived."""
     with transaction.atomic():
-        locked_need = _lock_need(pledge.need_id)
+        locked_need = _lock_target(pledge)
         pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
         if pledge.status != P.PLEDGED:
             raise PledgeRefused(_("Only a pledge that has not been received can be cancelled."))
@@ -175,7 +222,7 @@ def pledge_cancel(*, pledge: Pledge, actor, note: str = "") -> Pledge:
 def pledge_expire(*, pledge: Pledge) -> bool:
     """Expire a pledge not received in time. Safe to run twice: returns False if it moved."""
     with transaction.atomic():
-        locked_need = _lock_need(pledge.need_id)
+        locked_need = _lock_target(pledge)
         pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
         if pledge.status != P.PLEDGED or pledge.expires_on >= timezone.localdate():
             return False
@@ -191,7 +238,7 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
     if amount <= 0:
         raise PledgeRefused(_("The amount received must be more than 0 ₫."))
     with transaction.atomic():
-        _lock_need(pledge.need_id)
+        _lock_target(pledge)
         pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
         if pledge.status != P.PLEDGED:
             raise PledgeRefused(_("This pledge has already been confirmed or closed."))
@@ -201,7 +248,11 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
         pledge.received_by = actor
         pledge._history_user = actor
         pledge.save(update_fields=["status", "received_amount", "received_on", "received_by", "updated_at"])
-        Need.objects.filter(pk=pledge.need_id).update(amount_received=F("amount_received") + amount)
+        if pledge.fund_id:
+            Fund.objects.filter(pk=pledge.fund_id).update(amount_received=F("amount_received") + amount)
+        else:
+            Need.objects.filter(pk=pledge.need_id).update(amount_received=F("amount_received") + amount)
+            _move_lunch_months(pledge, received=1)
         _record(pledge, P.PLEDGED, actor=actor)
         outbox.queue_notice(pledge, PledgeNotice.Kind.RECEIVED)
     return pledge

@@ -128,6 +128,14 @@ class Need(models.Model):
     amount_pledged = models.BigIntegerField(_("amount pledged"), default=0)
     amount_received = models.BigIntegerField(_("amount received"), default=0)
     delivery_note = models.TextField(_("delivery note"), blank=True)
+    # A school-lunch need sponsored month by month (donations.sponsorships): so many
+    # boarding pupils, fed for so many months of one school year from the first month, at
+    # a cost per pupil per month. amount_requested = pupils × months × cost. Pupils are
+    # counted, never named. All four are set, or none (an ordinary need).
+    lunch_pupils = models.PositiveIntegerField(_("pupils to feed"), null=True, blank=True)
+    lunch_months = models.PositiveSmallIntegerField(_("months of the school year"), null=True, blank=True)
+    lunch_first_month = models.DateField(_("first month"), null=True, blank=True)
+    lunch_cost = models.BigIntegerField(_("cost per pupil per month (VND)"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="needs_created"
     )
@@ -215,6 +223,23 @@ class Need(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_pledged__lte=F("amount_requested")), name="needs_need_not_overfunded"
             ),
+            # A lunch need has its four figures, or none of them.
+            models.CheckConstraint(
+                condition=Q(
+                    lunch_pupils__isnull=True,
+                    lunch_months__isnull=True,
+                    lunch_first_month__isnull=True,
+                    lunch_cost__isnull=True,
+                )
+                | Q(
+                    lunch_pupils__gt=0,
+                    lunch_months__gt=0,
+                    lunch_months__lte=12,
+                    lunch_first_month__day=1,
+                    lunch_cost__gt=0,
+                ),
+                name="needs_need_lunch_complete",
+            ),
         ]
 
     def __str__(self):
@@ -236,6 +261,11 @@ class Need(models.Model):
 
     def get_absolute_url(self):
         return reverse("needs:detail", args=[self.pk])
+
+    @property
+    def is_lunch(self) -> bool:
+        """Sponsored pupil by pupil, month by month (donations.sponsorships)."""
+        return self.lunch_pupils is not None
 
     @property
     def is_public(self) -> bool:
@@ -373,3 +403,37 @@ class NeedEvent(models.Model):
 
     def __str__(self):
         return f"{self.need_id}: {self.from_status} → {self.to_status}"
+
+
+class LunchMonth(models.Model):
+    """One month of a lunch need's school year: how many of its pupils are sponsored
+    (pledged, by instalments still active) and how many of those months arrived. Kept by
+    donations.sponsorships under the need's row lock; the database refuses more pupils
+    sponsored in a month than the need feeds."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="lunch_months_set")
+    month = models.DateField(_("month"))  # its first day
+    pupils = models.PositiveIntegerField(_("pupils to feed"))
+    pupils_pledged = models.PositiveIntegerField(_("pupils sponsored"), default=0)
+    pupils_received = models.PositiveIntegerField(_("pupils paid for"), default=0)
+
+    class Meta:
+        verbose_name = _("lunch month")
+        verbose_name_plural = _("lunch months")
+        ordering = ["need", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "month"], name="needs_lunchmonth_once"),
+            models.CheckConstraint(
+                condition=Q(pupils_pledged__lte=F("pupils")), name="needs_lunchmonth_not_oversponsored"
+            ),
+            models.CheckConstraint(
+                condition=Q(pupils_received__lte=F("pupils_pledged")), name="needs_lunchmonth_received_within_pledged"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.need_id} {self.month:%m/%Y}"
+
+    @property
+    def pupils_open(self) -> int:
+        return self.pupils - self.pupils_pledged

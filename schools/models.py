@@ -533,6 +533,9 @@ class Membership(models.Model):
         Office, verbose_name=_("office"), null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     title = models.CharField(_("position"), max_length=100, blank=True)
+    # An officer who may approve the allocation plans of the office's programme funds
+    # (the second person: donations.permissions.may_approve_plan).
+    approves_allocations = models.BooleanField(_("approves allocation plans"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()  # who gave or took a role, and when (oversight.audit)
 
