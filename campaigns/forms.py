@@ -2,6 +2,8 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from donations.models import Fund
+
 from .models import AgendaItem, BudgetLine, CommunicationActivity, Event, Invitation, Responsibility, Review, Task
 
 
@@ -128,3 +130,19 @@ class ResponsibilityForm(forms.ModelForm):
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices_for(campaign)
+
+
+class CampaignFundForm(forms.ModelForm):
+    """A new programme fund of the campaign, held by one of `offices` (the campaign's
+    offices the officer belongs to)."""
+
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None, empty_label=None)
+
+    class Meta:
+        model = Fund
+        fields = ["office", "name", "slug", "description", "is_open"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices

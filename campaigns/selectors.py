@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
 
 from core.cache import area, cached
+from donations.models import Fund
 from donations.selectors import honour_roll_of_needs
 from needs import selectors as need_selectors
 from needs.models import Need
@@ -63,6 +64,8 @@ def campaign_context(campaign: Campaign) -> dict:
             "progress": target_progress(campaign),
             "roll": honour_roll_of_needs(campaign.needs(), limit=20),
             "totals": {k: v or 0 for k, v in totals.items()},
+            # Its programme funds and their money: a gift to one bumps its office's province.
+            "funds": list(campaign_funds(campaign)),
         }
 
     # Summed over a whole province: kept until something there changes (core.cache).
@@ -75,3 +78,8 @@ def campaign_context(campaign: Campaign) -> dict:
         parts=(campaign.pk, campaign.updated_at.isoformat()),
     )
     return {"campaign": campaign, "featured": featured, **kept}
+
+
+def campaign_funds(campaign: Campaign):
+    """The campaign's programme funds with their office, oldest first."""
+    return Fund.objects.filter(campaign_link__campaign=campaign).select_related("office").order_by("created_at", "pk")

@@ -9,14 +9,17 @@ saved here, nowhere else."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.issuers import issuer_of_office
 from documents.models import DocumentKind
 from documents.services import issue_document
+from donations.funds import FundRefused, fund_save
+from schools.models import Office
 
-from .models import BudgetLine, Campaign, CommunicationActivity, Event, Responsibility, Review, Task
+from .models import BudgetLine, Campaign, CampaignFund, CommunicationActivity, Event, Responsibility, Review, Task
 from .plans import plan_rendered, plan_title
 from .reviews import review_rendered, review_title
 
@@ -195,3 +198,34 @@ def review_issue(*, review: Review, signer, user) -> Review:
         _save(locked, user, update_fields=["issued_at", "issued_by", "document"])
     review.issued_at, review.issued_by, review.document = locked.issued_at, locked.issued_by, locked.document
     return review
+
+
+# --- Programme funds ------------------------------------------------------------------------
+
+
+def fund_offices(campaign: Campaign):
+    """The offices that may hold a fund of the campaign: its lead office, and the
+    education offices inside its scope."""
+    scope = campaign.scope
+    inside = Q(unit=scope) | Q(**{f"unit__{scope.level}": scope})
+    return Office.objects.filter(Q(pk=campaign.lead_office_id) | (inside & Q(kind__in=Office.EDUCATION_KINDS)))
+
+
+def campaign_fund_add(
+    *,
+    campaign: Campaign,
+    office: Office,
+    name: str,
+    slug: str,
+    description: str = "",
+    is_open: bool = True,
+    actor,
+) -> CampaignFund:
+    """Create a programme fund of `office` for the campaign, in one transaction with its
+    link to the campaign. Raises donations.funds.FundRefused for an office outside the
+    campaign or an address already taken."""
+    if not fund_offices(campaign).filter(pk=office.pk).exists():
+        raise FundRefused(_("This office is neither the campaign's nor inside its scope."), field="office")
+    with transaction.atomic():
+        fund = fund_save(office=office, actor=actor, name=name, slug=slug, description=description, is_open=is_open)
+        return CampaignFund.objects.create(campaign=campaign, fund=fund)

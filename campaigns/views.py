@@ -12,11 +12,14 @@ from documents.forms import IssueForm
 from documents.issuers import NoIssuer, issuer_of_office
 from documents.services import sign_issued, signing_keys_for
 from documents.signing import SigningFailed
+from donations.funds import FundRefused
+from donations.permissions import may_manage_fund
 
 from . import selectors, services
 from .forms import (
     AgendaFormSet,
     BudgetFormSet,
+    CampaignFundForm,
     CommunicationForm,
     EventForm,
     InvitationFormSet,
@@ -45,7 +48,9 @@ def campaign_detail(request, slug):
     if not campaign.is_published and not can_manage:
         raise Http404
     return render(
-        request, "campaigns/campaign_detail.html", {**selectors.campaign_context(campaign), "can_manage": can_manage}
+        request,
+        "campaigns/campaign_detail.html",
+        {**selectors.campaign_context(campaign), "can_manage": can_manage},
     )
 
 
@@ -168,7 +173,21 @@ def plan(request, slug):
     unit_form = ResponsibilityForm(
         request.POST if "add_unit" in request.POST else None, campaign=campaign, prefix="unit"
     )
+    fund_form = CampaignFundForm(
+        request.POST if "add_fund" in request.POST else None,
+        offices=fund_offices_of(request.user, campaign),
+        prefix="fund",
+    )
     if request.method == "POST":
+        if "add_fund" in request.POST and fund_form.is_valid():
+            data = fund_form.cleaned_data
+            try:
+                services.campaign_fund_add(campaign=campaign, actor=request.user, **data)
+            except FundRefused as refused:
+                fund_form.add_error(refused.field if refused.field in fund_form.fields else None, refused.message)
+            else:
+                messages.success(request, _("The fund has been added to the campaign."))
+                return redirect("campaigns:plan", slug=campaign.slug)
         if "add_task" in request.POST and task_form.is_valid():
             services.task_add(campaign=campaign, task=task_form.instance, user=request.user)
             messages.success(request, _("The task has been added."))
@@ -199,6 +218,8 @@ def plan(request, slug):
             "unit_form": unit_form,
             "units": campaign.responsibilities.select_related("office"),
             "statuses": Task.Status.choices,
+            "funds": list(selectors.campaign_funds(campaign)),
+            "fund_form": fund_form,
         },
     )
 
@@ -301,3 +322,9 @@ def event_plan_issue(request, slug, pk):
     except (NoIssuer, ValidationError) as refused:
         messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
     return redirect("campaigns:event", slug=campaign.slug, pk=event.pk)
+
+
+def fund_offices_of(user, campaign):
+    """The offices that may hold a fund of the campaign and whose funds this user keeps."""
+    offices = services.fund_offices(campaign).select_related("unit")
+    return offices.filter(pk__in=[o.pk for o in offices if may_manage_fund(user, o)]).order_by("name")

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
 
-from .models import BankAccount, DonorProfile, Pledge
+from .models import BankAccount, DonorProfile, Fund, Pledge
 
 MAX_PLEDGE = 10_000_000_000
 
@@ -129,3 +129,79 @@ class PaymentRouteForm(forms.Form):
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = accounts
+
+
+# --- Programme funds ------------------------------------------------------------------
+
+
+class VndField(forms.IntegerField):
+    """Whole đồng typed the Vietnamese way: "5.000.000", "5 000 000", "5.000.000 ₫" or
+    "5000000". A decimal part is refused: there are no xu."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        # No min/max/step attributes on a text box: the browser would not take "5.000.000".
+        return {}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            cleaned = value.strip().lower()
+            for mark in ("₫", "vnđ", "vnd", "đồng", "đ", "\u00a0", " ", "."):
+                cleaned = cleaned.replace(mark, "")
+            if cleaned and not (cleaned.lstrip("-").isascii() and cleaned.lstrip("-").isdigit()):
+                raise forms.ValidationError(_("Type the amount in whole đồng, e.g. 5.000.000."), code="invalid")
+            value = cleaned
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+
+class FundGiftForm(forms.Form):
+    """A gift of money to a programme fund: as PledgeForm, money only."""
+
+    amount = VndField(
+        label=_("Amount (VND)"),
+        min_value=1000,
+        max_value=MAX_PLEDGE,
+        help_text=_("For example 5.000.000."),
+        error_messages={
+            "min_value": _("The smallest gift is 1.000 ₫."),
+            "max_value": _("This amount is too large; please check it."),
+        },
+    )
+    message = forms.CharField(
+        label=_("A message to the office"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    anonymous = forms.BooleanField(label=_("Do not show my name publicly"), required=False)
+    name = forms.CharField(label=_("Your name, or your organisation's"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("Payment details and updates are sent here."))
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class FundForm(forms.ModelForm):
+    """A fund's name, address, purpose and whether it takes gifts; its office is chosen
+    among the offices the officer keeps funds for (`offices`), when there are several."""
+
+    office = forms.ModelChoiceField(label=_("Office"), queryset=None, empty_label=None)
+
+    class Meta:
+        model = Fund
+        fields = ["office", "name", "slug", "description", "is_open"]
+        help_texts = {"slug": _("Letters, digits and hyphens: the fund's page is /donations/funds/<address>/.")}
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        if self.instance.pk:
+            # A fund stays with its office: its money was given to that office.
+            self.fields["office"].disabled = True
+            self.fields["office"].queryset = offices.model.objects.filter(pk=self.instance.office_id)

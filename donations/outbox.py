@@ -75,7 +75,7 @@ def deliver(notice_id: int) -> bool:
     )
     if not claimed:
         return False
-    notice = PledgeNotice.objects.select_related("pledge__need__school").get(pk=notice_id)
+    notice = PledgeNotice.objects.select_related("pledge__need__school", "pledge__fund__office__unit").get(pk=notice_id)
     try:
         _send(notice)
     except Exception as error:
@@ -104,7 +104,7 @@ def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
 
 def _send(notice: PledgeNotice) -> None:
     from .permissions import pledge_url
-    from .selectors import receiving_account
+    from .selectors import receiving_account, receiving_account_of_fund
 
     pledge, kind = notice.pledge, notice.kind
     with translation.override(settings.LANGUAGE_CODE):
@@ -112,7 +112,10 @@ def _send(notice: PledgeNotice) -> None:
         context = {
             "pledge": pledge,
             "need": pledge.need,
-            "account": receiving_account(pledge.need.school),
+            "fund": pledge.fund,
+            "account": receiving_account_of_fund(pledge.fund)
+            if pledge.fund_id
+            else receiving_account(pledge.need.school),
             "link": link,
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,

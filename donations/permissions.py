@@ -4,16 +4,17 @@ confirm receipt. Everyone else gets 404, so references cannot be probed."""
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from needs.permissions import need_roles
-from schools.models import School
+from schools.models import Membership, Office, School
 from schools.permissions import is_officer_of_school, roles_of
 from schools.selectors import schools_in_units
 
-from .models import Pledge
+from .models import Fund, Pledge
 
 _SALT = "donations.pledge-link"
 
@@ -40,11 +41,41 @@ def is_donor(request, pledge: Pledge) -> bool:
 
 
 def can_confirm(user, pledge: Pledge) -> bool:
+    """The school and its officers confirm a gift to a need; the officers of the fund's
+    office a gift to a fund."""
+    if pledge.fund_id:
+        return may_manage_fund(user, pledge.fund.office)
     return bool(need_roles(user, pledge.need) & {"staff", "officer"})
 
 
+def may_manage_fund(user, office: Office) -> bool:
+    """Create, change a fund of `office`, and confirm its gifts: the office's own officers
+    (not the offices above it: the fund is the office's money), and the superuser."""
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return True
+    return any(m.office_id == office.pk for m in roles.of(Membership.Role.OFFICER))
+
+
+def offices_managing_funds(user) -> list[Office]:
+    """The offices whose funds the user keeps (every office for the superuser is not
+    listed here: they act through the fund's own page)."""
+    return [m.office for m in roles_of(user).of(Membership.Role.OFFICER)]
+
+
+def get_fund_for_managing(request, slug) -> Fund:
+    """A fund the user may change: 404 when there is none, 403 for anyone who is not an
+    officer of its office (a fund's page is public, so its existence is no secret)."""
+    fund = get_object_or_404(Fund.objects.select_related("office__unit"), slug=slug)
+    if not may_manage_fund(request.user, fund.office):
+        raise PermissionDenied
+    return fund
+
+
 def get_pledge_for_viewing(request, reference) -> Pledge:
-    pledge = get_object_or_404(Pledge.objects.select_related("need__school__district", "donor"), reference=reference)
+    pledge = get_object_or_404(
+        Pledge.objects.select_related("need__school__district", "fund__office__unit", "donor"), reference=reference
+    )
     if not (is_donor(request, pledge) or can_confirm(request.user, pledge)):
         raise Http404
     return pledge
@@ -57,7 +88,11 @@ def pledges_in_officer_area(user):
         return Pledge.objects.all()
     if not roles.is_officer:
         raise PermissionDenied
-    return Pledge.objects.filter(need__school__in=schools_in_units(roles.officer_units))
+    # The needs of the officer's area, and the gifts to their own offices' funds.
+    offices = [office.pk for office in offices_managing_funds(user)]
+    return Pledge.objects.filter(
+        Q(need__school__in=schools_in_units(roles.officer_units)) | Q(fund__office_id__in=offices)
+    )
 
 
 def get_school_for_routing(request, pk) -> School:

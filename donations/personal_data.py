@@ -23,7 +23,7 @@ def pledges_of_person(user):
 def personal_data(user) -> dict:
     """Everything about the donor, as plain data for a JSON download."""
     profile = DonorProfile.objects.filter(user=user).first()
-    pledges = pledges_of_person(user).select_related("need__school").order_by("created_at")
+    pledges = pledges_of_person(user).select_related("need__school", "fund__office").order_by("created_at")
     return {
         "account": {
             "email": user.email,
@@ -46,7 +46,8 @@ def personal_data(user) -> dict:
         "pledges": [
             {
                 "reference": p.reference,
-                "need": {"id": p.need_id, "title": p.need.title, "school": p.need.school.name},
+                "need": {"id": p.need_id, "title": p.need.title, "school": p.need.school.name} if p.need_id else None,
+                "fund": {"id": p.fund_id, "name": p.fund.name, "office": p.fund.office.name} if p.fund_id else None,
                 "kind": p.kind,
                 "amount_vnd": p.amount,
                 "goods": p.goods_description,

@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 
 from core.cache import area, cached, query_key
 from needs.models import Need
 from schools.models import Office
 
-from .models import BankAccount, PaymentRoute, Pledge
+from .models import AllocationLine, AllocationPlan, BankAccount, Fund, PaymentRoute, Pledge
 
 
 def receiving_account(school) -> BankAccount | None:
@@ -144,3 +144,55 @@ def transparency(schools) -> dict:
         "needs_by_status": [(Need.Status(s).label, by_status.get(s, 0)) for s in Need.PUBLIC_STATUSES],
         "requested": requested,
     }
+
+
+# --- Programme funds ------------------------------------------------------------------
+
+
+def receiving_account_of_fund(fund) -> BankAccount | None:
+    """Where gifts to a fund go: its office's account, else its province's education
+    department's."""
+    account = BankAccount.objects.filter(office_id=fund.office_id).order_by("pk").first()
+    if account:
+        return account
+    unit = fund.office.unit
+    return (
+        BankAccount.objects.filter(
+            office__unit_id=unit.province_id or unit.pk, office__kind=Office.Kind.EDUCATION_DEPARTMENT
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def fund_figures(fund) -> dict:
+    """A fund's money to the đồng: pledged and still awaited, arrived, allocated by
+    approved plans, and what is left to allocate."""
+    awaiting = fund.gifts.filter(status=Pledge.Status.PLEDGED).aggregate(total=Sum("amount"))["total"] or 0
+    return {
+        "awaiting": awaiting,
+        "received": fund.amount_received,
+        "allocated": fund.amount_allocated,
+        "balance": fund.balance,
+    }
+
+
+def fund_roll(fund, *, limit: int = 50) -> dict:
+    """The honour roll of a fund's gifts that arrived (anonymous ones counted, unnamed)."""
+    return _roll(fund.gifts.all(), limit=limit)
+
+
+def fund_allocations(fund) -> list:
+    """The lines of the fund's approved allocation plans still standing (not reversed by
+    an approved reversal), with their need and school."""
+    approved = AllocationPlan.Status.APPROVED
+    return list(
+        AllocationLine.objects.filter(plan__fund=fund, plan__status=approved, plan__kind=AllocationPlan.Kind.ALLOCATION)
+        .exclude(reversed_by__plan__status=approved)
+        .select_related("need__school", "plan")
+        .order_by("plan__approved_at", "pk")
+    )
+
+
+def funds_of_offices(offices) -> QuerySet[Fund]:
+    return Fund.objects.filter(office__in=offices).select_related("office").order_by("office__name", "name")

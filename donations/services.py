@@ -128,7 +128,8 @@ REFERENCE_ATTEMPTS = 5
 
 def pledge_create(
     *,
-    need: Need,
+    need: Need | None = None,
+    fund: Fund | None = None,
     donor: DonorDetails,
     amount: int,
     kind: str = Pledge.Kind.MONEY,
@@ -137,22 +138,36 @@ def pledge_create(
     anonymous: bool = False,
     submission_token=None,
 ) -> tuple[Pledge, bool]:
-    """Create a pledge; returns (pledge, created). The same submission token returns the
+    """Create a pledge to a need, or a gift of money to a programme fund (exactly one of
+    `need` and `fund`); returns (pledge, created). The same submission token returns the
     pledge it already made, so a double-submitted form creates one pledge."""
+    if (need is None) == (fund is None):
+        raise ValueError("a pledge is to a need or to a fund, exactly one of them")
     if submission_token:
         existing = Pledge.objects.filter(submission_token=submission_token).first()
         if existing:
             return existing, False
     if amount <= 0:
         raise PledgeRefused(_("The amount must be more than 0 ₫."))
+    if fund is not None and kind != Pledge.Kind.MONEY:
+        raise PledgeRefused(_("A fund takes money only: goods go to needs, not funds."))
     try:
         with transaction.atomic():
-            locked = _lock_need(need.pk)
+            locked = _lock_need(need.pk) if need is not None else Fund.objects.select_for_update().get(pk=fund.pk)
             if submission_token:
                 # Checked again under the lock: the twin submission may have just committed.
                 existing = Pledge.objects.filter(submission_token=submission_token).first()
                 if existing:
                     return existing, False
+            if fund is not None:
+                return _fund_gift_create(
+                    locked,
+                    donor=donor,
+                    amount=amount,
+                    message=message,
+                    anonymous=anonymous,
+                    submission_token=submission_token,
+                )
             if locked.status != Need.Status.VERIFIED:
                 raise PledgeRefused(_("This need is not open for gifts at the moment."), still_needed=0)
             still_needed = locked.amount_requested - locked.amount_pledged
@@ -163,10 +178,7 @@ def pledge_create(
                 )
             pledge = _create_with_fresh_reference(
                 need=locked,
-                donor=donor.user if donor.user and donor.user.is_authenticated else None,
-                donor_name=donor.name.strip(),
-                donor_email=donor.email.strip().lower(),
-                donor_phone=donor.phone.strip(),
+                **_donor_fields(donor),
                 kind=kind,
                 amount=amount,
                 goods_description=goods_description.strip(),
@@ -187,6 +199,36 @@ def pledge_create(
             if existing:
                 return existing, False
         raise
+    return pledge, True
+
+
+def _donor_fields(donor: DonorDetails) -> dict:
+    return {
+        "donor": donor.user if donor.user and donor.user.is_authenticated else None,
+        "donor_name": donor.name.strip(),
+        "donor_email": donor.email.strip().lower(),
+        "donor_phone": donor.phone.strip(),
+    }
+
+
+def _fund_gift_create(locked: Fund, *, donor, amount, message, anonymous, submission_token) -> tuple[Pledge, bool]:
+    """A gift of money to a fund, under the fund's row lock (pledge_create): counted in
+    the fund's pledged total, paid by transfer with its own reference like any pledge."""
+    if not locked.is_open:
+        raise PledgeRefused(_("This fund is closed: it takes no more gifts."))
+    pledge = _create_with_fresh_reference(
+        fund=locked,
+        **_donor_fields(donor),
+        kind=Pledge.Kind.MONEY,
+        amount=amount,
+        message=message.strip(),
+        anonymous=anonymous,
+        submission_token=submission_token,
+        expires_on=timezone.localdate() + timedelta(days=settings.PLEDGE_EXPIRY_DAYS),
+    )
+    Fund.objects.filter(pk=locked.pk).update(amount_pledged=F("amount_pledged") + amount)
+    _record(pledge, "", actor=pledge.donor)
+    outbox.queue_notice(pledge, PledgeNotice.Kind.PLEDGED)
     return pledge, True
 
 

@@ -7,7 +7,7 @@ from needs.models import Need
 from needs.signals import need_status_changed
 
 from . import services
-from .models import Pledge
+from .models import Fund, Pledge
 
 
 @receiver(need_status_changed, sender=Need)
@@ -25,6 +25,16 @@ def claim_pledges_on_confirmed_email(request, email_address, **kwargs):
 @receiver(post_save, sender=Pledge, dispatch_uid="invalidate-pledge")
 @receiver(post_delete, sender=Pledge, dispatch_uid="invalidate-delete-pledge")
 def pledge_changed(sender, instance, **kwargs):
+    if instance.fund_id:
+        # A gift to a fund: the fund office's province shows it (the fund's and the
+        # campaign's pages, the province's figures).
+        office = (
+            Fund.objects.filter(pk=instance.fund_id).values("office__unit_id", "office__unit__province_id").first()
+            or {}
+        )
+        province = office.get("office__unit__province_id") or office.get("office__unit_id")
+        bump(area(province), f"fund:{instance.fund_id}")
+        return
     need = (
         Need.objects.filter(pk=instance.need_id).values("school_id", "school__province_id", "province_id").first() or {}
     )

@@ -21,4 +21,9 @@ urlpatterns = [
     path("pledges/<str:reference>/cancel/", views.pledge_cancel, name="cancel"),
     path("pledges/<str:reference>/receive/", views.pledge_receive, name="receive"),
     path("pledges/<str:reference>/letter.pdf", views.pledge_letter, name="letter"),
+    path("funds/", views.fund_list, name="funds"),
+    path("funds/new/", views.fund_create, name="fund_create"),
+    path("funds/<slug:slug>/", views.fund_detail, name="fund"),
+    path("funds/<slug:slug>/give/", views.fund_give, name="fund_give"),
+    path("funds/<slug:slug>/edit/", views.fund_edit, name="fund_edit"),
 ]

@@ -4,7 +4,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,17 +16,29 @@ from core.documents import pdf_response
 from core.ratelimit import limit_posts
 from documents.issuers import NoIssuer
 from needs.models import Need
-from schools.models import AdministrativeUnit, School
+from schools.models import AdministrativeUnit, Office, School
 
-from . import personal_data, selectors, services, statements, vietqr
-from .forms import BankAccountForm, DonorProfileForm, PaymentRouteForm, PledgeForm, ReceiptForm, StatementForm
+from . import funds, personal_data, selectors, services, statements, vietqr
+from .forms import (
+    BankAccountForm,
+    DonorProfileForm,
+    FundForm,
+    FundGiftForm,
+    PaymentRouteForm,
+    PledgeForm,
+    ReceiptForm,
+    StatementForm,
+)
 from .letters import thank_you_pdf
-from .models import DonorProfile, Pledge, StatementImport
+from .models import DonorProfile, Fund, Pledge, StatementImport
 from .permissions import (
     can_confirm,
+    get_fund_for_managing,
     get_pledge_for_viewing,
     get_school_for_routing,
     is_donor,
+    may_manage_fund,
+    offices_managing_funds,
     pledge_url,
     pledges_in_officer_area,
 )
@@ -80,7 +92,10 @@ def pledge_create(request, need_pk):
 
 def pledge_detail(request, reference):
     pledge = get_pledge_for_viewing(request, reference)
-    account = selectors.receiving_account(pledge.need.school)
+    if pledge.fund_id:
+        account = selectors.receiving_account_of_fund(pledge.fund)
+    else:
+        account = selectors.receiving_account(pledge.need.school)
     qr = None
     if account and pledge.awaits_transfer:
         qr = vietqr.svg(
@@ -328,3 +343,103 @@ def my_data_erase(request):
         % done,
     )
     return redirect("home")
+
+
+# --- Programme funds ------------------------------------------------------------------
+
+
+def fund_detail(request, slug):
+    """A fund's public page: its money to the đồng, its donors, where it was placed."""
+    fund = get_object_or_404(Fund.objects.select_related("office__unit", "campaign_link__campaign"), slug=slug)
+    try:
+        campaign = fund.campaign_link.campaign
+    except ObjectDoesNotExist:  # a fund of no campaign
+        campaign = None
+    return render(
+        request,
+        "donations/fund_detail.html",
+        {
+            "fund": fund,
+            "campaign": campaign,
+            "figures": selectors.fund_figures(fund),
+            "roll": selectors.fund_roll(fund),
+            "allocations": selectors.fund_allocations(fund),
+            "may_manage": request.user.is_authenticated and may_manage_fund(request.user, fund.office),
+        },
+    )
+
+
+@limit_posts("pledge")
+def fund_give(request, slug):
+    """Give money to a fund, as to a need: with or without an account."""
+    fund = get_object_or_404(Fund.objects.select_related("office"), slug=slug)
+    initial = {"submission_token": uuid.uuid4(), **_initial_donor(request.user)}
+    form = FundGiftForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pledge, created = services.pledge_create(
+                fund=fund,
+                donor=services.DonorDetails(
+                    name=data["name"], email=data["email"], phone=data["phone"], user=request.user
+                ),
+                amount=data["amount"],
+                message=data["message"],
+                anonymous=data["anonymous"],
+                submission_token=data["submission_token"],
+            )
+        except services.PledgeRefused as refused:
+            # The form has checked the amount: what is left is the fund's own state (closed).
+            form.add_error(None, refused.message)
+            fund.refresh_from_db()
+        else:
+            if created:
+                messages.success(request, _("Thank you! Your pledge is recorded."))
+            return redirect(pledge_url(pledge))
+    return render(request, "donations/fund_give.html", {"fund": fund, "form": form})
+
+
+@login_required
+def fund_list(request):
+    """The funds of the offices the officer belongs to, with their money."""
+    offices = offices_managing_funds(request.user)
+    if not offices and not request.user.is_superuser:
+        raise PermissionDenied
+    funds = selectors.funds_of_offices(offices) if offices else Fund.objects.select_related("office")
+    return render(request, "donations/fund_list.html", {"funds": list(funds[:200]), "can_create": bool(offices)})
+
+
+def _fund_form_page(request, fund=None):
+    offices = Office.objects.filter(pk__in=[o.pk for o in offices_managing_funds(request.user)])
+    form = FundForm(request.POST or None, instance=fund, offices=offices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = funds.fund_save(
+                office=fund.office if fund else data["office"],
+                actor=request.user,
+                name=data["name"],
+                slug=data["slug"],
+                description=data["description"],
+                is_open=data["is_open"],
+                fund=fund,
+            )
+        except funds.FundRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            messages.success(request, _("The fund has been saved."))
+            return redirect(saved.get_absolute_url())
+    return render(request, "donations/fund_form.html", {"form": form, "fund": fund})
+
+
+@login_required
+def fund_create(request):
+    if not offices_managing_funds(request.user):
+        raise PermissionDenied
+    return _fund_form_page(request)
+
+
+@login_required
+def fund_edit(request, slug):
+    fund = get_fund_for_managing(request, slug)
+    return _fund_form_page(request, fund)
