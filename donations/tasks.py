@@ -46,6 +46,8 @@ def remind_and_expire_pledges() -> dict:
                 reminded += 1
     expired = sum(
         services.pledge_expire(pledge=pledge)
-        for pledge in Pledge.objects.filter(status=Pledge.Status.PLEDGED, expires_on__lt=today).only("pk", "need_id")
+        for pledge in Pledge.objects.filter(status=Pledge.Status.PLEDGED, expires_on__lt=today).only(
+            "pk", "need_id", "fund_id"
+        )
     )
     return {"reminded": reminded, "expired": expired}

@@ -48,6 +48,8 @@ READ_ONLY_VIEWS = {
     "donations:transparency_school",
     "donations:my_data",
     "donations:my_data_download",
+    "donations:fund",  # a programme fund's public page
+    "donations:funds",  # an office's list of its funds
     # campaigns (the event plan and the review are PDFs made from the rows)
     "campaigns:list",
     "campaigns:detail",

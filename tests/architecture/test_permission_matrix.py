@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from campaigns.models import Event
 from documents.services import register_document
+from donations.models import Fund
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from letters_contest.models import Award
@@ -246,6 +247,24 @@ MATRIX = [
     ),
     # No letter before the gift has arrived, whoever asks.
     row("donations:letter[pledged]", lambda w: [w.pledge_own.reference], expect(404, anonymous=404)),
+    # programme funds: a fund's page is public, so keeping it is an honest 403; only the
+    # officers of the fund's office keep it (not the offices above), and confirm its gifts
+    row("donations:fund", lambda w: [w.fund.slug], PUBLIC),
+    row("donations:fund_give", lambda w: [w.fund.slug], PUBLIC),
+    row("donations:funds", expected=expect(403, **allow(OFFICERS))),
+    # A fund belongs to an office: the superuser, who has none, creates funds in the admin.
+    row("donations:fund_create", expected=expect(403, officer_this=200, officer_other=200, officer_province=200)),
+    row("donations:fund_edit", lambda w: [w.fund.slug], expect(403, officer_this=200, admin=200)),
+    row(
+        "donations:detail[fund gift]",
+        lambda w: [w.fund_gift.reference],
+        expect(404, anonymous=404, donor=200, officer_this=200, admin=200),
+    ),
+    post(
+        "donations:receive[fund gift]",
+        lambda w: [w.fund_gift.reference],
+        expect(404, donor=403, officer_this=302, admin=302),
+    ),
     # campaigns: a published campaign is public, its plan is its managers'; an unpublished one is theirs alone
     row("campaigns:list", expected=PUBLIC),
     row("campaigns:detail", lambda w: [w.campaign.slug], PUBLIC),
@@ -432,6 +451,8 @@ def build_world(area) -> SimpleNamespace:
     w.account = BankAccountFactory(school=w.school_a)
     PaymentRouteFactory(school=w.school_a, account=w.account, set_by=w.officer_a)
     w.statement = StatementImportFactory(uploaded_by=w.officer_a)
+    w.fund = Fund.objects.create(office=w.office_a, name="Quỹ Tuần Giáo", slug="quy-tuan-giao")
+    w.fund_gift, _ = pledge_create(fund=w.fund, donor=donor, amount=3_000_000)
 
     # Campaigns: district A's (published and a draft), the province's
     w.campaign = CampaignFactory(scope=w.district_a, lead_office=w.office_a, is_published=True)

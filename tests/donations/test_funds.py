@@ -439,3 +439,24 @@ def test_who_keeps_funds(client, area, fund):
         assert fund.name not in client.get(reverse("donations:funds")).content.decode()
     client.force_login(area.officer_a)
     assert client.get(reverse("donations:fund_edit", args=["khong-co"])).status_code == 404
+
+
+def test_the_nightly_job_reminds_and_expires_fund_gifts_like_any(area, fund, settings):
+    from donations.tasks import remind_and_expire_pledges
+
+    today = timezone.localdate()
+    waiting = give(fund, 1_000_000)
+    lapsed = give(fund, 400_000)
+    Pledge.objects.filter(pk=waiting.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.PLEDGE_REMINDER_DAYS + 1)
+    )
+    Pledge.objects.filter(pk=lapsed.pk).update(expires_on=today - timedelta(days=1))
+
+    assert remind_and_expire_pledges() == {"reminded": 1, "expired": 1}
+
+    fund.refresh_from_db()
+    assert fund.amount_pledged == 1_000_000
+    notice = PledgeNotice.objects.get(pledge=waiting, kind=PledgeNotice.Kind.REMINDER)
+    outbox.deliver(notice.pk)
+    assert "Quỹ Điều ước cho em – Tuần Giáo 2026" in mail.outbox[-1].body
+    assert waiting.reference in mail.outbox[-1].body

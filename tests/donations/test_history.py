@@ -26,6 +26,9 @@ WRITING_VIEWS = {
     "donations:profile",
     "donations:receiving_account",
     "donations:my_data_erase",
+    "donations:fund_give",
+    "donations:fund_create",
+    "donations:fund_edit",
 }
 # The views that only read (a POST to them changes nothing).
 READING_VIEWS = {
@@ -37,6 +40,8 @@ READING_VIEWS = {
     "donations:transparency_school",
     "donations:detail",
     "donations:letter",
+    "donations:fund",
+    "donations:funds",
 }
 
 
@@ -250,3 +255,39 @@ def test_a_route_to_an_account_the_school_may_not_use_is_refused(area):
     with pytest.raises(services.AccountRefused):
         services.payment_route_set(school=area.school_a, account=elsewhere, actor=area.officer_province)
     assert not PaymentRoute.objects.exists() and not PaymentRoute.history.exists()
+
+
+def test_a_gift_to_a_fund_is_created_with_its_donor_in_the_history(client, area, donor):
+    from donations.models import Fund
+
+    fund = Fund.objects.create(office=area.office_a, name="Quỹ Tuần Giáo", slug="quy-tuan-giao")
+    client.force_login(donor)
+    response = client.post(
+        reverse("donations:fund_give", args=[fund.slug]),
+        {"amount": "2.000.000", "name": "Trần Thu Hà", "email": donor.email, "submission_token": str(uuid.uuid4())},
+    )
+    assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert (pledge.fund, pledge.donor, pledge.amount) == (fund, donor, 2_000_000)
+    record = pledge.history.get()
+    assert (record.history_type, record.history_user, record.fund_id) == ("+", donor, fund.pk)
+
+
+def test_a_fund_is_created_and_changed_with_its_officer_in_the_history(client, area):
+    from donations.models import Fund
+
+    client.force_login(area.officer_a)
+    data = {"office": area.office_a.pk, "name": "Quỹ Tuần Giáo", "slug": "quy-tuan-giao", "is_open": "on"}
+    assert client.post(reverse("donations:fund_create"), data).status_code == 302
+    fund = Fund.objects.get()
+    assert (fund.history.get().history_type, fund.history.get().history_user) == ("+", area.officer_a)
+
+    data = {**data, "name": "Quỹ Tuần Giáo 2026", "is_open": ""}
+    assert client.post(reverse("donations:fund_edit", args=[fund.slug]), data).status_code == 302
+    record = _newest(fund.history)
+    assert (record.history_type, record.history_user, record.name, record.is_open) == (
+        "~",
+        area.officer_a,
+        "Quỹ Tuần Giáo 2026",
+        False,
+    )
