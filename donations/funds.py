@@ -11,7 +11,6 @@ from schools.models import Office
 
 from .models import Fund
 
-
 # Addresses the funds' own pages use (donations/urls.py: funds/new/).
 RESERVED_SLUGS = {"new"}
 
