@@ -269,19 +269,19 @@ def fund_report(area: Area) -> list[dict]:
     """Every programme fund of the area's offices, for its export: money pledged, in,
     allocated and left, and how many approved plans and lines placed it."""
     funds = funds_in_unit(area.unit).annotate(
-        plans=Count("plans", filter=Q(plans__status=AllocationPlan.Status.APPROVED), distinct=True),
-        gifts=Count("gifts", filter=Q(gifts__status__in=Pledge.RECEIVED_STATUSES), distinct=True),
+        plans_approved=Count("plans", filter=Q(plans__status=AllocationPlan.Status.APPROVED), distinct=True),
+        gifts_received=Count("gifts", filter=Q(gifts__status__in=Pledge.RECEIVED_STATUSES), distinct=True),
     )
     return [
         {
             "name": fund.name,
             "office": fund.office.name,
-            "gifts": fund.gifts,
+            "gifts": fund.gifts_received,
             "pledged": fund.amount_pledged,
             "received": fund.amount_received,
             "allocated": fund.amount_allocated,
             "balance": fund.balance,
-            "plans": fund.plans,
+            "plans": fund.plans_approved,
         }
         for fund in funds
     ]
