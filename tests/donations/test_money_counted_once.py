@@ -7,10 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
-from donations import selectors
 from donations.models import Fund, Pledge, Sponsorship
 from needs.models import LunchMonth, Need
 from tests.accounts.factories import UserFactory
