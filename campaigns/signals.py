@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from core.cache import area, bump
 from schools.models import AdministrativeUnit
 
-from .models import Target, Task
+from .models import CampaignFund, Target, Task
 
 
 @receiver(post_save, sender=Task, dispatch_uid="invalidate-task")
@@ -23,5 +23,12 @@ def task_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Target, dispatch_uid="invalidate-target")
 @receiver(post_delete, sender=Target, dispatch_uid="invalidate-delete-target")
 def target_changed(sender, instance, **kwargs):
+    scope = instance.campaign.scope
+    bump(area(scope.province_id or scope.pk))
+
+
+@receiver(post_save, sender=CampaignFund, dispatch_uid="invalidate-campaign-fund")
+@receiver(post_delete, sender=CampaignFund, dispatch_uid="invalidate-delete-campaign-fund")
+def campaign_fund_changed(sender, instance, **kwargs):
     scope = instance.campaign.scope
     bump(area(scope.province_id or scope.pk))

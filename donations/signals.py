@@ -44,3 +44,11 @@ def pledge_changed(sender, instance, **kwargs):
     # too, where it differs: campaigns there count it (Campaign.needs).
     provinces = {need.get("school__province_id"), need.get("province_id")}
     bump(*(area(p) for p in provinces), f"need:{instance.need_id}", f"school:{need.get('school_id')}")
+
+
+@receiver(post_save, sender=Fund, dispatch_uid="invalidate-fund")
+def fund_changed(sender, instance, **kwargs):
+    # A fund renamed, closed or reopened: its campaign's page lists it (campaigns keep
+    # their figures per province).
+    unit = instance.office.unit
+    bump(area(unit.province_id or unit.pk), f"fund:{instance.pk}")

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from campaigns import services
 from campaigns.models import CampaignFund
-from donations.funds import FundRefused
+from donations.funds import FundRefused, fund_save
 from donations.models import Fund
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from tests.schools.factories import CommuneFactory, MembershipFactory, OfficeFactory
@@ -122,3 +122,28 @@ def test_a_commune_inside_the_scope_is_offered_to_its_officers(client, area, cam
     response = client.get(reverse("campaigns:plan", args=[campaign.slug]))
     offices = set(response.context["fund_form"].fields["office"].queryset)
     assert offices == {area.office_a, commune_office}
+
+
+def test_a_new_or_closed_fund_shows_on_the_campaign_page_at_once(
+    client, area, campaign, django_capture_on_commit_callbacks
+):
+    assert "Quỹ Tuần Giáo" not in client.get(campaign.get_absolute_url()).content.decode()  # kept in the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        link = services.campaign_fund_add(
+            campaign=campaign, office=area.office_a, name="Quỹ Tuần Giáo", slug="quy-tg", actor=area.officer_a
+        )
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "Quỹ Tuần Giáo" in page and reverse("donations:fund_give", args=["quy-tg"]) in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fund_save(
+            office=area.office_a,
+            actor=area.officer_a,
+            name="Quỹ Tuần Giáo",
+            slug="quy-tg",
+            is_open=False,
+            fund=link.fund,
+        )
+    assert (
+        reverse("donations:fund_give", args=["quy-tg"]) not in client.get(campaign.get_absolute_url()).content.decode()
+    )
