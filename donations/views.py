@@ -129,7 +129,10 @@ def pledge_cancel(request, reference):
         raise PermissionDenied
     try:
         services.pledge_cancel(pledge=pledge, actor=request.user if request.user.is_authenticated else None)
-        messages.success(request, _("Your pledge is cancelled. The need is open to other donors again."))
+        if pledge.fund_id:
+            messages.success(request, _("Your pledge to the fund is cancelled."))
+        else:
+            messages.success(request, _("Your pledge is cancelled. The need is open to other donors again."))
     except services.PledgeRefused as refused:
         messages.error(request, refused.message)
     return redirect(pledge_url(pledge))

@@ -460,3 +460,29 @@ def test_the_nightly_job_reminds_and_expires_fund_gifts_like_any(area, fund, set
     outbox.deliver(notice.pk)
     assert "Quỹ Điều ước cho em – Tuần Giáo 2026" in mail.outbox[-1].body
     assert waiting.reference in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_fund_page_runs_a_fixed_number_of_queries(client, area, fund, django_assert_num_queries, size):
+    today = timezone.localdate()
+    plan = AllocationPlan.objects.create(
+        fund=fund, title="Phương án", status=AllocationPlan.Status.APPROVED, drafted_by=area.officer_a
+    )
+    for n in range(size):
+        donor = services.DonorDetails(name=f"Nhà hảo tâm {n}", email=f"d{n}@example.vn")
+        gift = give(fund, 1_000_000, donor=donor, anonymous=n % 2 == 1)
+        services.pledge_receive(pledge=gift, actor=area.officer_a, amount=1_000_000, received_on=today)
+        AllocationLine.objects.create(plan=plan, need=NeedFactory(school=area.school_a), amount=500_000)
+    # The fund and its campaign, the money awaited, the honour roll (3), the allocations.
+    with django_assert_num_queries(6):
+        assert client.get(fund.get_absolute_url()).status_code == 200
+
+
+def test_a_guest_cancels_a_fund_gift_with_their_link(client, fund):
+    pledge = give(fund, 2_000_000)
+    response = client.post(
+        reverse("donations:cancel", args=[pledge.reference]), {"key": guest_key(pledge)}, follow=True
+    )
+    assert "Cam kết ủng hộ quỹ của bạn đã được hủy." in response.content.decode()
+    fund.refresh_from_db()
+    assert (Pledge.objects.get().status, fund.amount_pledged) == ("cancelled", 0)
