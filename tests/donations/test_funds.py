@@ -486,3 +486,67 @@ def test_a_guest_cancels_a_fund_gift_with_their_link(client, fund):
     assert "Cam kết ủng hộ quỹ của bạn đã được hủy." in response.content.decode()
     fund.refresh_from_db()
     assert (Pledge.objects.get().status, fund.amount_pledged) == ("cancelled", 0)
+
+
+def _at_once(*calls):
+    """Run the calls in threads with their own connections, released together; return
+    what each returned or raised."""
+    from django.db import connections
+
+    barrier, outcomes = threading.Barrier(len(calls)), []
+
+    def run(call):
+        try:
+            barrier.wait()
+            outcomes.append(call())
+        except Exception as error:
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_donors_giving_at_the_same_moment_each_count_once(area):
+    fund = Fund.objects.create(office=area.office_a, name="Quỹ", slug="quy-cung-luc")
+    donors = [services.DonorDetails(name=f"Người {n}", email=f"n{n}@example.vn") for n in range(5)]
+    outcomes = _at_once(*(lambda d=d: give(fund, 1_000_000, donor=d) for d in donors))
+    assert all(isinstance(o, Pledge) for o in outcomes)
+    fund.refresh_from_db()
+    assert fund.amount_pledged == 5_000_000 and fund.gifts.count() == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_a_gift_confirmed_by_hand_and_by_statement_at_once_arrives_once(area):
+    fund = Fund.objects.create(office=area.office_a, name="Quỹ", slug="quy-xac-nhan")
+    pledge = give(fund, 5_000_000)
+    receive = lambda: services.pledge_receive(  # noqa: E731
+        pledge=pledge, actor=area.officer_a, amount=5_000_000, received_on=timezone.localdate()
+    )
+    outcomes = _at_once(receive, receive)
+    assert sorted(type(o).__name__ for o in outcomes) == ["Pledge", "PledgeRefused"]
+    fund.refresh_from_db()
+    assert fund.amount_received == 5_000_000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs real concurrent transactions (PostgreSQL)")
+@pytest.mark.django_db(transaction=True)
+def test_a_fund_closed_while_a_donor_gives_either_takes_the_gift_first_or_refuses_it(area):
+    fund = funds.fund_save(office=area.office_a, actor=area.officer_a, name="Quỹ", slug="quy-dong")
+    close = lambda: funds.fund_save(  # noqa: E731
+        office=area.office_a, actor=area.officer_a, name="Quỹ", slug="quy-dong", is_open=False, fund=fund
+    )
+    outcomes = _at_once(close, lambda: give(fund, 1_000_000))
+    fund.refresh_from_db()
+    assert not fund.is_open
+    gifts = fund.gifts.count()
+    assert fund.amount_pledged == gifts * 1_000_000
+    assert any(isinstance(o, services.PledgeRefused) for o in outcomes) == (gifts == 0)
