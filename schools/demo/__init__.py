@@ -291,7 +291,12 @@ USERS_TODAY = [
         "skhcn-bac-ninh",
         "Phòng Bưu chính, Viễn thông và Chuyển đổi số",
     ),
+    # The department's second person for allocation plans of its programme fund.
+    ("approver@demo.vn", "Lê Thị Thu Hằng", "0912 345 609", "officer", "sgddt-dien-bien", "Phó Giám đốc"),
 ]
+
+# Officers who approve the allocation plans of their office's programme funds.
+APPROVERS = {"approver@demo.vn"}
 
 # Rough centres of the demo districts, for plausible school coordinates.
 CENTRES = {
@@ -441,7 +446,13 @@ def _create_users(rows, schools, offices) -> None:
         if role == "school_staff":
             Membership.objects.get_or_create(user=user, role=role, school=schools[target], defaults={"title": title})
         elif role:
-            Membership.objects.get_or_create(user=user, role=role, office=offices[target], defaults={"title": title})
+            office = offices.get(target) or Office.objects.get(code=target)
+            Membership.objects.get_or_create(
+                user=user,
+                role=role,
+                office=office,
+                defaults={"title": title, "approves_allocations": email in APPROVERS},
+            )
 
 
 def _reform(out) -> None:

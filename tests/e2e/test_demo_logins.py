@@ -14,6 +14,7 @@ ROLES = [
     ("commune@demo.vn", "Công việc"),
     ("district@demo.vn", "Công việc"),
     ("province@demo.vn", "Công việc"),
+    ("approver@demo.vn", "Công việc"),
     ("donor@demo.vn", "Trường học"),
     ("organiser@demo.vn", "Cuộc thi viết thư"),
     ("organiser2@demo.vn", "Cuộc thi viết thư"),
