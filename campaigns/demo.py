@@ -280,6 +280,7 @@ def load_before_reform(out) -> None:
         },
     )
     if not created:
+        _programme_fund(campaign, out)
         return
     LegalDocument.objects.create(
         campaign=campaign,
@@ -526,3 +527,96 @@ def load(out) -> None:
     featured = campaign.needs().filter(status=Need.Status.VERIFIED).order_by("-urgency", "pk")[:4]
     campaign.featured_needs.set(featured)
     out("  campaign: Điều ước cho em – tỉnh Điện Biên (today)")
+    _programme_fund(campaign, out)
+
+
+FUND_SLUG = "dieu-uoc-cho-em-dien-bien-2026"
+# Gifts to the fund: name, e-mail, amount, anonymous, what became of it.
+FUND_GIFTS = [
+    ("Công ty TNHH Thương mại Minh Phát", "lienhe@minhphat.demo.vn", 20_000_000, False, "received"),
+    ("Trần Thu Hà", "donor@demo.vn", 5_000_000, False, "received"),
+    ("Một nhà hảo tâm", "an.nguyen@demo.vn", 3_000_000, True, "received"),
+    ("Hội Doanh nhân trẻ tỉnh Điện Biên", "hdnt@dienbien.demo.vn", 10_000_000, False, "pledged"),
+    ("Phạm Thị Mai", "mai.pham@demo.vn", 2_000_000, False, "expired"),
+]
+# The approved plan's lines (the first three verified needs of the province that lack
+# at least this much, most urgent first) and the draft waiting for the approver.
+ALLOCATED = [8_000_000, 6_000_000, 5_000_000]
+DRAFTED = 4_000_000
+
+
+def _programme_fund(campaign: Campaign, out) -> None:
+    """The department's programme fund of today's campaign, through the services: gifts
+    pledged, received and expired; a plan drafted by province@demo.vn, approved by
+    approver@demo.vn and issued as a decision of the department (its register's number,
+    signed by its director), one of its three allocations confirmed by the school; and a
+    second plan waiting for approval. Idempotent: nothing is done if the fund exists."""
+    from documents.models import Signer
+    from donations import allocations
+    from donations import services as donations_services
+    from donations.models import Fund, Pledge
+
+    from .services import campaign_fund_add
+
+    if Fund.objects.filter(slug=FUND_SLUG).exists():
+        return
+    User = get_user_model()
+    drafter = User.objects.get(email="province@demo.vn")
+    approver = User.objects.get(email="approver@demo.vn")
+    department = _office("sgddt-dien-bien")
+    fund = campaign_fund_add(
+        campaign=campaign,
+        office=department,
+        name="Quỹ Điều ước cho em – Điện Biên 2026",
+        slug=FUND_SLUG,
+        description=(
+            "Quỹ tiếp nhận kinh phí ủng hộ Chương trình “Điều ước cho em” năm 2026 của tỉnh Điện Biên. "
+            "Sở Giáo dục và Đào tạo phân bổ cho các nhu cầu đã được xác minh theo phương án hỗ trợ được phê duyệt, "
+            "công khai từng khoản thu, chi trên trang này."
+        ),
+        actor=drafter,
+    ).fund
+    today = timezone.localdate()
+    for name, email, amount, anonymous, outcome in FUND_GIFTS:
+        user = User.objects.filter(email=email).first()
+        pledge, _created = donations_services.pledge_create(
+            fund=fund,
+            donor=donations_services.DonorDetails(name=name, email=email, user=user),
+            amount=amount,
+            anonymous=anonymous,
+            message="Chung tay cùng các em vùng cao." if not anonymous else "",
+        )
+        if outcome == "received":
+            donations_services.pledge_receive(pledge=pledge, actor=drafter, amount=amount, received_on=today)
+        elif outcome == "expired":
+            Pledge.objects.filter(pk=pledge.pk).update(expires_on=today - timedelta(days=1))
+            donations_services.pledge_expire(pledge=pledge)
+    signer = Signer.objects.filter(office=department, authority=Signer.Authority.HEAD, is_active=True).first()
+    lacking = [
+        need
+        for need in campaign.needs().filter(status=Need.Status.VERIFIED, lunch_pupils__isnull=True).order_by("-urgency", "pk")
+        if need.amount_missing >= ALLOCATED[0]
+    ]
+    plan = allocations.plan_draft(
+        fund=fund,
+        actor=drafter,
+        title="Phân bổ kinh phí Quỹ Điều ước cho em đợt 1 năm 2026",
+        reason="Biên bản xác minh nhu cầu của các xã; đề xuất của Phòng Văn hóa - Xã hội xã Mường Mùn.",
+    )
+    for need, amount in zip(lacking, ALLOCATED, strict=False):
+        allocations.line_add(plan=plan, need=need, amount=amount, actor=drafter)
+    allocations.plan_approve(plan=plan, actor=approver, signer=signer)
+    first = plan.lines.select_related("pledge", "need__school").order_by("pk").first()
+    staff = User.objects.filter(memberships__school=first.need.school).first() or drafter
+    donations_services.pledge_receive(pledge=first.pledge, actor=staff, amount=first.amount, received_on=today)
+    waiting = allocations.plan_draft(
+        fund=fund, actor=drafter, title="Phân bổ kinh phí Quỹ Điều ước cho em đợt 2 năm 2026", reason=""
+    )
+    following = [need for need in lacking[len(ALLOCATED) :] if need.amount_missing >= DRAFTED][:1]
+    for need in following:
+        allocations.line_add(plan=waiting, need=need, amount=DRAFTED, actor=drafter)
+    fund.refresh_from_db()
+    out(
+        f"  programme fund: {fund.name}, {fund.amount_received:,} ₫ received, {fund.amount_allocated:,} ₫ allocated "
+        f"by decision {plan.document.number_text if plan.document else ''}".replace(",", ".")
+    )
