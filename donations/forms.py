@@ -1,9 +1,11 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
 
-from .models import BankAccount, DonorProfile, Pledge
+from .models import BankAccount, DonorProfile, Pledge, Sponsorship
 
 MAX_PLEDGE = 10_000_000_000
 
@@ -129,3 +131,69 @@ class PaymentRouteForm(forms.Form):
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = accounts
+
+
+class SponsorshipForm(forms.Form):
+    """Sponsor pupils' lunches on a lunch need (donations.sponsorships): so many pupils
+    for the rest of the school year, or for chosen months; paid at once or month by month."""
+
+    YEAR, MONTHS = "year", "months"
+
+    pupils = forms.IntegerField(
+        label=_("Pupils"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        error_messages={"min_value": _("Sponsor at least one pupil.")},
+    )
+    span = forms.ChoiceField(
+        label=_("For"),
+        choices=[(YEAR, _("the whole school year (the months left)")), (MONTHS, _("chosen months"))],
+        initial=YEAR,
+        widget=forms.RadioSelect,
+    )
+    first_month = forms.TypedChoiceField(label=_("From"), required=False, choices=[])
+    months = forms.IntegerField(
+        label=_("Months"),
+        required=False,
+        min_value=1,
+        max_value=12,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 12, "inputmode": "numeric"}),
+        error_messages={
+            "min_value": _("Sponsor at least one month."),
+            "max_value": _("A school year has at most 12 months."),
+        },
+    )
+    schedule = forms.ChoiceField(
+        label=_("I pay"),
+        choices=Sponsorship.Schedule.choices,
+        initial=Sponsorship.Schedule.MONTHLY,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Your name, or your organisation's"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("Each month's payment details are sent here."))
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
+    message = forms.CharField(
+        label=_("A message to the school"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    anonymous = forms.BooleanField(label=_("Do not show my name publicly"), required=False)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, months_left, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.months_left = months_left
+        self.fields["first_month"].choices = [(m.isoformat(), f"{m:%m/%Y}") for m in months_left]
+        self.fields["first_month"].coerce = lambda value: date.fromisoformat(value)
+        self.fields["months"].widget.attrs["max"] = len(months_left) or 1
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.months_left:
+            raise forms.ValidationError(_("This school year is over: no month is left to sponsor."))
+        if cleaned.get("span") == self.YEAR:
+            cleaned["first_month"], cleaned["months"] = self.months_left[0], len(self.months_left)
+        else:
+            if not cleaned.get("first_month") and "first_month" not in self.errors:
+                self.add_error("first_month", _("Choose the first month to sponsor."))
+            if cleaned.get("months") is None and "months" not in self.errors:
+                self.add_error("months", _("How many months?"))
+        return cleaned

@@ -83,7 +83,7 @@ def lunch_months_of(pledge: Pledge) -> list:
 def month_range(first, months: int) -> list:
     """`months` first days of months from `first` (a first day): 09/2026 … 05/2027."""
     out, year, month = [], first.year, first.month
-    for _ in range(months):
+    for _step in range(months):
         out.append(first.replace(year=year, month=month, day=1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
@@ -155,6 +155,9 @@ def pledge_create(
                     return existing, False
             if locked.status != Need.Status.VERIFIED:
                 raise PledgeRefused(_("This need is not open for gifts at the moment."), still_needed=0)
+            if locked.is_lunch:
+                # Its months are sponsored pupil by pupil (donations.sponsorships).
+                raise PledgeRefused(_("School lunches are sponsored by pupils and months: use the lunch form."))
             still_needed = locked.amount_requested - locked.amount_pledged
             if amount > still_needed:
                 raise PledgeRefused(
@@ -230,6 +233,9 @@ def pledge_expire(*, pledge: Pledge) -> bool:
         pledge.save(update_fields=["status", "updated_at"])
         _release(pledge, locked_need)
         _record(pledge, P.PLEDGED, note=_("Not received within %(days)s days.") % {"days": settings.PLEDGE_EXPIRY_DAYS})
+        if pledge.sponsorship_id:
+            # A month of lunches not paid goes back to the need: the school is told.
+            outbox.queue_notice(pledge, PledgeNotice.Kind.RELEASED)
     return True
 
 
@@ -241,6 +247,10 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
         _lock_target(pledge)
         pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
         if pledge.status != P.PLEDGED:
+            if pledge.month and pledge.is_received:
+                raise PledgeRefused(
+                    _("The payment for %(month)s has already been confirmed.") % {"month": f"{pledge.month:%m/%Y}"}
+                )
             raise PledgeRefused(_("This pledge has already been confirmed or closed."))
         pledge.status = P.RECEIVED
         pledge.received_amount = amount
@@ -255,6 +265,16 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
             _move_lunch_months(pledge, received=1)
         _record(pledge, P.PLEDGED, actor=actor)
         outbox.queue_notice(pledge, PledgeNotice.Kind.RECEIVED)
+        if pledge.month:
+            # A month of lunches paid is that month's lunches served: delivered at once.
+            pledge.status = P.DELIVERED
+            pledge.save(update_fields=["status", "updated_at"])
+            _record(
+                pledge,
+                P.RECEIVED,
+                actor=actor,
+                note=_("The lunches of %(month)s are served.") % {"month": f"{pledge.month:%m/%Y}"},
+            )
     return pledge
 
 

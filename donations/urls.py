@@ -21,4 +21,6 @@ urlpatterns = [
     path("pledges/<str:reference>/cancel/", views.pledge_cancel, name="cancel"),
     path("pledges/<str:reference>/receive/", views.pledge_receive, name="receive"),
     path("pledges/<str:reference>/letter.pdf", views.pledge_letter, name="letter"),
+    path("give/<int:need_pk>/lunches/", views.sponsor, name="sponsor"),
+    path("pledges/<str:reference>/stop/", views.sponsorship_stop, name="sponsorship_stop"),
 ]

@@ -184,6 +184,7 @@ MATRIX = [
     need_action("close", "delivered", expect(403, **allow(AREA_A, 302))),
     # Actions only the system takes (scheduled jobs, the donations app) are not URLs at all.
     need_action("expire", "verified", expect(404)),
+    need_action("close_year", "verified", expect(404)),
     need_action("reopen", "funded", expect(404)),
     # donations: a pledge is its donor's (account or signed link) and its school's; 404 to the rest
     row("donations:give[verified]", lambda w: [w.need_verified.pk], PUBLIC),
