@@ -35,6 +35,7 @@ from campaigns.models import Event
 from documents.services import register_document
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
+from donations.sponsorships import sponsorship_create
 from letters_contest.models import Award
 from needs.models import Need
 from oversight.models import DigestRun
@@ -61,6 +62,7 @@ from tests.schools.factories import (
 )
 from tests.support.area import build_area
 from tests.support.images import jpeg
+from tests.support.lunch import make_lunch_need
 
 ROLES = (
     "anonymous",
@@ -247,6 +249,15 @@ MATRIX = [
     ),
     # No letter before the gift has arrived, whoever asks.
     row("donations:letter[pledged]", lambda w: [w.pledge_own.reference], expect(404, anonymous=404)),
+    # Lunch sponsorships: the form is public for a verified lunch need; only the donor stops
+    # (the confirm page here; its POST, the same answers, in tests/donations/test_sponsorships.py).
+    row("donations:sponsor[lunch]", lambda w: [w.lunch_need.pk], PUBLIC),
+    row("donations:sponsor[draft]", lambda w: [w.need_draft.pk], expect(404, anonymous=404)),
+    row(
+        "donations:sponsorship_stop[confirm own]",
+        lambda w: [w.instalment_own.reference],
+        expect(404, anonymous=404, donor=200, **allow(SCHOOL_A, 403)),
+    ),
     # campaigns: a published campaign is public, its plan is its managers'; an unpublished one is theirs alone
     row("campaigns:list", expected=PUBLIC),
     row("campaigns:detail", lambda w: [w.campaign.slug], PUBLIC),
@@ -433,6 +444,12 @@ def build_world(area) -> SimpleNamespace:
     w.account = BankAccountFactory(school=w.school_a)
     PaymentRouteFactory(school=w.school_a, account=w.account, set_by=w.officer_a)
     w.statement = StatementImportFactory(uploaded_by=w.officer_a)
+    # A lunch need of school A and the donor's monthly sponsorship of it
+    w.lunch_need = make_lunch_need(w)
+    sponsorship, _ = sponsorship_create(
+        need=w.lunch_need, donor=donor, pupils=2, first_month=w.lunch_need.lunch_first_month, months=2
+    )
+    w.instalment_own = sponsorship.instalments.order_by("month").first()
 
     # Campaigns: district A's (published and a draft), the province's
     w.campaign = CampaignFactory(scope=w.district_a, lead_office=w.office_a, is_published=True)
