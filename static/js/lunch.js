@@ -41,9 +41,14 @@
     var cost = parseInt(sponsor.dataset.cost, 10) || 0;
     var show = function () {
       var pupils = whole(sponsor.querySelector('[name="pupils"]'));
-      var whole_year = sponsor.querySelector('[name="span"][value="year"]');
+      var wholeYear = sponsor.querySelector('[name="span"][value="year"]');
       var monthsInput = sponsor.querySelector('[name="months"]');
-      var months = whole_year && whole_year.checked ? parseInt(sponsor.dataset.yearMonths, 10) || 0 : whole(monthsInput);
+      var yearChosen = !!(wholeYear && wholeYear.checked);
+      var months = yearChosen ? parseInt(sponsor.dataset.yearMonths, 10) || 0 : whole(monthsInput);
+      // "From" and "Months" count only for chosen months.
+      [monthsInput, sponsor.querySelector('[name="first_month"]')].forEach(function (input) {
+        if (input) input.disabled = yearChosen;
+      });
       var monthly = document.getElementById("sponsor-monthly");
       var sum = document.getElementById("sponsor-total");
       if (monthly) monthly.textContent = formatVnd(pupils * cost);
