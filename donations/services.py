@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from .models import (
     Pledge,
     PledgeEvent,
     PledgeNotice,
+    Sponsorship,
     StatementImport,
     StatementLine,
     new_reference,
@@ -425,6 +426,19 @@ def donor_erase(*, user) -> dict:
                     "updated_at",
                 ]
             )
+        # Lunch sponsorships too: their months not paid were cancelled above.
+        for sponsorship in Sponsorship.objects.select_for_update().filter(
+            Q(donor=user) | Q(donor__isnull=True, donor_email__iexact=user.email)
+        ):
+            sponsorship.donor = None
+            sponsorship.donor_name = ERASED_NAME
+            sponsorship.donor_email = f"erased-s{sponsorship.pk}@invalid.invalid"
+            sponsorship.donor_phone = sponsorship.message = ""
+            sponsorship.anonymous = True
+            if sponsorship.is_active:
+                sponsorship.status, sponsorship.stopped_at = Sponsorship.Status.STOPPED, timezone.now()
+            sponsorship._history_user = user
+            sponsorship.save()
         # Mails still waiting in the outbox would go to an address that is gone.
         PledgeNotice.objects.filter(pledge__in=kept, sent_at__isnull=True).delete()
         profile = DonorProfile.objects.filter(user=user).first()

@@ -357,3 +357,27 @@ def test_only_the_donor_stops_a_sponsorship(lunch_need, client, area):
     client.force_login(donor)
     assert client.post(url).status_code == 302
     assert Sponsorship.objects.get().status == Sponsorship.Status.STOPPED
+
+
+def test_erasing_the_donor_cancels_the_months_to_come_and_forgets_who_sponsored(lunch_need, area, client):
+    from donations.services import donor_erase
+    from tests.accounts.factories import UserFactory
+
+    donor = UserFactory(email="xoa@example.vn")
+    sponsorship, _ = sponsor(lunch_need, donor=DonorDetails(name="Xóa Tôi", email=donor.email, user=donor))
+    september = sponsorships.instalments_of(sponsorship).first()
+    pledge_receive(pledge=september, actor=area.staff_a, amount=3_000_000, received_on=date(2027, 9, 2))
+    donor_erase(user=donor)
+    sponsorship.refresh_from_db()
+    assert sponsorship.donor is None and sponsorship.donor_name == "—" and "xoa" not in sponsorship.donor_email
+    assert sponsorship.status == Sponsorship.Status.STOPPED
+    assert [p.status for p in sponsorships.instalments_of(sponsorship)] == ["delivered"] + ["cancelled"] * 8
+    assert pledged_pupils(lunch_need) == [10] + [0] * 8
+
+
+def test_the_school_awaits_only_the_months_already_due(lunch_need, area, client):
+    sponsor(lunch_need, pupils=10, today=timezone.localdate())
+    Pledge.objects.filter(month=FIRST).update(due_on=timezone.localdate())
+    client.force_login(area.staff_a)
+    awaiting = client.get(reverse("needs:my_school")).context["awaiting"]
+    assert [p.month for p in awaiting] == [FIRST]
