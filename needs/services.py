@@ -86,7 +86,11 @@ class ActionInvalid(Exception):
 def allowed_actions(need: Need, user) -> list[str]:
     """What this user may do to the need now, in the table's order (for buttons)."""
     roles = need_roles(user, need)
-    return [name for name, action in ACTIONS.items() if need.status in action.from_statuses and roles & action.roles]
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if need.status in action.from_statuses and roles & action.roles and not (name == "deliver" and need.is_lunch)
+    ]
 
 
 def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> Need:
@@ -108,6 +112,13 @@ def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> N
             raise ActionInvalid(_("Please write a note: the other side needs to know why."))
         if action == "submit":
             _check_complete(locked)
+        if action == "deliver" and locked.is_lunch:
+            raise ActionInvalid(
+                _(
+                    "School lunches are delivered month by month, as each month is paid; "
+                    "the need closes when its school year ends."
+                )
+            )
         if action == "cancel" and locked.amount_pledged > 0:
             raise ActionInvalid(_("Donors have pledged to this need: their pledges must be cancelled first."))
 

@@ -381,3 +381,14 @@ def test_the_school_awaits_only_the_months_already_due(lunch_need, area, client)
     client.force_login(area.staff_a)
     awaiting = client.get(reverse("needs:my_school")).context["awaiting"]
     assert [p.month for p in awaiting] == [FIRST]
+
+
+def test_a_lunch_need_is_not_delivered_at_once_but_month_by_month(lunch_need, area):
+    from needs.services import ActionInvalid, allowed_actions, need_transition
+
+    sponsor(lunch_need, pupils=45)
+    lunch_need.refresh_from_db()
+    assert lunch_need.status == Need.Status.FUNDED
+    assert "deliver" not in allowed_actions(lunch_need, area.staff_a)
+    with pytest.raises(ActionInvalid):
+        need_transition(need=lunch_need, action="deliver", actor=area.staff_a, note="Đã nấu")
