@@ -108,5 +108,15 @@ def test_a_donor_sponsors_ten_pupils_month_by_month(browser, live_server):
     expect(donor.get_by_text(second.reference).first).to_be_visible()
     expect(donor.locator(".vietqr svg")).to_be_visible()
     shot(donor, "lunch-7-second-month-1366")
+
+    # The donor can stop from there, after a confirm step: the months not yet due go back.
+    donor.get_by_role("link", name="Dừng đỡ đầu").click()
+    expect(donor.get_by_role("heading", name="Dừng đỡ đầu bữa trưa")).to_be_visible()
+    shot(donor, "lunch-8-stop-confirm-1366")
+    donor.get_by_role("button", name="Đồng ý, dừng đỡ đầu").click()
+    expect(donor.get_by_text("Khoản đỡ đầu đã dừng")).to_be_visible()
+    sponsorship.refresh_from_db()
+    assert sponsorship.status == Sponsorship.Status.STOPPED
+    assert not Pledge.objects.filter(sponsorship=sponsorship, status="pledged", due_on__gt=timezone.localdate())
     for page in (donor, school, visitor):
         page.context.close()
