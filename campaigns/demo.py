@@ -594,7 +594,9 @@ def _programme_fund(campaign: Campaign, out) -> None:
     signer = Signer.objects.filter(office=department, authority=Signer.Authority.HEAD, is_active=True).first()
     lacking = [
         need
-        for need in campaign.needs().filter(status=Need.Status.VERIFIED, lunch_pupils__isnull=True).order_by("-urgency", "pk")
+        for need in campaign.needs()
+        .filter(status=Need.Status.VERIFIED, lunch_pupils__isnull=True)
+        .order_by("-urgency", "pk")
         if need.amount_missing >= ALLOCATED[0]
     ]
     plan = allocations.plan_draft(

@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "donations.tasks.remind_and_expire_pledges",
         "schedule": crontab(hour=8, minute=0),
     },
+    "lunch-sponsorships": {
+        "task": "donations.tasks.lunch_sponsorships_nightly",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 
 # --- Auth and accounts --------------------------------------------------------------
@@ -322,8 +326,8 @@ NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 # A pledge not received within this many days expires; a reminder goes out first.
 PLEDGE_EXPIRY_DAYS = env.int("PLEDGE_EXPIRY_DAYS", default=14)
 PLEDGE_REMINDER_DAYS = env.int("PLEDGE_REMINDER_DAYS", default=7)
-# A lunch sponsorship's monthly instalment is announced to its donor (its own reference
-# and VietQR) this many days before it falls due; dashboards count it as due soon.
+# A monthly instalment of a lunch sponsorship gets its payment mail this many days
+# before it falls due (donations.sponsorships.send_due_notices).
 SPONSORSHIP_NOTICE_DAYS = env.int("SPONSORSHIP_NOTICE_DAYS", default=5)
 # The outbox of pledge mails (donations.outbox). A worker sending a mail holds it for
 # LEASE seconds; if it dies, the sweep sends it after. A failed send waits RETRY seconds,

@@ -57,7 +57,13 @@ ACCOUNTS = [
 # Since the reform a commune's schools receive gifts through its People's Committee.
 ACCOUNTS_TODAY = [
     # The department's account, where gifts to its programme fund arrive.
-    ("sgddt-dien-bien", "970405", "Agribank – Chi nhánh tỉnh Điện Biên", "8900201009988", "SO GIAO DUC VA DAO TAO TINH DIEN BIEN"),
+    (
+        "sgddt-dien-bien",
+        "970405",
+        "Agribank – Chi nhánh tỉnh Điện Biên",
+        "8900201009988",
+        "SO GIAO DUC VA DAO TAO TINH DIEN BIEN",
+    ),
     ("vhxh-muong-mun", "970405", "Agribank – Chi nhánh Tuần Giáo", "8803201007788", "UY BAN NHAN DAN XA MUONG MUN"),
 ]
 

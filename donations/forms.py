@@ -1,9 +1,12 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
+from core.forms import VndField
 
-from .models import BankAccount, DonorProfile, Fund, Pledge
+from .models import BankAccount, DonorProfile, Fund, Pledge, Sponsorship
 
 MAX_PLEDGE = 10_000_000_000
 
@@ -12,11 +15,11 @@ class PledgeForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("I give"), choices=Pledge.Kind.choices, initial=Pledge.Kind.MONEY, widget=forms.RadioSelect
     )
-    amount = forms.IntegerField(
+    amount = VndField(
         label=_("Amount, or the estimated value of the goods (VND)"),
         min_value=1000,
         max_value=MAX_PLEDGE,
-        widget=forms.NumberInput(attrs={"step": 1000, "inputmode": "numeric"}),
+        help_text=_("For example 5.000.000."),
         error_messages={
             "min_value": _("The smallest gift is 1.000 ₫."),
             "max_value": _("This amount is too large; please check it."),
@@ -40,7 +43,6 @@ class PledgeForm(forms.Form):
     def __init__(self, *args, need, **kwargs):
         super().__init__(*args, **kwargs)
         self.need = need
-        self.fields["amount"].widget.attrs["max"] = need.amount_missing
 
     def clean(self):
         cleaned = super().clean()
@@ -50,11 +52,10 @@ class PledgeForm(forms.Form):
 
 
 class ReceiptForm(forms.Form):
-    amount = forms.IntegerField(
+    amount = VndField(
         label=_("Amount or value actually received (VND)"),
         min_value=1,
         max_value=MAX_PLEDGE,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     # A date input takes ISO dates whatever the language; the browser shows them locally.
     received_on = forms.DateField(
@@ -134,36 +135,6 @@ class PaymentRouteForm(forms.Form):
 # --- Programme funds ------------------------------------------------------------------
 
 
-class VndField(forms.IntegerField):
-    """Whole đồng typed the Vietnamese way: "5.000.000", "5 000 000", "5.000.000 ₫" or
-    "5000000". A decimal part is refused: there are no xu."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-
-    def widget_attrs(self, widget):
-        # No min/max/step attributes on a text box: the browser would not take "5.000.000".
-        return {}
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            cleaned = value.strip().lower()
-            for mark in ("₫", "vnđ", "vnd", "đồng", "đ", "\u00a0", " ", "."):
-                cleaned = cleaned.replace(mark, "")
-            if cleaned and not (cleaned.lstrip("-").isascii() and cleaned.lstrip("-").isdigit()):
-                raise forms.ValidationError(_("Type the amount in whole đồng, e.g. 5.000.000."), code="invalid")
-            value = cleaned
-        return super().to_python(value)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return f"{value:,}".replace(",", ".")
-        return value
-
-
 class FundGiftForm(forms.Form):
     """A gift of money to a programme fund: as PledgeForm, money only."""
 
@@ -205,3 +176,69 @@ class FundForm(forms.ModelForm):
             # A fund stays with its office: its money was given to that office.
             self.fields["office"].disabled = True
             self.fields["office"].queryset = offices.model.objects.filter(pk=self.instance.office_id)
+
+
+class SponsorshipForm(forms.Form):
+    """Sponsor pupils' lunches on a lunch need (donations.sponsorships): so many pupils
+    for the rest of the school year, or for chosen months; paid at once or month by month."""
+
+    YEAR, MONTHS = "year", "months"
+
+    pupils = forms.IntegerField(
+        label=_("Pupils"),
+        min_value=1,
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        error_messages={"min_value": _("Sponsor at least one pupil.")},
+    )
+    span = forms.ChoiceField(
+        label=_("For"),
+        choices=[(YEAR, _("the whole school year (the months left)")), (MONTHS, _("chosen months"))],
+        initial=YEAR,
+        widget=forms.RadioSelect,
+    )
+    first_month = forms.TypedChoiceField(label=_("From"), required=False, choices=[])
+    months = forms.IntegerField(
+        label=_("Months"),
+        required=False,
+        min_value=1,
+        max_value=12,
+        widget=forms.NumberInput(attrs={"min": 1, "max": 12, "inputmode": "numeric"}),
+        error_messages={
+            "min_value": _("Sponsor at least one month."),
+            "max_value": _("A school year has at most 12 months."),
+        },
+    )
+    schedule = forms.ChoiceField(
+        label=_("I pay"),
+        choices=Sponsorship.Schedule.choices,
+        initial=Sponsorship.Schedule.MONTHLY,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Your name, or your organisation's"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("Each month's payment details are sent here."))
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
+    message = forms.CharField(
+        label=_("A message to the school"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    anonymous = forms.BooleanField(label=_("Do not show my name publicly"), required=False)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, months_left, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.months_left = months_left
+        self.fields["first_month"].choices = [(m.isoformat(), f"{m:%m/%Y}") for m in months_left]
+        self.fields["first_month"].coerce = lambda value: date.fromisoformat(value)
+        self.fields["months"].widget.attrs["max"] = len(months_left) or 1
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.months_left:
+            raise forms.ValidationError(_("This school year is over: no month is left to sponsor."))
+        if cleaned.get("span") == self.YEAR:
+            cleaned["first_month"], cleaned["months"] = self.months_left[0], len(self.months_left)
+        else:
+            if not cleaned.get("first_month") and "first_month" not in self.errors:
+                self.add_error("first_month", _("Choose the first month to sponsor."))
+            if cleaned.get("months") is None and "months" not in self.errors:
+                self.add_error("months", _("How many months?"))
+        return cleaned

@@ -26,6 +26,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import Pledge, PledgeNotice
@@ -107,8 +108,12 @@ def _send(notice: PledgeNotice) -> None:
     from .selectors import receiving_account, receiving_account_of_fund
 
     pledge, kind = notice.pledge, notice.kind
+    to_school = kind == PledgeNotice.Kind.RELEASED
     with translation.override(settings.LANGUAGE_CODE):
-        link = settings.SITE_URL + pledge_url(pledge)
+        # The school reads the pledge as itself, never through the donor's signed link.
+        link = settings.SITE_URL + (
+            reverse("donations:detail", args=[pledge.reference]) if to_school else pledge_url(pledge)
+        )
         context = {
             "pledge": pledge,
             "need": pledge.need,
@@ -119,6 +124,7 @@ def _send(notice: PledgeNotice) -> None:
             "link": link,
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
+            "need_link": settings.SITE_URL + pledge.need.get_absolute_url(),
         }
         subject = render_to_string(f"donations/email/{kind}_subject.txt", context).strip()
         text = render_to_string(f"donations/email/{kind}.txt", context)
@@ -126,7 +132,19 @@ def _send(notice: PledgeNotice) -> None:
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        to=[pledge.donor_email],
+        to=school_recipients(pledge.need.school) if to_school else [pledge.donor_email],
         headers={"Message-ID": f"<pledge-notice-{notice.pk}@{domain}>"},
     )
     message.send()
+
+
+def school_recipients(school) -> list[str]:
+    """Who hears of the school's own matters (a month of lunches released): its focal
+    point and its staff with an account, each once."""
+    from schools.models import Membership
+
+    addresses = [school.focal_point_email] if school.focal_point_email else []
+    addresses += Membership.objects.filter(
+        school=school, role=Membership.Role.SCHOOL_STAFF, user__is_active=True
+    ).values_list("user__email", flat=True)
+    return list(dict.fromkeys(a.strip().lower() for a in addresses if a))

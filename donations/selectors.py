@@ -81,8 +81,12 @@ def funds_in_unit(unit) -> QuerySet[Fund]:
 
 
 def pledges_awaiting_receipt(schools) -> QuerySet[Pledge]:
+    # A month of lunches not yet due is not awaited yet (donations.sponsorships).
+    from django.utils import timezone
+
     return (
         Pledge.objects.filter(need__school__in=schools, status=Pledge.Status.PLEDGED)
+        .exclude(due_on__gt=timezone.localdate())
         .select_related("need__school")
         .order_by("created_at")
     )

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.formatting import format_vnd
+from needs.lunch import month_range
 from needs.models import LunchMonth, Need
 from needs.services import need_transition
 from schools.models import School
@@ -27,6 +28,7 @@ from .models import (
     Pledge,
     PledgeEvent,
     PledgeNotice,
+    Sponsorship,
     StatementImport,
     StatementLine,
     new_reference,
@@ -78,15 +80,6 @@ def lunch_months_of(pledge: Pledge) -> list:
         return [pledge.month]
     sponsorship = pledge.sponsorship
     return month_range(sponsorship.first_month, sponsorship.months)
-
-
-def month_range(first, months: int) -> list:
-    """`months` first days of months from `first` (a first day): 09/2026 … 05/2027."""
-    out, year, month = [], first.year, first.month
-    for _month in range(months):
-        out.append(first.replace(year=year, month=month, day=1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
 
 
 def _move_lunch_months(pledge: Pledge, *, pledged: int = 0, received: int = 0) -> None:
@@ -170,6 +163,9 @@ def pledge_create(
                 )
             if locked.status != Need.Status.VERIFIED:
                 raise PledgeRefused(_("This need is not open for gifts at the moment."), still_needed=0)
+            if locked.is_lunch:
+                # Its months are sponsored pupil by pupil (donations.sponsorships).
+                raise PledgeRefused(_("School lunches are sponsored by pupils and months: use the lunch form."))
             still_needed = locked.amount_requested - locked.amount_pledged
             if amount > still_needed:
                 raise PledgeRefused(
@@ -272,6 +268,9 @@ def pledge_expire(*, pledge: Pledge) -> bool:
         pledge.save(update_fields=["status", "updated_at"])
         _release(pledge, locked_need)
         _record(pledge, P.PLEDGED, note=_("Not received within %(days)s days.") % {"days": settings.PLEDGE_EXPIRY_DAYS})
+        if pledge.sponsorship_id:
+            # A month of lunches not paid goes back to the need: the school is told.
+            outbox.queue_notice(pledge, PledgeNotice.Kind.RELEASED)
     return True
 
 
@@ -283,6 +282,10 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
         _lock_target(pledge)
         pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
         if pledge.status != P.PLEDGED:
+            if pledge.month and pledge.is_received:
+                raise PledgeRefused(
+                    _("The payment for %(month)s has already been confirmed.") % {"month": f"{pledge.month:%m/%Y}"}
+                )
             raise PledgeRefused(_("This pledge has already been confirmed or closed."))
         pledge.status = P.RECEIVED
         pledge.received_amount = amount
@@ -297,6 +300,16 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
             _move_lunch_months(pledge, received=1)
         _record(pledge, P.PLEDGED, actor=actor)
         outbox.queue_notice(pledge, PledgeNotice.Kind.RECEIVED)
+        if pledge.month:
+            # A month of lunches paid is that month's lunches served: delivered at once.
+            pledge.status = P.DELIVERED
+            pledge.save(update_fields=["status", "updated_at"])
+            _record(
+                pledge,
+                P.RECEIVED,
+                actor=actor,
+                note=_("The lunches of %(month)s are served.") % {"month": f"{pledge.month:%m/%Y}"},
+            )
     return pledge
 
 
@@ -447,6 +460,19 @@ def donor_erase(*, user) -> dict:
                     "updated_at",
                 ]
             )
+        # Lunch sponsorships too: their months not paid were cancelled above.
+        for sponsorship in Sponsorship.objects.select_for_update().filter(
+            Q(donor=user) | Q(donor__isnull=True, donor_email__iexact=user.email)
+        ):
+            sponsorship.donor = None
+            sponsorship.donor_name = ERASED_NAME
+            sponsorship.donor_email = f"erased-s{sponsorship.pk}@invalid.invalid"
+            sponsorship.donor_phone = sponsorship.message = ""
+            sponsorship.anonymous = True
+            if sponsorship.is_active:
+                sponsorship.status, sponsorship.stopped_at = Sponsorship.Status.STOPPED, timezone.now()
+            sponsorship._history_user = user
+            sponsorship.save()
         # Mails still waiting in the outbox would go to an address that is gone.
         PledgeNotice.objects.filter(pledge__in=kept, sent_at__isnull=True).delete()
         profile = DonorProfile.objects.filter(user=user).first()

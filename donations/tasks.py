@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from . import outbox
 from .models import Pledge, PledgeNotice
@@ -33,9 +34,16 @@ def remind_and_expire_pledges() -> dict:
     today = timezone.localdate()
     reminded = 0
     waiting_since = today - timedelta(days=settings.PLEDGE_REMINDER_DAYS)
-    due = Pledge.objects.filter(
-        status=Pledge.Status.PLEDGED, reminder_sent_at__isnull=True, created_at__date__lte=waiting_since
-    ).exclude(expires_on__lt=today)
+    # An instalment of a lunch sponsorship waits from its due date, not from when it was
+    # made up front: a later month is never reminded (nor expired) early.
+    due = (
+        Pledge.objects.filter(status=Pledge.Status.PLEDGED, reminder_sent_at__isnull=True)
+        .filter(
+            Q(due_on__isnull=True, created_at__date__lte=waiting_since)
+            | Q(due_on__isnull=False, due_on__lte=waiting_since)
+        )
+        .exclude(expires_on__lt=today)
+    )
     for pledge in due.only("pk"):
         with transaction.atomic():  # the claim and the mail in the outbox, together
             claimed = Pledge.objects.filter(pk=pledge.pk, reminder_sent_at__isnull=True).update(
@@ -51,3 +59,13 @@ def remind_and_expire_pledges() -> dict:
         )
     )
     return {"reminded": reminded, "expired": expired}
+
+
+@shared_task
+def lunch_sponsorships_nightly() -> dict:
+    """Daily, after the pledges' expiry: each month's payment mail of the lunch
+    sponsorships falling due, and the lunch needs whose school year is over closed with
+    what was covered (donations.sponsorships). Safe to run twice."""
+    from . import sponsorships
+
+    return {"due": sponsorships.send_due_notices(), "closed": sponsorships.close_ended_years()}

@@ -26,4 +26,6 @@ urlpatterns = [
     path("funds/<slug:slug>/", views.fund_detail, name="fund"),
     path("funds/<slug:slug>/give/", views.fund_give, name="fund_give"),
     path("funds/<slug:slug>/edit/", views.fund_edit, name="fund_edit"),
+    path("give/<int:need_pk>/lunches/", views.sponsor, name="sponsor"),
+    path("pledges/<str:reference>/stop/", views.sponsorship_stop, name="sponsorship_stop"),
 ]

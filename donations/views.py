@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
 from documents.issuers import NoIssuer
+from needs.lunch import lunch_calendar
 from needs.models import Need
 from schools.models import AdministrativeUnit, Office, School
 
-from . import funds, personal_data, selectors, services, statements, vietqr
+from . import funds, personal_data, selectors, services, sponsorships, statements, vietqr
 from .forms import (
     BankAccountForm,
     DonorProfileForm,
@@ -27,6 +28,7 @@ from .forms import (
     PaymentRouteForm,
     PledgeForm,
     ReceiptForm,
+    SponsorshipForm,
     StatementForm,
 )
 from .letters import thank_you_pdf
@@ -36,6 +38,7 @@ from .permissions import (
     get_fund_for_managing,
     get_pledge_for_viewing,
     get_school_for_routing,
+    guest_key,
     is_donor,
     may_manage_fund,
     offices_managing_funds,
@@ -61,6 +64,8 @@ def pledge_create(request, need_pk):
     need = get_object_or_404(Need.objects.select_related("school__district", "school__province"), pk=need_pk)
     if not need.is_public:
         raise Http404
+    if need.is_lunch:  # sponsored by pupils and months
+        return redirect("donations:sponsor", need_pk=need.pk)
     initial = {"submission_token": uuid.uuid4(), "kind": Pledge.Kind.MONEY, **_initial_donor(request.user)}
     form = PledgeForm(request.POST or None, initial=initial, need=need)
     similar = []
@@ -118,6 +123,7 @@ def pledge_detail(request, reference):
             "receipt_form": ReceiptForm(initial={"amount": pledge.amount, "received_on": timezone.localdate()}),
             "key": request.GET.get("key", ""),
             "events": list(pledge.events.select_related("actor")),
+            **_sponsorship_context(request, pledge),
         },
     )
 
@@ -370,6 +376,73 @@ def fund_detail(request, slug):
     )
 
 
+# --- Lunch sponsorships (donations.sponsorships) ----------------------------------------
+
+
+@limit_posts("pledge")
+def sponsor(request, need_pk):
+    """Sponsor pupils' lunches on a lunch need: the monthly amount and the total show as
+    the donor types (static/js/lunch.js), and the server works them out too ("Work out
+    the amount") for a browser without scripts."""
+    need = get_object_or_404(Need.objects.select_related("school__district", "school__province"), pk=need_pk)
+    if not need.is_public:
+        raise Http404
+    if not need.is_lunch:
+        return redirect("donations:give", need_pk=need.pk)
+    today = timezone.localdate()
+    months_left = sponsorships.months_left(need, today=today)
+    initial = {"submission_token": uuid.uuid4(), **_initial_donor(request.user)}
+    form = SponsorshipForm(request.POST or None, initial=initial, months_left=months_left)
+    figures = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        figures = {
+            "pupils": data["pupils"],
+            "months": data["months"],
+            "first_month": data["first_month"],
+            "monthly": data["pupils"] * need.lunch_cost,
+            "total": data["pupils"] * data["months"] * need.lunch_cost,
+        }
+        if "preview" not in request.POST:
+            try:
+                sponsorship, created = sponsorships.sponsorship_create(
+                    need=need,
+                    donor=services.DonorDetails(
+                        name=data["name"], email=data["email"], phone=data["phone"], user=request.user
+                    ),
+                    pupils=data["pupils"],
+                    first_month=data["first_month"],
+                    months=data["months"],
+                    schedule=data["schedule"],
+                    message=data["message"],
+                    anonymous=data["anonymous"],
+                    submission_token=data["submission_token"],
+                    today=today,
+                )
+            except sponsorships.SponsorshipRefused as refused:
+                field = refused.field if refused.field in form.fields else None
+                if field == "first_month" and data.get("span") == SponsorshipForm.YEAR:
+                    field = None
+                form.add_error(field, refused.message)
+                need.refresh_from_db()
+            else:
+                if created:
+                    messages.success(request, _("Thank you! Your lunch sponsorship is recorded."))
+                first = sponsorships.instalments_of(sponsorship).first()
+                return redirect(pledge_url(first))
+    return render(
+        request,
+        "donations/sponsor_form.html",
+        {
+            "need": need,
+            "form": form,
+            "figures": figures,
+            "months_left": months_left,
+            "calendar": lunch_calendar(need, today=today),
+        },
+    )
+
+
 @limit_posts("pledge")
 def fund_give(request, slug):
     """Give money to a fund, as to a need: with or without an account."""
@@ -444,3 +517,59 @@ def fund_create(request):
 def fund_edit(request, slug):
     fund = get_fund_for_managing(request, slug)
     return _fund_form_page(request, fund)
+
+
+def _sponsorship_context(request, pledge) -> dict:
+    """For a pledge of a lunch sponsorship: its month, and the sponsorship's other
+    months with their state (each linked for its donor)."""
+    if not pledge.sponsorship_id:
+        return {}
+    sponsorship = pledge.sponsorship
+    donor = is_donor(request, pledge)
+    instalments = list(sponsorships.instalments_of(sponsorship))
+    for instalment in instalments:
+        url = reverse("donations:detail", args=[instalment.reference])
+        instalment.link = f"{url}?key={guest_key(instalment)}" if donor and not instalment.donor_id else url
+    return {
+        "sponsorship": sponsorship,
+        "instalments": instalments,
+        "can_stop": donor and sponsorship.is_active and sponsorship.schedule == sponsorship.Schedule.MONTHLY,
+    }
+
+
+def sponsorship_stop(request, reference):
+    """The donor stops their lunch sponsorship: a confirmation page, then the stop."""
+    pledge = get_pledge_for_viewing(request, reference)
+    if not pledge.sponsorship_id:
+        raise Http404
+    if not is_donor(request, pledge):
+        raise PermissionDenied
+    sponsorship = pledge.sponsorship
+    today = timezone.localdate()
+    future = [p for p in sponsorships.instalments_of(sponsorship) if p.awaits_receipt and p.due_on and p.due_on > today]
+    back = pledge_url(pledge)
+    if request.method == "POST":
+        try:
+            cancelled = sponsorships.sponsorship_stop(
+                sponsorship=sponsorship, actor=request.user if request.user.is_authenticated else None, today=today
+            )
+        except sponsorships.SponsorshipRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                _("Your sponsorship is stopped: %(count)s months not yet due were released to the school's need.")
+                % {"count": cancelled},
+            )
+        return redirect(back)
+    return render(
+        request,
+        "donations/sponsorship_stop.html",
+        {
+            "pledge": pledge,
+            "sponsorship": sponsorship,
+            "future": future,
+            "key": request.GET.get("key", ""),
+            "back": back,
+        },
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import lunch
 from .images import process_photo
 from .models import Need, NeedEvent, NeedItem, NeedPhoto
 from .permissions import SYSTEM, need_roles
@@ -62,6 +63,11 @@ ACTIONS: dict[str, Action] = {
     ),
     "close": Action((S.DELIVERED,), S.CLOSED, frozenset({"officer"}), gettext_lazy("Close")),
     "expire": Action((S.VERIFIED,), S.EXPIRED, frozenset({SYSTEM}), gettext_lazy("Expire")),
+    # A lunch need closes when its school year ends, with what was covered
+    # (donations.sponsorships.close_ended_years).
+    "close_year": Action(
+        (S.VERIFIED, S.FUNDED), S.CLOSED, frozenset({SYSTEM}), gettext_lazy("Close at the end of the school year")
+    ),
 }
 
 
@@ -80,7 +86,11 @@ class ActionInvalid(Exception):
 def allowed_actions(need: Need, user) -> list[str]:
     """What this user may do to the need now, in the table's order (for buttons)."""
     roles = need_roles(user, need)
-    return [name for name, action in ACTIONS.items() if need.status in action.from_statuses and roles & action.roles]
+    return [
+        name
+        for name, action in ACTIONS.items()
+        if need.status in action.from_statuses and roles & action.roles and not (name == "deliver" and need.is_lunch)
+    ]
 
 
 def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> Need:
@@ -102,6 +112,13 @@ def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> N
             raise ActionInvalid(_("Please write a note: the other side needs to know why."))
         if action == "submit":
             _check_complete(locked)
+        if action == "deliver" and locked.is_lunch:
+            raise ActionInvalid(
+                _(
+                    "School lunches are delivered month by month, as each month is paid; "
+                    "the need closes when its school year ends."
+                )
+            )
         if action == "cancel" and locked.amount_pledged > 0:
             raise ActionInvalid(_("Donors have pledged to this need: their pledges must be cancelled first."))
 
@@ -151,11 +168,15 @@ def _check_complete(need: Need) -> None:
 def need_save(*, need: Need, items: list[dict], actor, photos: list[NeedPhoto] = ()) -> Need:
     """Create or update a need with its items (replacing them) and attach new photos.
 
-    Only drafts and returned needs change; the total is recomputed from the items.
+    Only drafts and returned needs change; the total is recomputed from the items. A
+    lunch need (Need.is_lunch) has one item, pupils × months at the cost per pupil per
+    month, whatever items are given, and a LunchMonth row for each of its months.
     """
     if need.pk and not need.is_editable:
         raise ActionInvalid(_("Only drafts and returned needs can be edited."))
     created = need.pk is None
+    if need.is_lunch:
+        items = [lunch.lunch_item(need)]
     with transaction.atomic():
         need.amount_requested = sum(item["quantity"] * item["unit_cost"] for item in items)
         if created:
@@ -163,6 +184,7 @@ def need_save(*, need: Need, items: list[dict], actor, photos: list[NeedPhoto] =
         need._history_user = actor
         need.save()
         _save_items(need=need, items=items, actor=actor)
+        lunch.save_months(need)
         start = need.photos.filter(kind=NeedPhoto.Kind.NEED).count()
         for offset, photo in enumerate(photos):
             photo.need = need

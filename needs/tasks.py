@@ -11,7 +11,9 @@ from .services import ActionInvalid, need_transition
 def overdue_needs():
     """Verified needs whose wanted-by date passed more than the grace days ago."""
     cutoff = timezone.localdate() - timedelta(days=settings.NEED_EXPIRY_GRACE_DAYS)
-    return Need.objects.filter(status=Need.Status.VERIFIED, wanted_by__lt=cutoff)
+    # A lunch need stays open for its school year, and closes when it ends
+    # (donations.sponsorships.close_ended_years).
+    return Need.objects.filter(status=Need.Status.VERIFIED, wanted_by__lt=cutoff, lunch_pupils__isnull=True)
 
 
 @shared_task

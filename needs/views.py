@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from schools.permissions import get_school_for_editing, roles_of
 from . import selectors, services
 from .filters import NeedFilter
 from .forms import ActionForm, DeliveryForm, NeedForm, NeedItemFormSet
+from .lunch import lunch_calendar
 from .models import CATEGORY_INFO, Category, Need, NeedEvent, NeedPhoto
 from .permissions import can_edit_need, get_need_for_editing, get_need_for_viewing, need_roles
 
@@ -79,6 +81,7 @@ def need_detail(request, pk):
             "duplicates": list(selectors.possible_duplicates(need)) if "officer" in roles else [],
             "action_form": ActionForm(),
             "delivery_form": DeliveryForm(),
+            "calendar": lunch_calendar(need, today=timezone.localdate()),
         },
     )
 
@@ -129,10 +132,11 @@ def _need_form(request, *, school: School, need: Need | None):
                     photo_errors.extend(error.messages)
         for message in photo_errors:
             form.add_error("photos", message)
-        if form.is_valid() and formset.is_valid():
-            items = [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            items = [{k: v for k, v in item.items() if k != "DELETE"} for item in items]
-            if not items:
+        # A lunch need's one item follows from its figures (need_save): the rows are not asked.
+        if form.is_valid() and (form.is_lunch or formset.is_valid()):
+            items = [] if form.is_lunch else [f.cleaned_data for f in formset.forms if f.cleaned_data]
+            items = [{k: v for k, v in item.items() if k != "DELETE"} for item in items if not item.get("DELETE")]
+            if not items and not form.is_lunch:
                 formset._non_form_errors = formset.error_class([_("Add at least one item.")])
             else:
                 saved = services.need_save(need=form.instance, items=items, actor=request.user, photos=pending)
@@ -198,7 +202,7 @@ def need_photo_delete(request, pk, photo_pk):
 @require_POST
 def need_act(request, pk, action):
     """Every status action of the lifecycle, from the buttons on the need page."""
-    if action not in services.ACTIONS or action in ("reopen", "expire"):
+    if action not in services.ACTIONS or action in ("reopen", "expire", "close_year"):
         raise Http404
     need = get_need_for_viewing(request, pk)
     # Who may act is settled before what they sent: an empty form must not turn a 403

@@ -36,6 +36,7 @@ from documents.services import register_document
 from donations.models import Fund
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
+from donations.sponsorships import sponsorship_create
 from letters_contest.models import Award
 from needs.models import Need
 from oversight.models import DigestRun
@@ -62,6 +63,7 @@ from tests.schools.factories import (
 )
 from tests.support.area import build_area
 from tests.support.images import jpeg
+from tests.support.lunch import make_lunch_need
 
 ROLES = (
     "anonymous",
@@ -185,6 +187,7 @@ MATRIX = [
     need_action("close", "delivered", expect(403, **allow(AREA_A, 302))),
     # Actions only the system takes (scheduled jobs, the donations app) are not URLs at all.
     need_action("expire", "verified", expect(404)),
+    need_action("close_year", "verified", expect(404)),
     need_action("reopen", "funded", expect(404)),
     # donations: a pledge is its donor's (account or signed link) and its school's; 404 to the rest
     row("donations:give[verified]", lambda w: [w.need_verified.pk], PUBLIC),
@@ -264,6 +267,15 @@ MATRIX = [
         "donations:receive[fund gift]",
         lambda w: [w.fund_gift.reference],
         expect(404, donor=403, officer_this=302, admin=302),
+    ),
+    # Lunch sponsorships: the form is public for a verified lunch need; only the donor stops
+    # (the confirm page here; its POST, the same answers, in tests/donations/test_sponsorships.py).
+    row("donations:sponsor[lunch]", lambda w: [w.lunch_need.pk], PUBLIC),
+    row("donations:sponsor[draft]", lambda w: [w.need_draft.pk], expect(404, anonymous=404)),
+    row(
+        "donations:sponsorship_stop[confirm own]",
+        lambda w: [w.instalment_own.reference],
+        expect(404, anonymous=404, donor=200, **allow(SCHOOL_A, 403)),
     ),
     # campaigns: a published campaign is public, its plan is its managers'; an unpublished one is theirs alone
     row("campaigns:list", expected=PUBLIC),
@@ -453,6 +465,12 @@ def build_world(area) -> SimpleNamespace:
     w.statement = StatementImportFactory(uploaded_by=w.officer_a)
     w.fund = Fund.objects.create(office=w.office_a, name="Quỹ Tuần Giáo", slug="quy-tuan-giao")
     w.fund_gift, _ = pledge_create(fund=w.fund, donor=donor, amount=3_000_000)
+    # A lunch need of school A and the donor's monthly sponsorship of it
+    w.lunch_need = make_lunch_need(w)
+    sponsorship, _ = sponsorship_create(
+        need=w.lunch_need, donor=donor, pupils=2, first_month=w.lunch_need.lunch_first_month, months=2
+    )
+    w.instalment_own = sponsorship.instalments.order_by("month").first()
 
     # Campaigns: district A's (published and a draft), the province's
     w.campaign = CampaignFactory(scope=w.district_a, lead_office=w.office_a, is_published=True)

@@ -2,6 +2,7 @@ import pytest
 
 from tests.donations.factories import BankAccountFactory, PaymentRouteFactory
 from tests.needs.factories import NeedFactory
+from tests.support.lunch import make_lunch_need
 
 
 @pytest.fixture
@@ -17,3 +18,12 @@ def need(area):
     )
     PaymentRouteFactory(school=area.school_a, account=account)
     return need
+
+
+@pytest.fixture
+def lunch_need(area):
+    """School A's lunch need: 45 pupils × 9 months × 300.000 ₫ from 09/2027, verified;
+    gifts go to district A's office account."""
+    account = BankAccountFactory(office=area.office_a, bank_name="Agribank Tuần Giáo", account_number="8800211223344")
+    PaymentRouteFactory(school=area.school_a, account=account)
+    return make_lunch_need(area)

@@ -29,6 +29,8 @@ WRITING_VIEWS = {
     "donations:fund_give",
     "donations:fund_create",
     "donations:fund_edit",
+    "donations:sponsor",
+    "donations:sponsorship_stop",
 }
 # The views that only read (a POST to them changes nothing).
 READING_VIEWS = {
@@ -291,3 +293,43 @@ def test_a_fund_is_created_and_changed_with_its_officer_in_the_history(client, a
         "Quỹ Tuần Giáo 2026",
         False,
     )
+
+
+def test_a_lunch_sponsorship_and_its_stop_are_kept_with_the_donor(client, area, donor):
+    from datetime import date
+
+    from donations.models import Sponsorship
+    from needs.lunch import month_start
+    from tests.support.lunch import make_lunch_need
+
+    this_month = month_start(timezone.localdate())
+    need = make_lunch_need(area, first=this_month, months=3)
+    client.force_login(donor)
+    response = client.post(
+        reverse("donations:sponsor", args=[need.pk]),
+        {
+            "pupils": "4",
+            "span": "year",
+            "schedule": "monthly",
+            "name": "Trần Thu Hà",
+            "email": donor.email,
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
+    assert response.status_code == 302
+    sponsorship = Sponsorship.objects.get()
+    assert (sponsorship.donor, sponsorship.pupils, sponsorship.months) == (donor, 4, 3)
+    record = sponsorship.history.get()
+    assert (record.history_type, record.history_user, record.pupils) == ("+", donor, 4)
+    assert {p.history.get().history_user for p in sponsorship.instalments.all()} == {donor}
+
+    first = sponsorship.instalments.order_by("month").first()
+    assert client.post(reverse("donations:sponsorship_stop", args=[first.reference])).status_code == 302
+    sponsorship.refresh_from_db()
+    assert sponsorship.status == Sponsorship.Status.STOPPED
+    record = _newest(sponsorship.history)
+    assert (record.history_type, record.history_user, record.status) == ("~", donor, "stopped")
+    later = sponsorship.instalments.exclude(pk=first.pk)
+    assert {p.status for p in later} == {Pledge.Status.CANCELLED}
+    assert {_newest(p.history).history_user for p in later} == {donor}
+    assert first.month == this_month and date.today() >= first.month

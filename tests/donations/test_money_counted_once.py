@@ -3,7 +3,7 @@ Its allocation to a need shows in the need's progress and as money from programm
 never again as donors' money; the office that allocated it is not a donor. And a lunch
 sponsorship lists as one line in "My pledges", with the month to pay next."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from donations.models import Fund, Pledge, Sponsorship
-from needs.models import LunchMonth, Need
+from donations.services import DonorDetails, pledge_receive
+from donations.sponsorships import sponsorship_create
+from needs.models import Need
 from tests.accounts.factories import UserFactory
 from tests.donations.factories import PledgeFactory
 from tests.needs.factories import NeedFactory
+from tests.support.lunch import FIRST, make_lunch_need
 
 R = Pledge.Status
 
@@ -95,61 +98,26 @@ def test_the_honour_roll_honours_the_fund_donor_once_and_never_the_office(client
     assert [d["name"] for d in school_roll["donors"]] == ["Trần Thu Hà"]
 
 
-def lunch_need(school, *, pupils=45, months=9, cost=300_000, first=date(2026, 9, 1)) -> Need:
-    need = NeedFactory(
-        school=school,
-        category="meals",
-        title="Bữa trưa bán trú",
-        items=[("Bữa ăn bán trú", pupils * months, "suất-tháng", cost)],
-    )
-    Need.objects.filter(pk=need.pk).update(
-        lunch_pupils=pupils, lunch_months=months, lunch_first_month=first, lunch_cost=cost
-    )
-    need.refresh_from_db()
-    LunchMonth.objects.bulk_create(
-        LunchMonth(need=need, month=month, pupils=pupils) for month in selectors_month_range(first, months)
-    )
-    return need
-
-
-def selectors_month_range(first, months):
-    from donations.services import month_range
-
-    return month_range(first, months)
-
-
-def sponsor_monthly(need, donor, *, pupils=10, first=date(2026, 9, 1), months=9) -> Sponsorship:
-    sponsorship = Sponsorship.objects.create(
+def sponsor_monthly(need, donor, *, pupils=10, first=FIRST, months=9) -> Sponsorship:
+    """The donor's monthly sponsorship, through the service, as on the sponsor form."""
+    sponsorship, _created = sponsorship_create(
         need=need,
-        donor=donor,
-        donor_name=donor.full_name,
-        donor_email=donor.email,
+        donor=DonorDetails(name=donor.full_name, email=donor.email, user=donor),
         pupils=pupils,
         first_month=first,
         months=months,
-        cost_per_month=need.lunch_cost,
         schedule=Sponsorship.Schedule.MONTHLY,
+        today=min(first, timezone.localdate()),
     )
-    for month in selectors_month_range(first, months):
-        PledgeFactory(
-            need=need,
-            sponsorship=sponsorship,
-            donor=donor,
-            donor_email=donor.email,
-            amount=pupils * need.lunch_cost,
-            month=month,
-            due_on=month,
-            expires_on=month + timedelta(days=14),
-        )
     return sponsorship
 
 
 def test_my_pledges_lists_a_sponsorship_once_with_the_month_to_pay_next(client, area, money):
     donor = UserFactory(full_name="Nguyễn Văn An")
-    need = lunch_need(area.school_a)
+    need = make_lunch_need(area)
     sponsorship = sponsor_monthly(need, donor)
-    september = sponsorship.instalments.get(month=date(2026, 9, 1))
-    Pledge.objects.filter(pk=september.pk).update(status=R.DELIVERED, received_amount=3_000_000)
+    september = sponsorship.instalments.get(month=FIRST)
+    pledge_receive(pledge=september, actor=area.staff_a, amount=3_000_000, received_on=timezone.localdate())
     PledgeFactory(need=None, fund=money, donor=donor, donor_email=donor.email, amount=1_500_000)
     client.force_login(donor)
     page = client.get(reverse("donations:mine"))
@@ -158,11 +126,11 @@ def test_my_pledges_lists_a_sponsorship_once_with_the_month_to_pay_next(client, 
     # Nine instalments, one line: the sponsorship, with October to pay next.
     [listed] = page.context["sponsorships"]
     assert listed.months_paid == 1
-    october = sponsorship.instalments.get(month=date(2026, 10, 1))
+    october = sponsorship.instalments.get(month=date(FIRST.year, 10, 1))
     assert listed.next_due == october
     main = html[html.find("<main") :]
     assert october.reference in main, main[:3000]
-    assert "10/2026" in html and "3.000.000\u00a0₫" in html
+    assert f"10/{FIRST.year}" in html and "3.000.000\u00a0₫" in html
     assert september.reference not in html
     # The gift to the fund is listed by the fund's name and office.
     assert escape(money.name) in html and escape(area.office_a.name) in html
@@ -171,8 +139,8 @@ def test_my_pledges_lists_a_sponsorship_once_with_the_month_to_pay_next(client, 
 
 def test_my_pledges_reads_a_fixed_number_of_queries(client, area, money, django_assert_max_num_queries):
     donor = UserFactory()
-    need = lunch_need(area.school_a)
-    for first in (date(2026, 9, 1), date(2027, 1, 1)):
+    need = make_lunch_need(area)
+    for first in (FIRST, date(FIRST.year + 1, 1, 1)):
         sponsor_monthly(need, donor, pupils=2, first=first, months=3)
     for _gift in range(3):
         PledgeFactory(need=None, fund=money, donor=donor, donor_email=donor.email, amount=100_000)

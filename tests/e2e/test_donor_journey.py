@@ -25,7 +25,7 @@ def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_
     donor.get_by_role("link", name=need.title).first.click()
     donor.get_by_role("link", name="Ủng hộ nhu cầu này").click()
     assert donor.input_value("input[name=name]") == "Trần Thu Hà"
-    donor.fill("input[name=amount]", "1000000")
+    donor.fill("input[name=amount]", "1.000.000")
     donor.fill("textarea[name=message]", "Chúc các em một mùa đông ấm áp!")
     screenshot(donor, "donor-1-pledge-form")
     donor.get_by_role("button", name="Cam kết ủng hộ").click()

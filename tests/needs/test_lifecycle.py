@@ -25,6 +25,7 @@ EXPECTED = {
     "deliver": ({"funded"}, {"staff_own"} | OFFICERS, "delivered"),
     "close": ({"delivered"}, OFFICERS, "closed"),
     "expire": ({"verified"}, {"system"}, "expired"),
+    "close_year": ({"verified", "funded"}, {"system"}, "closed"),
 }
 
 

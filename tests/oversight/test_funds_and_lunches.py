@@ -15,7 +15,8 @@ from donations.models import AllocationPlan, Pledge
 from oversight import dashboard
 from oversight.digests import build_digest, render_digest
 from tests.accounts.factories import UserFactory
-from tests.donations.test_money_counted_once import lunch_need, make_fund, sponsor_monthly
+from tests.donations.test_money_counted_once import make_fund, sponsor_monthly
+from tests.support.lunch import make_lunch_need
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def desk(area):
     fund = make_fund(area.office_a, amount_pledged=9_000_000, amount_received=8_000_000, amount_allocated=6_500_000)
     AllocationPlan.objects.create(fund=fund, title="Phương án hỗ trợ đợt 2", drafted_by=area.officer_a)
     today = timezone.localdate()
-    need = lunch_need(area.school_a, first=today.replace(day=1))
+    need = make_lunch_need(area, first=today.replace(day=1))
     donor = UserFactory()
     sponsorship = sponsor_monthly(need, donor, pupils=10, first=today.replace(day=1), months=3)
     instalments = list(sponsorship.instalments.order_by("month"))
@@ -47,7 +48,7 @@ def test_the_dashboard_shows_fund_balances_and_instalments_due(client, area, des
     )
     assert figures["instalments"]["due_soon"] == 1 and figures["instalments"]["due_soon_amount"] == 3_000_000
     assert figures["instalments"]["overdue"] == 1
-    assert figures["lunches"]["pupil_months"] == 45 * 9 and figures["lunches"]["pledged"] == 0
+    assert figures["lunches"]["pupil_months"] == 45 * 9 and figures["lunches"]["pledged"] == 10 * 3
     html = page.content.decode()
     assert 'data-figure="fund-balance">1.500.000\u00a0₫' in html
     assert 'data-figure="instalments-overdue">1<' in html
