@@ -217,3 +217,91 @@ def load(out) -> None:
         created += 2
     if created:
         out(f"  pledges: {created} created")
+    _lunch_sponsorships(out)
+
+
+# Sponsors of the demo's lunch needs (needs.demo.LUNCHES): name, e-mail, pupils, how they
+# pay, and what became of it.
+LUNCH_SPONSORS = [
+    ("Trần Thu Hà", "donor@demo.vn", 10, "monthly", "paying"),  # every month so far; the next is due
+    ("Công ty TNHH Thương mại Minh Phát", "lienhe@minhphat.demo.vn", 15, "once", "paid"),  # the whole year at once
+    ("Phạm Thị Mai", "mai.pham@demo.vn", 5, "monthly", "stopped"),  # stopped after the first month
+    ("Nhóm thiện nguyện Sưởi ấm vùng cao", "suoiam@demo.vn", 5, "monthly", "missed"),  # last month released
+]
+
+
+def _lunch_sponsorships(out) -> None:
+    """Lunch sponsorships in every state, through the services, each dated as it would
+    have happened: Pú Xi's need of this school year sponsored monthly (months paid, the
+    next one announced), at once, stopped, and with a month missed, released and the
+    school told; Mùn Chung's of last year, paid at once and ended with its year.
+    Idempotent: a need that has sponsorships is left as it is."""
+    from needs.demo import LUNCHES, school_year_start
+
+    from . import services, sponsorships
+
+    today = timezone.localdate()
+    start = school_year_start(today)
+    User = get_user_model()
+    staff = User.objects.get(email="school@demo.vn")
+    officer = User.objects.get(email="commune@demo.vn")
+    this_year = Need.objects.filter(school__code=LUNCHES[0][0], lunch_first_month=start).first()
+    if this_year is None or this_year.sponsorships.exists():
+        return
+    before = start - timedelta(days=5)
+    current = today.replace(day=1)
+    for name, email, pupils, schedule, fate in LUNCH_SPONSORS:
+        sponsorship, _created = sponsorships.sponsorship_create(
+            need=this_year,
+            donor=services.DonorDetails(name=name, email=email, user=User.objects.filter(email=email).first()),
+            pupils=pupils,
+            first_month=start,
+            months=this_year.lunch_months,
+            schedule=schedule,
+            message="Chúc các em ăn ngon, học giỏi!",
+            today=before,
+        )
+        instalments = list(sponsorship.instalments.order_by("month", "pk"))
+        if fate == "paid":
+            [whole] = instalments
+            services.pledge_receive(pledge=whole, actor=staff, amount=whole.amount, received_on=start)
+            continue
+        past = [pledge for pledge in instalments if pledge.month < current]
+        if fate == "stopped":
+            services.pledge_receive(pledge=instalments[0], actor=staff, amount=instalments[0].amount, received_on=start)
+            sponsorships.sponsorship_stop(sponsorship=sponsorship, actor=None, today=start + timedelta(days=19))
+            continue
+        this_month = [pledge for pledge in instalments if pledge.month == current]
+        # Paying: every month so far. Missed: every month so far but the last one before this.
+        paid = past + this_month if fate == "paying" else past[:-1] + this_month
+        for pledge in paid:
+            services.pledge_receive(
+                pledge=pledge, actor=staff, amount=pledge.amount, received_on=pledge.due_on + timedelta(days=3)
+            )
+        if fate == "missed" and past:
+            # Reminded once, then released back to the need; the school is told (RELEASED).
+            missed = past[-1]
+            Pledge.objects.filter(pk=missed.pk).update(reminder_sent_at=timezone.now())
+            services.pledge_expire(pledge=missed)
+    # The next month's payment mail, if it falls due within the notice days.
+    sponsorships.send_due_notices(today=today)
+    out(f"  lunch sponsorships: {len(LUNCH_SPONSORS)} on {this_year.school.name}")
+    last_year = Need.objects.filter(
+        school__code=LUNCHES[1][0], lunch_first_month=start.replace(year=start.year - 1)
+    ).first()
+    if last_year is not None and not last_year.sponsorships.exists():
+        sponsorship, _created = sponsorships.sponsorship_create(
+            need=last_year,
+            donor=services.DonorDetails(name="Hội Doanh nhân trẻ tỉnh Điện Biên", email="hdnt@dienbien.demo.vn"),
+            pupils=20,
+            first_month=last_year.lunch_first_month,
+            months=last_year.lunch_months,
+            schedule="once",
+            today=last_year.lunch_first_month - timedelta(days=5),
+        )
+        whole = sponsorship.instalments.get()
+        services.pledge_receive(
+            pledge=whole, actor=officer, amount=whole.amount, received_on=last_year.lunch_first_month
+        )
+        sponsorships.close_ended_years(today=today)
+        out(f"  lunch sponsorship of last school year on {last_year.school.name}: ended with its year")

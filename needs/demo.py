@@ -398,6 +398,58 @@ def load(out) -> None:
         )
     if created:
         out(f"  needs: {created} created")
+    lunches = _lunch_needs(demo_staff, commune_officer)
+    if lunches:
+        out(f"  school-lunch needs: {lunches} created")
+
+
+def school_year_start(today):
+    """The first month of the school year `today` is in (September to May, the summer
+    counting with the year before)."""
+    year = today.year if today.month >= 9 else today.year - 1
+    return today.replace(year=year, month=9, day=1)
+
+
+# school code, title, pupils, cost per pupil per month, the school year (0 this one, -1 the last)
+LUNCHES = [
+    ("11099012", "Bữa trưa bán trú cho học sinh điểm trường Hua Sát", 45, 300_000, 0),
+    ("11099007", "Bữa trưa bán trú cho học sinh Mùn Chung", 30, 250_000, -1),
+]
+
+
+def _lunch_needs(staff, officer) -> int:
+    """Lunch needs posted by their schools and verified by the commune office: Pú Xi's
+    for this school year (sponsored in every way, donations.demo), Mùn Chung's of the
+    last one (its year ended). Pupils are counted, never named."""
+    start = school_year_start(timezone.localdate())
+    created = 0
+    for code, title, pupils, cost, year in LUNCHES:
+        school = School.objects.get(code=code)
+        first = start.replace(year=start.year + year)
+        if Need.objects.filter(school=school, lunch_first_month=first).exists():
+            continue
+        need = Need(
+            school=school,
+            category="meals",
+            title=title,
+            description=(
+                f"{pupils} học sinh bán trú ở lại trường cả tuần. Nhà trường cần kinh phí tổ chức bữa trưa đủ chất "
+                f"trong 9 tháng của năm học {first.year}–{first.year + 1}: mỗi em "
+                f"{cost:,} đồng mỗi tháng.".replace(",", ".")
+            ),
+            pupils_benefiting=pupils,
+            urgency=Need.Urgency.HIGH,
+            lunch_pupils=pupils,
+            lunch_months=9,
+            lunch_first_month=first,
+            lunch_cost=cost,
+        )
+        clerk = staff if code == "11099012" else officer
+        need_save(need=need, items=[], actor=clerk)
+        need_transition(need=need, action="submit", actor=clerk)
+        need_transition(need=need, action="verify", actor=officer)
+        created += 1
+    return created
 
 
 def _spread_dates(need: Need, *, start, days: int) -> None:
