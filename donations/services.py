@@ -83,7 +83,7 @@ def lunch_months_of(pledge: Pledge) -> list:
 def month_range(first, months: int) -> list:
     """`months` first days of months from `first` (a first day): 09/2026 … 05/2027."""
     out, year, month = [], first.year, first.month
-    for _ in range(months):
+    for _month in range(months):
         out.append(first.replace(year=year, month=month, day=1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out

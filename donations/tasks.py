@@ -33,8 +33,13 @@ def remind_and_expire_pledges() -> dict:
     today = timezone.localdate()
     reminded = 0
     waiting_since = today - timedelta(days=settings.PLEDGE_REMINDER_DAYS)
+    # An allocation from a fund (source_fund) waits for the school's confirmation of a
+    # transfer the office makes: no donor to remind, nothing to release by the calendar.
     due = Pledge.objects.filter(
-        status=Pledge.Status.PLEDGED, reminder_sent_at__isnull=True, created_at__date__lte=waiting_since
+        status=Pledge.Status.PLEDGED,
+        reminder_sent_at__isnull=True,
+        created_at__date__lte=waiting_since,
+        source_fund__isnull=True,
     ).exclude(expires_on__lt=today)
     for pledge in due.only("pk"):
         with transaction.atomic():  # the claim and the mail in the outbox, together
@@ -46,6 +51,8 @@ def remind_and_expire_pledges() -> dict:
                 reminded += 1
     expired = sum(
         services.pledge_expire(pledge=pledge)
-        for pledge in Pledge.objects.filter(status=Pledge.Status.PLEDGED, expires_on__lt=today).only("pk", "need_id")
+        for pledge in Pledge.objects.filter(
+            status=Pledge.Status.PLEDGED, expires_on__lt=today, source_fund__isnull=True
+        ).only("pk", "need_id")
     )
     return {"reminded": reminded, "expired": expired}
