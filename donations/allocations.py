@@ -61,21 +61,6 @@ def _save(obj, actor, **kwargs):
 # --- reads the rules need -------------------------------------------------------------
 
 
-def needs_open_to(fund: Fund):
-    """The needs a plan of this fund may place money on: verified (open for gifts), not a
-    lunch need, in a school the fund's office handles, still lacking money."""
-    return (
-        Need.objects.filter(
-            fund.office.unit.office_school_filter("school__"),
-            status=Need.Status.VERIFIED,
-            lunch_pupils__isnull=True,
-            amount_requested__gt=F("amount_pledged"),
-        )
-        .select_related("school")
-        .order_by("school__name", "title", "pk")
-    )
-
-
 def plan_total(plan: AllocationPlan) -> int:
     return plan.lines.aggregate(total=Sum("amount"))["total"] or 0
 

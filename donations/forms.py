@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
+from needs.models import Need
 
-from .models import BankAccount, DonorProfile, Pledge
+from .models import AllocationPlan, BankAccount, DonorProfile, Pledge
 
 MAX_PLEDGE = 10_000_000_000
 
@@ -129,3 +130,128 @@ class PaymentRouteForm(forms.Form):
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = accounts
+
+
+# --- allocation plans (donations.allocations) --------------------------------------------
+
+
+def parse_vnd(text) -> int | None:
+    """An amount as people type it: "1.500.000", "1 500 000 ₫", "1500000đ"; None when
+    it is not a whole number of đồng."""
+    cleaned = str(text or "").strip().lower()
+    for mark in ("₫", "vnđ", "vnd", "đồng", "đ", " ", "\u00a0", "."):
+        cleaned = cleaned.replace(mark, "")
+    sign = -1 if cleaned.startswith("-") else 1
+    cleaned = cleaned.lstrip("-+")
+    if not cleaned.isascii() or not cleaned.isdigit():
+        return None
+    return sign * int(cleaned)
+
+
+class VndField(forms.CharField):
+    """Whole VND typed the Vietnamese way ("1.500.000"); shown back grouped."""
+
+    default_error_messages = {
+        "invalid": _("Type the amount in đồng, e.g. 1.500.000."),
+        "not_positive": _("The amount must be more than 0 ₫."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            from core.formatting import format_number
+
+            return format_number(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        amount = parse_vnd(value)
+        if amount is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if amount <= 0:
+            raise forms.ValidationError(self.error_messages["not_positive"], code="not_positive")
+        return amount
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = AllocationPlan
+        fields = ["title", "reason"]
+        labels = {"reason": _("Grounds (Căn cứ …), one per line")}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class AllocationLineForm(forms.Form):
+    """A line of a draft plan: a need among those the fund may place money on, and an
+    amount; the rules (donations.allocations) answer by the field they concern."""
+
+    need = forms.ModelChoiceField(label=_("Need"), queryset=Need.objects.none(), empty_label=_("Choose a need"))
+    amount = VndField(label=_("Amount (VND)"), help_text=_("E.g. 1.500.000"))
+
+    def __init__(self, *args, fund, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.formatting import format_vnd
+
+        from .selectors import needs_open_to
+
+        self.fund = fund
+        # Any need is looked up, so a need that is not on the list gets the rule's reason,
+        # not "select a valid choice"; the list offers the open ones.
+        self.fields["need"].queryset = Need.objects.select_related("school")
+        self.fields["need"].choices = [("", _("Choose a need"))] + [
+            (
+                need.pk,
+                _("%(school)s – %(need)s (lacks %(missing)s)")
+                % {"school": need.school.name, "need": need.title, "missing": format_vnd(need.amount_missing)},
+            )
+            for need in needs_open_to(fund)
+        ]
+
+    def clean(self):
+        from .allocations import amount_problem, need_problem
+
+        cleaned = super().clean()
+        need, amount = cleaned.get("need"), cleaned.get("amount")
+        if need is not None:
+            problem = need_problem(self.fund, need)
+            if problem:
+                self.add_error("need", problem)
+            elif amount is not None:
+                problem = amount_problem(need, amount)
+                if problem:
+                    self.add_error("amount", problem)
+        return cleaned
+
+
+class LineAmountForm(forms.Form):
+    amount = VndField(label=_("Amount (VND)"))
+
+
+class ReversalForm(forms.Form):
+    lines = forms.ModelMultipleChoiceField(
+        label=_("Lines to take back"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("Why the allocation is taken back"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.formatting import format_vnd
+
+        from .models import AllocationLine
+
+        lines = AllocationLine.objects.filter(plan=plan).select_related("need__school", "pledge").order_by("pk")
+        self.fields["lines"].queryset = lines
+        self.fields["lines"].label_from_instance = lambda line: (
+            _("%(school)s – %(need)s: %(amount)s")
+            % {
+                "school": line.need.school.name,
+                "need": line.need.title,
+                "amount": format_vnd(line.amount),
+            }
+        )
