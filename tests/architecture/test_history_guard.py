@@ -48,6 +48,7 @@ READ_ONLY_VIEWS = {
     "donations:transparency_school",
     "donations:my_data",
     "donations:my_data_download",
+    "donations:plan_decision",  # an approved plan's decision: the stored PDF
     # campaigns (the event plan and the review are PDFs made from the rows)
     "campaigns:list",
     "campaigns:detail",
