@@ -341,6 +341,7 @@ def plan_approve(*, plan: AllocationPlan, actor, signer) -> AllocationPlan:
             "balance_before": balance_before,
             "balance_after": balance_after,
             "issuer": issuer,
+            "authority": deciding_authority(issuer),
         }
         locked.document = issue_document(
             kind=DocumentKind.DECISION,
@@ -405,6 +406,17 @@ def decision_title(plan: AllocationPlan) -> str:
         if plan.is_reversal:
             return _("On taking back funds allocated from %(fund)s") % {"fund": plan.fund.name}
         return _("On allocating the funds of %(fund)s") % {"fund": plan.fund.name}
+
+
+def deciding_authority(issuer) -> str:
+    """The line a decision opens with under its summary: the head's title and the body
+    ("GIÁM ĐỐC SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH ĐIỆN BIÊN"), the title's last word not said twice
+    ("TRƯỞNG PHÒNG" + "PHÒNG GIÁO DỤC …" = "TRƯỞNG PHÒNG GIÁO DỤC …")."""
+    title = (issuer.head_title or issuer.signer_title).upper().split()
+    body = issuer.text_name.upper().split()
+    if title and body and title[-1] == body[0]:
+        title = title[:-1]
+    return " ".join(title + body)
 
 
 def decision_rendered(context: dict) -> Rendered:

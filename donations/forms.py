@@ -194,13 +194,13 @@ class AllocationLineForm(forms.Form):
     need = forms.ModelChoiceField(label=_("Need"), queryset=Need.objects.none(), empty_label=_("Choose a need"))
     amount = VndField(label=_("Amount (VND)"), help_text=_("E.g. 1.500.000"))
 
-    def __init__(self, *args, fund, **kwargs):
+    def __init__(self, *args, fund, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         from core.formatting import format_vnd
 
         from .selectors import needs_open_to
 
-        self.fund = fund
+        self.fund, self.plan = fund, plan
         # Any need is looked up, so a need that is not on the list gets the rule's reason,
         # not "select a valid choice"; the list offers the open ones.
         self.fields["need"].queryset = Need.objects.select_related("school")
@@ -220,6 +220,8 @@ class AllocationLineForm(forms.Form):
         need, amount = cleaned.get("need"), cleaned.get("amount")
         if need is not None:
             problem = need_problem(self.fund, need)
+            if not problem and self.plan is not None and self.plan.lines.filter(need=need).exists():
+                problem = _("This need already has a line in the plan: change its amount instead.")
             if problem:
                 self.add_error("need", problem)
             elif amount is not None:

@@ -388,7 +388,14 @@ def fund_plans(request, slug):
     return render(
         request,
         "donations/fund_plans.html",
-        {"fund": fund, "plans": selectors.plans_of(fund), "form": form, "can_draft": can_draft},
+        {
+            "fund": fund,
+            "plans": selectors.plans_of(fund),
+            "form": form,
+            "can_draft": can_draft,
+            # Gifts promised to the fund whose money has not arrived: not yet allocatable.
+            "waiting": max(fund.amount_pledged - fund.amount_received, 0),
+        },
     )
 
 
@@ -410,7 +417,7 @@ def plan_detail(request, pk):
     can_edit = plan.is_draft and not plan.is_reversal and may_draft_plan(request.user, fund)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     plan_form = PlanForm(request.POST if action == "save" else None, instance=plan, prefix="plan")
-    line_form = AllocationLineForm(request.POST if action == "add_line" else None, fund=fund, prefix="line")
+    line_form = AllocationLineForm(request.POST if action == "add_line" else None, fund=fund, plan=plan, prefix="line")
     lines = list(selectors.plan_lines(plan))
     amount_forms = {
         line.pk: LineAmountForm(

@@ -148,6 +148,7 @@ def test_approval_makes_a_pledge_per_line_moves_the_fund_and_issues_the_decision
         "QUYẾT ĐỊNH",
         "Về việc phân bổ kinh phí Quỹ Điều ước cho em – Tuần Giáo 2026",
         f"Số: {document.number_text}",
+        "TRƯỞNG PHÒNG GIÁO DỤC VÀ ĐÀO TẠO HUYỆN TUẦN GIÁO",
         "Căn cứ",
         "Điều 1",
         "Chăn ấm mùa đông",
