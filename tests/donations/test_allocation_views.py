@@ -184,3 +184,28 @@ def test_a_bad_amount_on_a_line_is_answered_by_that_line(client, w):
     html = response.content.decode()
     assert f'id="id_line-{line.pk}-amount_error"' in html and "2.000.001" in html
     assert plan.lines.get(pk=line.pk).amount == 1_000_000
+
+
+def test_the_school_sees_the_allocation_awaiting_receipt_and_confirms_it(client, w):
+    from django.utils import timezone
+    from django.utils.html import escape
+
+    from donations.models import PledgeNotice
+
+    plan = drafted(w, [(w.need_2, 2_000_000)])
+    plan_approve(plan=plan, actor=w.approver, signer=w.signer)
+    pledge = plan.lines.get().pledge
+    client.force_login(w.area.staff_a)
+    page = client.get(reverse("needs:my_school")).content.decode()
+    assert pledge.reference in page and escape(w.area.office_a.name) in page
+    assert client.get(reverse("donations:detail", args=[pledge.reference])).status_code == 200
+    response = client.post(
+        reverse("donations:receive", args=[pledge.reference]),
+        {"amount": "2000000", "received_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.is_received and pledge.received_by == w.area.staff_a
+    assert pledge.reference not in client.get(reverse("needs:my_school")).content.decode()
+    # The office is not mailed thanks for its own transfer.
+    assert not PledgeNotice.objects.filter(pledge=pledge).exists()
