@@ -322,6 +322,9 @@ NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 # A pledge not received within this many days expires; a reminder goes out first.
 PLEDGE_EXPIRY_DAYS = env.int("PLEDGE_EXPIRY_DAYS", default=14)
 PLEDGE_REMINDER_DAYS = env.int("PLEDGE_REMINDER_DAYS", default=7)
+# A lunch sponsorship's monthly instalment is announced to its donor (its own reference
+# and VietQR) this many days before it falls due; dashboards count it as due soon.
+SPONSORSHIP_NOTICE_DAYS = env.int("SPONSORSHIP_NOTICE_DAYS", default=5)
 # The outbox of pledge mails (donations.outbox). A worker sending a mail holds it for
 # LEASE seconds; if it dies, the sweep sends it after. A failed send waits RETRY seconds,
 # doubling each time up to an hour. The sweep (CELERY_BEAT_SCHEDULE, every

@@ -221,7 +221,7 @@ class Signer(models.Model):
     )
     full_name = models.CharField(_("full name"), max_length=120)
     title = models.CharField(
-        _("title"),
+        pgettext_lazy("signer", "position"),
         max_length=200,
         blank=True,
         help_text=_("The signer's own title in capitals, e.g. PHÓ GIÁM ĐỐC, CHÁNH VĂN PHÒNG; empty for the head."),

@@ -237,6 +237,30 @@ class Sponsorship(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    @property
+    def is_monthly(self) -> bool:
+        return self.schedule == self.Schedule.MONTHLY
+
+    # The three below read the instalments as loaded (selectors.sponsorships_of prefetches
+    # them in month order).
+    @property
+    def next_due(self):
+        """The first instalment the donor still has to transfer, or None."""
+        return next((pledge for pledge in self.instalments.all() if pledge.awaits_transfer), None)
+
+    @property
+    def months_paid(self) -> int:
+        """Months whose money has arrived."""
+        # A sponsorship paid at once has one pledge for all its months.
+        return sum(
+            self.months if pledge.month is None else 1 for pledge in self.instalments.all() if pledge.is_received
+        )
+
+    @property
+    def months_missed(self) -> int:
+        """Instalments that expired unpaid or were cancelled when the donor stopped."""
+        return sum(1 for pledge in self.instalments.all() if not pledge.is_active)
+
 
 class Pledge(models.Model):
     """A promise to fund part of one need, in money or in goods, or a gift of money to a
@@ -359,6 +383,23 @@ class Pledge(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @staticmethod
+    def waiting_q(today) -> Q:
+        """Waiting for receipt now: pledged, and due already (a lunch sponsorship's later
+        months are pledged up front but due only in their month)."""
+        return Q(status=Pledge.Status.PLEDGED) & (Q(due_on__isnull=True) | Q(due_on__lte=today))
+
+    @staticmethod
+    def overdue_q(now) -> Q:
+        """Waiting for receipt longer than PLEDGE_REMINDER_DAYS: counted from the pledge,
+        or, for an instalment, from the day it fell due."""
+        from datetime import timedelta
+
+        late = now - timedelta(days=settings.PLEDGE_REMINDER_DAYS)
+        return Q(status=Pledge.Status.PLEDGED) & (
+            Q(due_on__isnull=True, created_at__lt=late) | Q(due_on__lt=timezone.localdate(late))
+        )
 
     @property
     def public_name(self) -> str:

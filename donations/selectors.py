@@ -3,9 +3,9 @@ from django.db.models import Q, QuerySet
 
 from core.cache import area, cached, query_key
 from needs.models import Need
-from schools.models import Office
+from schools.models import Office, School
 
-from .models import BankAccount, PaymentRoute, Pledge
+from .models import BankAccount, Fund, PaymentRoute, Pledge, Sponsorship
 
 
 def receiving_account(school) -> BankAccount | None:
@@ -50,7 +50,34 @@ def similar_open_needs(need: Need, *, limit: int = 3) -> list[Need]:
 
 
 def pledges_of(user) -> QuerySet[Pledge]:
-    return Pledge.objects.filter(donor=user).select_related("need__school").order_by("-created_at")
+    """The donor's gifts to needs and to funds; a sponsorship's instalments are listed
+    with their sponsorship (`sponsorships_of`)."""
+    return (
+        Pledge.objects.filter(donor=user, sponsorship__isnull=True)
+        .select_related("need__school", "fund__office")
+        .order_by("-created_at")
+    )
+
+
+def sponsorships_of(user) -> list[Sponsorship]:
+    """The donor's lunch sponsorships, newest first, each with its instalments by month
+    (`Sponsorship.instalment_list`, `next_due`)."""
+    from django.db.models import Prefetch
+
+    return list(
+        Sponsorship.objects.filter(donor=user)
+        .select_related("need__school")
+        .prefetch_related(Prefetch("instalments", queryset=Pledge.objects.order_by("month", "pk")))
+        .order_by("-created_at")
+    )
+
+
+def funds_in_unit(unit) -> QuerySet[Fund]:
+    """The programme funds of the offices of this unit and of the units inside it."""
+    inside = Q(office__unit=unit)
+    if unit.level in ("province", "district"):
+        inside |= Q(**{f"office__unit__{unit.level}": unit})
+    return Fund.objects.filter(inside).select_related("office").order_by("office__name", "name")
 
 
 def pledges_awaiting_receipt(schools) -> QuerySet[Pledge]:
@@ -83,12 +110,38 @@ def kept_transparency(schools, *, province_id) -> dict:
     return kept("transparency", schools, province_id=province_id, compute=lambda: transparency(schools))
 
 
-def honour_roll(schools, *, limit: int = 100) -> dict:
-    """Donors whose gifts arrived in these schools, most generous first.
+def kept_unit_honour_roll(unit, *, limit: int = 100) -> dict:
+    return cached(
+        "honour-roll-unit",
+        (area(unit.province_id or unit.pk),),
+        lambda: honour_roll(School.objects.filter(unit.school_filter()), funds=funds_in_unit(unit), limit=limit),
+        timeout=settings.PUBLIC_CACHE_SECONDS,
+        parts=(unit.pk, limit),
+    )
 
-    Anonymous gifts count in the total but bring no name; e-mails never leave here.
+
+def kept_unit_transparency(unit) -> dict:
+    return cached(
+        "transparency-unit",
+        (area(unit.province_id or unit.pk),),
+        lambda: transparency(School.objects.filter(unit.school_filter()), funds=funds_in_unit(unit)),
+        timeout=settings.PUBLIC_CACHE_SECONDS,
+        parts=(unit.pk,),
+    )
+
+
+def honour_roll(schools, *, funds=None, limit: int = 100) -> dict:
+    """Donors whose gifts arrived in these schools (and in these programme funds), most
+    generous first.
+
+    Anonymous gifts count in the total but bring no name; e-mails never leave here. A
+    fund's allocation to a need is not a donor's gift: its donors are honoured for their
+    gift to the fund, once.
     """
-    return _roll(Pledge.objects.filter(need__school__in=schools), limit=limit)
+    given_to = Q(need__school__in=schools)
+    if funds is not None:
+        given_to |= Q(fund__in=funds)
+    return _roll(Pledge.objects.filter(given_to), limit=limit)
 
 
 def honour_roll_of_needs(needs, *, limit: int = 100) -> dict:
@@ -96,10 +149,16 @@ def honour_roll_of_needs(needs, *, limit: int = 100) -> dict:
     return _roll(Pledge.objects.filter(need__in=needs), limit=limit)
 
 
+def honour_roll_of_fund(fund, *, limit: int = 100) -> dict:
+    """Donors whose gifts arrived in this fund, as `honour_roll`."""
+    return _roll(Pledge.objects.filter(fund=fund), limit=limit)
+
+
 def _roll(pledges, *, limit: int) -> dict:
     from django.db.models import Count, Max, Sum
 
-    given = pledges.filter(status__in=Pledge.RECEIVED_STATUSES)
+    # Money a fund placed on a need was counted as its donors' gifts to the fund.
+    given = pledges.filter(status__in=Pledge.RECEIVED_STATUSES, source_fund__isnull=True)
     named = (
         given.filter(anonymous=False)
         .values("donor_email")
@@ -120,15 +179,18 @@ def _roll(pledges, *, limit: int) -> dict:
     }
 
 
-def transparency(schools) -> dict:
+def transparency(schools, *, funds=None) -> dict:
     """Money and goods pledged, received and delivered for these schools, and their
-    needs by status: public figures only."""
+    needs by status: public figures only. Money is split by where it came from: donors
+    straight to a need, or a programme fund's allocation (whose đồng came in once, as a
+    gift to the fund: `funds` lists each fund's money in and out, so no đồng is counted
+    twice)."""
     from django.db.models import Count, Sum
 
     pledges = Pledge.objects.filter(need__school__in=schools)
 
-    def money(kind):
-        of_kind = Q(kind=kind)
+    def money(kind, *, from_funds=False):
+        of_kind = Q(kind=kind, source_fund__isnull=not from_funds)
         return pledges.aggregate(
             pledged=Sum("amount", filter=of_kind & Q(status__in=Pledge.ACTIVE_STATUSES)),
             received=Sum("received_amount", filter=of_kind & Q(status__in=Pledge.RECEIVED_STATUSES)),
@@ -138,9 +200,28 @@ def transparency(schools) -> dict:
     needs = Need.objects.filter(school__in=schools).public()
     by_status = dict(needs.values_list("status").annotate(n=Count("pk")))
     requested = needs.aggregate(total=Sum("amount_requested"))["total"] or 0
+    fund_rows = []
+    if funds is not None:
+        fund_rows = [
+            {
+                "name": fund.name,
+                "url": fund.get_absolute_url(),
+                "office": fund.office.name,
+                "pledged": fund.amount_pledged,
+                "received": fund.amount_received,
+                "allocated": fund.amount_allocated,
+                "balance": fund.balance,
+            }
+            for fund in funds
+        ]
     return {
         "money": {k: v or 0 for k, v in money(Pledge.Kind.MONEY).items()},
+        "allocated": {k: v or 0 for k, v in money(Pledge.Kind.MONEY, from_funds=True).items()},
         "goods": {k: v or 0 for k, v in money(Pledge.Kind.GOODS).items()},
+        "funds": fund_rows,
+        "funds_total": {
+            key: sum(row[key] for row in fund_rows) for key in ("pledged", "received", "allocated", "balance")
+        },
         "needs_by_status": [(Need.Status(s).label, by_status.get(s, 0)) for s in Need.PUBLIC_STATUSES],
         "requested": requested,
     }

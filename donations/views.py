@@ -146,7 +146,11 @@ def pledge_receive(request, reference):
 
 @login_required
 def my_pledges(request):
-    return render(request, "donations/my_pledges.html", {"pledges": list(selectors.pledges_of(request.user))})
+    return render(
+        request,
+        "donations/my_pledges.html",
+        {"pledges": list(selectors.pledges_of(request.user)), "sponsorships": selectors.sponsorships_of(request.user)},
+    )
 
 
 def pledge_letter(request, reference):
@@ -205,23 +209,17 @@ def statement_preview(request, pk):
 def honour_roll(request, unit_pk):
     """“Tôn vinh nhà hảo tâm” for a district, a province or a commune."""
     unit = get_object_or_404(AdministrativeUnit, pk=unit_pk)
-    schools = School.objects.filter(unit.school_filter())
-    return render(
-        request,
-        "donations/honour_roll.html",
-        {"unit": unit, "roll": selectors.kept_honour_roll(schools, province_id=unit.province_id or unit.pk)},
-    )
+    return render(request, "donations/honour_roll.html", {"unit": unit, "roll": selectors.kept_unit_honour_roll(unit)})
 
 
 def transparency_unit(request, unit_pk):
     unit = get_object_or_404(AdministrativeUnit, pk=unit_pk)
-    schools = School.objects.filter(unit.school_filter())
     return render(
         request,
         "donations/transparency.html",
         {
             "place": unit,
-            "figures": selectors.kept_transparency(schools, province_id=unit.province_id or unit.pk),
+            "figures": selectors.kept_unit_transparency(unit),
             "honour_url": reverse("donations:honour", args=[unit.pk]),
         },
     )

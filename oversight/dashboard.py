@@ -17,8 +17,9 @@ from django.utils import timezone
 from campaigns.models import Task
 from core.cache import area as area_namespace
 from core.cache import cached
-from donations.models import Pledge
-from needs.models import Category, Need
+from donations.models import AllocationPlan, Pledge, Sponsorship
+from donations.selectors import funds_in_unit
+from needs.models import Category, LunchMonth, Need
 from schools.models import AdministrativeUnit, School, SchoolSite, stale_filter
 
 S = Need.Status
@@ -66,6 +67,7 @@ def figures(area: Area) -> dict:
             "categories": needs_by_category(area),
             "places": league_table(area) if provincial else needs_by_place(area, "commune"),
             "attention": attention(area),
+            "funds_and_lunches": funds_and_lunches(area),
             "series": weekly_series(area),
             "points": school_map(area),
         }
@@ -210,8 +212,7 @@ def attention(area: Area) -> dict:
     today = timezone.localdate()
     schools = area.schools()
     silent = schools.annotate(posted=Exists(Need.objects.filter(school=OuterRef("pk")))).filter(posted=False)
-    waiting_since = timezone.now() - timedelta(days=settings.PLEDGE_REMINDER_DAYS)
-    pledges = area.pledges().filter(status=Pledge.Status.PLEDGED)
+    pledges = area.pledges().filter(Pledge.waiting_q(today))
     # Tasks of campaigns held in this area, and tasks its own units owe to any campaign.
     tasks = Task.objects.filter(
         area.unit.unit_filter("campaign__scope__") | area.unit.unit_filter("owner__unit__"),
@@ -221,12 +222,98 @@ def attention(area: Area) -> dict:
         "stale_schools": schools.stale().count(),
         "silent_schools": list(silent.order_by("name").values("pk", "name")[:50]),
         "pledges_waiting": pledges.count(),
-        "pledges_overdue": pledges.filter(created_at__lt=waiting_since).count(),
+        "pledges_overdue": pledges.filter(Pledge.overdue_q(timezone.now())).count(),
         "tasks_overdue": list(
             tasks.filter(due_on__lt=today).select_related("owner", "campaign").order_by("due_on")[:20]
         ),
         "tasks_due_soon": tasks.filter(due_on__gte=today, due_on__lte=today + timedelta(days=14)).count(),
     }
+
+
+def funds_and_lunches(area: Area) -> dict:
+    """The programme funds of the area's offices (money in, allocated, left, plans
+    waiting for approval) and its lunch sponsorships (instalments due soon and overdue,
+    sponsorships running, pupil-months paid): four queries."""
+    today = timezone.localdate()
+    funds = [
+        {
+            "name": fund.name,
+            "url": fund.get_absolute_url(),
+            "office": fund.office.name,
+            "received": fund.amount_received,
+            "allocated": fund.amount_allocated,
+            "balance": fund.balance,
+            "plans_waiting": fund.plans_waiting,
+        }
+        for fund in funds_in_unit(area.unit).annotate(
+            plans_waiting=Count("plans", filter=Q(plans__status=AllocationPlan.Status.DRAFT))
+        )
+    ]
+    instalments = area.pledges().filter(sponsorship__isnull=False, status=Pledge.Status.PLEDGED)
+    soon = today + timedelta(days=settings.SPONSORSHIP_NOTICE_DAYS)
+    due = instalments.aggregate(
+        due_soon=Count("pk", filter=Q(due_on__lte=soon, due_on__gte=today)),
+        due_soon_amount=Coalesce(Sum("amount", filter=Q(due_on__lte=soon, due_on__gte=today)), 0),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    months = LunchMonth.objects.filter(area.school_filter("need__school__"), need__status__in=Need.PUBLIC_STATUSES)
+    lunches = months.aggregate(
+        pupil_months=Coalesce(Sum("pupils"), 0),
+        pledged=Coalesce(Sum("pupils_pledged"), 0),
+        paid=Coalesce(Sum("pupils_received"), 0),
+    )
+    return {"funds": funds, "instalments": due, "lunches": lunches}
+
+
+def fund_report(area: Area) -> list[dict]:
+    """Every programme fund of the area's offices, for its export: money pledged, in,
+    allocated and left, and how many approved plans and lines placed it."""
+    funds = funds_in_unit(area.unit).annotate(
+        plans_approved=Count("plans", filter=Q(plans__status=AllocationPlan.Status.APPROVED), distinct=True),
+        gifts_received=Count("gifts", filter=Q(gifts__status__in=Pledge.RECEIVED_STATUSES), distinct=True),
+    )
+    return [
+        {
+            "name": fund.name,
+            "office": fund.office.name,
+            "gifts": fund.gifts_received,
+            "pledged": fund.amount_pledged,
+            "received": fund.amount_received,
+            "allocated": fund.amount_allocated,
+            "balance": fund.balance,
+            "plans": fund.plans_approved,
+        }
+        for fund in funds
+    ]
+
+
+def sponsorship_report(area: Area) -> list[dict]:
+    """Every lunch sponsorship on the area's schools, for its export: pupils, months,
+    schedule, status and money, never who the donor is."""
+    sponsorships = (
+        Sponsorship.objects.filter(area.school_filter("need__school__"))
+        .select_related("need__school")
+        .annotate(
+            paid=Coalesce(
+                Sum("instalments__received_amount", filter=Q(instalments__status__in=Pledge.RECEIVED_STATUSES)), 0
+            ),
+        )
+        .order_by("need__school__name", "first_month", "pk")
+    )
+    return [
+        {
+            "school": sponsorship.need.school.name,
+            "need": sponsorship.need.title,
+            "pupils": sponsorship.pupils,
+            "first_month": sponsorship.first_month,
+            "months": sponsorship.months,
+            "schedule": str(sponsorship.get_schedule_display()),
+            "status": str(sponsorship.get_status_display()),
+            "total": sponsorship.total,
+            "paid": sponsorship.paid,
+        }
+        for sponsorship in sponsorships
+    ]
 
 
 def weekly_series(area: Area, weeks: int = 12) -> list[dict]:

@@ -119,6 +119,8 @@ class Digest:
             or c["overdue_pledges"]
             or c["stale_count"]
             or c["tasks"]
+            or any(fund["plans_waiting"] for fund in c.get("funds_and_lunches", {}).get("funds", []))
+            or c.get("funds_and_lunches", {}).get("instalments", {}).get("overdue")
         )
 
 
@@ -162,9 +164,12 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
         .annotate(n=Count("pk"))
     )
     pledges = area.pledges()
-    overdue = Q(status=Pledge.Status.PLEDGED, created_at__lt=now - timedelta(days=settings.PLEDGE_REMINDER_DAYS))
+    overdue = Pledge.overdue_q(now)
+    # Money raised counts donors' gifts; a fund's allocation was raised as a gift to the fund.
     money = pledges.aggregate(
-        pledged=Coalesce(Sum("amount", filter=in_period & Q(status__in=Pledge.ACTIVE_STATUSES)), 0),
+        pledged=Coalesce(
+            Sum("amount", filter=in_period & Q(status__in=Pledge.ACTIVE_STATUSES, source_fund__isnull=True)), 0
+        ),
         received=Coalesce(Sum("received_amount", filter=Q(received_on__gte=start, received_on__lte=end)), 0),
         overdue=Count("pk", filter=overdue),
     )
@@ -222,6 +227,8 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
         # Its places compared (None for a commune office): the worst and best in the
         # mail, every one in the Excel file.
         "comparison": comparison.compare(area),
+        # Its programme funds and school-lunch sponsorships (oversight.dashboard).
+        "funds_and_lunches": _absolute_fund_links(dashboard.funds_and_lunches(area)),
         "late_days": {"needs": settings.NEED_WAITING_REMINDER_DAYS, "pledges": settings.PLEDGE_REMINDER_DAYS},
         "links": {
             "dashboard": _url("dashboard:home", query=f"?unit={office.unit_id}"),
@@ -230,6 +237,12 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
         },
     }
     return Digest(office=office, period=period, start=start, end=end, content=content)
+
+
+def _absolute_fund_links(figures: dict) -> dict:
+    for fund in figures["funds"]:
+        fund["url"] = settings.SITE_URL + fund["url"]
+    return figures
 
 
 def _contest_summary(office: Office) -> dict | None:

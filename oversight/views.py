@@ -109,6 +109,7 @@ def dashboard_view(request):
         # On the new map a province's league table compares its communes.
         "places_are_communes": bool(figures["places"]) and all(row["is_commune"] for row in figures["places"]),
         "attention": figures["attention"],
+        "funds_and_lunches": figures["funds_and_lunches"],
         "series": _bars(figures["series"]),
         "chart_height": CHART_HEIGHT,
         "map_html": _map_html(area, figures["points"]),
@@ -154,6 +155,56 @@ EXPORTS = {
             round(r["share_funded"], 4),
         ],
         (3, 4, 5),
+    ),
+    "funds": (
+        lambda area: dashboard.fund_report(area),
+        [
+            "Quỹ",
+            "Cơ quan",
+            "Số khoản đã nhận",
+            "Đã cam kết (đồng)",
+            "Đã nhận (đồng)",
+            "Đã phân bổ (đồng)",
+            "Còn lại (đồng)",
+            "Số quyết định phân bổ",
+        ],
+        lambda r: [
+            r["name"],
+            r["office"],
+            r["gifts"],
+            r["pledged"],
+            r["received"],
+            r["allocated"],
+            r["balance"],
+            r["plans"],
+        ],
+        (3, 4, 5, 6),
+    ),
+    "sponsorships": (
+        lambda area: dashboard.sponsorship_report(area),
+        [
+            "Trường",
+            "Nhu cầu",
+            "Số học sinh",
+            "Từ tháng",
+            "Số tháng",
+            "Hình thức",
+            "Trạng thái",
+            "Tổng cam kết (đồng)",
+            "Đã nhận (đồng)",
+        ],
+        lambda r: [
+            r["school"],
+            r["need"],
+            r["pupils"],
+            r["first_month"].strftime("%m/%Y"),
+            r["months"],
+            r["schedule"],
+            r["status"],
+            r["total"],
+            r["paid"],
+        ],
+        (7, 8),
     ),
     "schools": (
         lambda area: dashboard.school_report(area),
@@ -222,9 +273,14 @@ def dashboard_needs(request):
 @login_required
 def dashboard_pledges(request):
     area = permissions.area_for(request)
-    pledges = area.pledges().filter(status=Pledge.Status.PLEDGED).select_related("need__school").order_by("created_at")
+    pledges = (
+        area.pledges()
+        .filter(Pledge.waiting_q(timezone.localdate()))
+        .select_related("need__school")
+        .order_by("created_at")
+    )
     if request.GET.get("state") == "overdue":
-        pledges = pledges.filter(created_at__lt=timezone.now() - timedelta(days=settings.PLEDGE_REMINDER_DAYS))
+        pledges = pledges.filter(Pledge.overdue_q(timezone.now()))
     page = Paginator(pledges, 50).get_page(request.GET.get("page"))
     return render(
         request,
