@@ -426,8 +426,13 @@ def plan_detail(request, pk):
         for line in lines
     }
     if request.method == "POST":
-        if not (plan.is_draft and may_draft_plan(request.user, fund)) or (plan.is_reversal and action != "save"):
+        if not may_draft_plan(request.user, fund) or (plan.is_reversal and action != "save"):
             raise PermissionDenied
+        if not plan.is_draft:  # approved or withdrawn meanwhile (another tab, another officer)
+            messages.error(
+                request, _("This plan is no longer a draft (it was approved or withdrawn, perhaps in another tab).")
+            )
+            return redirect("donations:plan", pk=plan.pk)
         try:
             if action == "save" and plan_form.is_valid():
                 allocations.plan_update(plan=plan, actor=request.user, **plan_form.cleaned_data)

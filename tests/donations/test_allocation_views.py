@@ -209,3 +209,16 @@ def test_the_school_sees_the_allocation_awaiting_receipt_and_confirms_it(client,
     assert pledge.reference not in client.get(reverse("needs:my_school")).content.decode()
     # The office is not mailed thanks for its own transfer.
     assert not PledgeNotice.objects.filter(pledge=pledge).exists()
+
+
+def test_a_stale_tab_adding_a_line_to_an_approved_plan_is_told_and_changes_nothing(client, w):
+    plan = drafted(w, [(w.need_1, 1_000_000)])
+    plan_approve(plan=plan, actor=w.approver, signer=w.signer)
+    client.force_login(w.drafter)
+    response = client.post(
+        reverse("donations:plan", args=[plan.pk]),
+        {"action": "add_line", "line-need": w.need_2.pk, "line-amount": "500.000"},
+        follow=True,
+    )
+    assert "không còn là dự thảo" in response.content.decode()
+    assert plan.lines.count() == 1
