@@ -116,3 +116,36 @@ def test_two_tabs_approving_one_plan_apply_it_once(w):
     assert "no longer a draft" in next(o for o in outcomes if o != "ok")
     assert Fund.objects.get(pk=w.fund.pk).amount_allocated == 1_000_000
     assert Pledge.objects.filter(source_fund=w.fund).count() == 1
+
+
+def test_a_reversal_and_the_schools_receipt_racing_for_one_line_one_wins(w):
+    """The money cannot both arrive at the school and go back to the fund."""
+    from django.utils import timezone
+
+    from donations.allocations import reversal_draft
+    from donations.services import pledge_receive
+
+    plan = drafted(w, "Đợt 1", [(w.need_1, 1_000_000)])
+    plan_approve(plan=plan, actor=w.approver, signer=w.signer)
+    line = plan.lines.get()
+    reversal = reversal_draft(plan=plan, lines=[line], actor=w.drafter, reason="Nhầm trường")
+
+    approval, receipt = race(
+        lambda: plan_approve(plan=reversal, actor=w.approver, signer=w.signer),
+        lambda: pledge_receive(
+            pledge=line.pledge, actor=w.area.staff_a, amount=1_000_000, received_on=timezone.localdate()
+        ),
+    )
+
+    assert sorted([approval == "ok", receipt == "ok"]) == [False, True], (approval, receipt)
+    pledge = Pledge.objects.get(pk=line.pledge_id)
+    fund = Fund.objects.get(pk=w.fund.pk)
+    need = Need.objects.get(pk=w.need_1.pk)
+    if approval == "ok":
+        assert pledge.status == Pledge.Status.CANCELLED
+        assert (fund.amount_allocated, need.amount_pledged, need.amount_received) == (0, 0, 0)
+    else:
+        assert "received by the school" in approval
+        assert pledge.status == Pledge.Status.RECEIVED
+        assert (fund.amount_allocated, need.amount_received) == (1_000_000, 1_000_000)
+        assert AllocationPlan.objects.get(pk=reversal.pk).is_draft
