@@ -61,10 +61,6 @@ def _save(obj, actor, **kwargs):
 # --- reads the rules need -------------------------------------------------------------
 
 
-def plan_total(plan: AllocationPlan) -> int:
-    return plan.lines.aggregate(total=Sum("amount"))["total"] or 0
-
-
 def donor_email_of(office) -> str:
     """Where an allocation's mails would go: the office's first digest address, else the
     portal's own sender address (no one replies to it)."""
@@ -294,9 +290,9 @@ def plan_approve(*, plan: AllocationPlan, actor, signer) -> AllocationPlan:
     (one of the issuing body's signers). Signing the stored PDF is the caller's next step
     (documents.services.sign_issued), outside this transaction.
 
-    Raises PlanRefused (the plan moved, the drafter approves, a line no longer fits),
-    PermissionDenied-like PlanRefused for someone who may not approve, NoIssuer, or
-    ValidationError for a signer who cannot sign for the body."""
+    Raises PlanRefused (the plan is no longer a draft, the drafter or someone who may not
+    approve approves, the plan has no lines, a line no longer fits, the fund holds too
+    little), NoIssuer, or ValidationError for a signer who cannot sign for the body."""
     with transaction.atomic():
         locked = _lock_draft(plan)
         if locked.drafted_by_id is not None and locked.drafted_by_id == getattr(actor, "pk", None):
