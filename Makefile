@@ -36,6 +36,11 @@ browser-deps: system-deps
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	  else echo "Please install Chromium for the browser tests, e.g. sudo apt-get install chromium"; exit 1; fi; }
+	@# pdftoppm (poppler-utils): the allocation journey renders the decision it downloads.
+	@command -v pdftoppm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	  else echo "Please install poppler-utils for the browser tests, e.g. sudo apt-get install poppler-utils"; exit 1; fi; }
 
 messages: install system-deps
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0

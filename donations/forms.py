@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
 from core.forms import VndField
+from needs.models import Need
 
-from .models import BankAccount, DonorProfile, Fund, Pledge, Sponsorship
+from .models import AllocationPlan, BankAccount, DonorProfile, Fund, Pledge, Sponsorship
 
 MAX_PLEDGE = 10_000_000_000
 
@@ -242,3 +243,95 @@ class SponsorshipForm(forms.Form):
             if cleaned.get("months") is None and "months" not in self.errors:
                 self.add_error("months", _("How many months?"))
         return cleaned
+
+
+# --- allocation plans (donations.allocations) --------------------------------------------
+
+
+def positive_vnd(**kwargs) -> VndField:
+    """An amount of a plan's line: whole đồng, more than 0."""
+    return VndField(
+        min_value=1,
+        error_messages={"min_value": _("The amount must be more than 0 ₫.")},
+        **kwargs,
+    )
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = AllocationPlan
+        fields = ["title", "reason"]
+        labels = {"reason": _("Grounds (Căn cứ …), one per line")}
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+
+class AllocationLineForm(forms.Form):
+    """A line of a draft plan: a need among those the fund may place money on, and an
+    amount; the rules (donations.allocations) answer by the field they concern."""
+
+    need = forms.ModelChoiceField(label=_("Need"), queryset=Need.objects.none(), empty_label=_("Choose a need"))
+    amount = positive_vnd(label=_("Amount (VND)"), help_text=_("E.g. 1.500.000"))
+
+    def __init__(self, *args, fund, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.formatting import format_vnd
+
+        from .selectors import needs_open_to
+
+        self.fund, self.plan = fund, plan
+        # Any need is looked up, so a need that is not on the list gets the rule's reason,
+        # not "select a valid choice"; the list offers the open ones.
+        self.fields["need"].queryset = Need.objects.select_related("school")
+        self.fields["need"].choices = [("", _("Choose a need"))] + [
+            (
+                need.pk,
+                _("%(school)s – %(need)s (lacks %(missing)s)")
+                % {"school": need.school.name, "need": need.title, "missing": format_vnd(need.amount_missing)},
+            )
+            for need in needs_open_to(fund)
+        ]
+
+    def clean(self):
+        from .allocations import amount_problem, need_problem
+
+        cleaned = super().clean()
+        need, amount = cleaned.get("need"), cleaned.get("amount")
+        if need is not None:
+            problem = need_problem(self.fund, need)
+            if not problem and self.plan is not None and self.plan.lines.filter(need=need).exists():
+                problem = _("This need already has a line in the plan: change its amount instead.")
+            if problem:
+                self.add_error("need", problem)
+            elif amount is not None:
+                problem = amount_problem(need, amount)
+                if problem:
+                    self.add_error("amount", problem)
+        return cleaned
+
+
+class LineAmountForm(forms.Form):
+    amount = positive_vnd(label=_("Amount (VND)"))
+
+
+class ReversalForm(forms.Form):
+    lines = forms.ModelMultipleChoiceField(
+        label=_("Lines to take back"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    reason = forms.CharField(label=_("Why the allocation is taken back"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.formatting import format_vnd
+
+        from .models import AllocationLine
+
+        lines = AllocationLine.objects.filter(plan=plan).select_related("need__school", "pledge").order_by("pk")
+        self.fields["lines"].queryset = lines
+        self.fields["lines"].label_from_instance = lambda line: (
+            _("%(school)s – %(need)s: %(amount)s")
+            % {
+                "school": line.need.school.name,
+                "need": line.need.title,
+                "amount": format_vnd(line.amount),
+            }
+        )

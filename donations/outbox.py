@@ -37,9 +37,13 @@ logger = logging.getLogger(__name__)
 SEND_TASK = "donations.tasks.send_pledge_notice"
 
 
-def queue_notice(pledge: Pledge, kind: str) -> PledgeNotice:
+def queue_notice(pledge: Pledge, kind: str) -> PledgeNotice | None:
     """Put the mail in the outbox within the caller's transaction; after commit, hand
-    it to a worker. A pledge gets each kind of mail once."""
+    it to a worker. A pledge gets each kind of mail once. An allocation from a fund
+    (`source_fund`) gets none: its "donor" is the office that placed it, and the fund's
+    donors were thanked for their gifts to the fund."""
+    if pledge.source_fund_id:
+        return None
     notice, created = PledgeNotice.objects.get_or_create(pledge=pledge, kind=kind)
     if created:
         transaction.on_commit(lambda: hand_over(notice.pk))

@@ -102,3 +102,103 @@ def get_school_for_routing(request, pk) -> School:
     if not is_officer_of_school(request.user, school):
         raise PermissionDenied
     return school
+
+
+# --- programme funds' allocation plans (donations.allocations) --------------------------
+
+
+def _officer_memberships(user, office) -> list:
+    from schools.models import Membership
+
+    return [m for m in roles_of(user).of(Membership.Role.OFFICER) if m.office_id == office.pk]
+
+
+def office_above(office):
+    """The education department above an office: the province's education office or
+    department, or None for an office of the province itself."""
+    from schools.models import Office
+
+    province_id = office.unit.province_id
+    if province_id is None or province_id == office.unit_id:
+        return None
+    return (
+        Office.objects.filter(unit_id=province_id, kind__in=Office.EDUCATION_KINDS)
+        .order_by("kind", "pk")  # the department before an education office
+        .first()
+    )
+
+
+def may_draft_plan(user, fund) -> bool:
+    """Officers of the fund's office draft its plans (and a superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return roles_of(user).is_superuser or bool(_officer_memberships(user, fund.office))
+
+
+def has_second_approver(office, drafter_id) -> bool:
+    """Does the office have an officer marked as an approver other than the drafter?"""
+    from schools.models import Membership
+
+    return (
+        Membership.objects.filter(role=Membership.Role.OFFICER, office=office, approves_allocations=True)
+        .exclude(user_id=drafter_id)
+        .exists()
+    )
+
+
+def may_approve_plan(user, plan) -> bool:
+    """The second person: never the drafter; an officer of the fund's office marked as an
+    approver (Membership.approves_allocations), or, where the office has no approver other
+    than the drafter, an officer of the education department above it; or a superuser."""
+    if not getattr(user, "is_authenticated", False) or not plan.is_draft:
+        return False
+    if plan.drafted_by_id == user.pk:
+        return False
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return True
+    office = plan.fund.office
+    if any(m.approves_allocations for m in _officer_memberships(user, office)):
+        return True
+    if has_second_approver(office, plan.drafted_by_id):
+        return False
+    above = office_above(office)
+    return above is not None and bool(_officer_memberships(user, above))
+
+
+def may_see_plans(user, fund) -> bool:
+    """The plans of a fund are its office's, and the department's above it (it may have
+    to approve them)."""
+    if may_draft_plan(user, fund):
+        return True
+    above = office_above(fund.office)
+    return above is not None and bool(_officer_memberships(user, above))
+
+
+def get_fund_for_plans(request, slug):
+    """A fund whose plans the user may see: 404 when it does not exist; 403 otherwise (a
+    fund and its page are public: its existence is no secret)."""
+    from .models import Fund
+
+    fund = get_object_or_404(Fund.objects.select_related("office__unit"), slug=slug)
+    if not may_see_plans(request.user, fund):
+        raise PermissionDenied
+    return fund
+
+
+def get_plan_for_viewing(request, pk):
+    """A plan is its office's paper: an officer of another office gets 403, someone with
+    no office at all 404, so plans cannot be probed."""
+    from .models import AllocationPlan
+
+    plan = get_object_or_404(
+        AllocationPlan.objects.select_related(
+            "fund__office__unit", "drafted_by", "approved_by", "document", "reverses"
+        ),
+        pk=pk,
+    )
+    if may_see_plans(request.user, plan.fund):
+        return plan
+    if roles_of(request.user).is_officer:
+        raise PermissionDenied
+    raise Http404

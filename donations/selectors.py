@@ -276,3 +276,48 @@ def fund_allocations(fund) -> list:
 
 def funds_of_offices(offices) -> QuerySet[Fund]:
     return Fund.objects.filter(office__in=offices).select_related("office").order_by("office__name", "name")
+
+
+# --- programme funds' allocation plans -------------------------------------------------
+
+
+def needs_open_to(fund):
+    """The needs a plan of this fund may place money on: verified (open for gifts), not a
+    lunch need, in a school the fund's office handles, still lacking money."""
+    from django.db.models import F
+
+    return (
+        Need.objects.filter(
+            fund.office.unit.office_school_filter("school__"),
+            status=Need.Status.VERIFIED,
+            lunch_pupils__isnull=True,
+            amount_requested__gt=F("amount_pledged"),
+        )
+        .select_related("school")
+        .order_by("school__name", "title", "pk")
+    )
+
+
+def plans_of(fund):
+    """A fund's plans, newest first, with their totals and who drafted and approved them
+    (one query)."""
+    from django.db.models import Count, Sum
+
+    from .models import AllocationPlan
+
+    return (
+        AllocationPlan.objects.filter(fund=fund)
+        .select_related("drafted_by", "approved_by", "document", "reverses")
+        .annotate(total=Sum("lines__amount"), line_count=Count("lines"))
+        .order_by("-drafted_at", "-pk")
+    )
+
+
+def plan_lines(plan):
+    from .models import AllocationLine
+
+    return (
+        AllocationLine.objects.filter(plan=plan)
+        .select_related("need__school", "pledge", "reverses__plan", "reversed_by__plan")
+        .order_by("pk")
+    )

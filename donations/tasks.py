@@ -35,9 +35,11 @@ def remind_and_expire_pledges() -> dict:
     reminded = 0
     waiting_since = today - timedelta(days=settings.PLEDGE_REMINDER_DAYS)
     # An instalment of a lunch sponsorship waits from its due date, not from when it was
-    # made up front: a later month is never reminded (nor expired) early.
+    # made up front: a later month is never reminded (nor expired) early. An allocation
+    # from a fund (source_fund) waits for the school's confirmation of a transfer the
+    # office makes: no donor to remind, nothing to release by the calendar.
     due = (
-        Pledge.objects.filter(status=Pledge.Status.PLEDGED, reminder_sent_at__isnull=True)
+        Pledge.objects.filter(status=Pledge.Status.PLEDGED, reminder_sent_at__isnull=True, source_fund__isnull=True)
         .filter(
             Q(due_on__isnull=True, created_at__date__lte=waiting_since)
             | Q(due_on__isnull=False, due_on__lte=waiting_since)
@@ -54,9 +56,9 @@ def remind_and_expire_pledges() -> dict:
                 reminded += 1
     expired = sum(
         services.pledge_expire(pledge=pledge)
-        for pledge in Pledge.objects.filter(status=Pledge.Status.PLEDGED, expires_on__lt=today).only(
-            "pk", "need_id", "fund_id"
-        )
+        for pledge in Pledge.objects.filter(
+            status=Pledge.Status.PLEDGED, expires_on__lt=today, source_fund__isnull=True
+        ).only("pk", "need_id", "fund_id")
     )
     return {"reminded": reminded, "expired": expired}
 

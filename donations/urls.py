@@ -29,3 +29,13 @@ urlpatterns = [
     path("give/<int:need_pk>/lunches/", views.sponsor, name="sponsor"),
     path("pledges/<str:reference>/stop/", views.sponsorship_stop, name="sponsorship_stop"),
 ]
+
+# Programme funds' allocation plans (donations.allocations), for the fund's office.
+urlpatterns += [
+    path("funds/<slug:slug>/plans/", views.fund_plans, name="fund_plans"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/withdraw/", views.plan_withdraw, name="plan_withdraw"),
+    path("plans/<int:pk>/reverse/", views.plan_reverse, name="plan_reverse"),
+    path("plans/<int:pk>/decision.pdf", views.plan_decision, name="plan_decision"),
+]

@@ -443,6 +443,75 @@ def sponsor(request, need_pk):
     )
 
 
+# --- programme funds' allocation plans (donations.allocations) ---------------------------
+
+
+def _sign_and_tell(request, document) -> None:
+    """Sign an issued decision with its body's keys and say how it went: a failure leaves
+    it issued, numbered and unsigned, to be signed again from its page."""
+    from documents.services import sign_issued
+    from documents.signing import SigningFailed
+
+    try:
+        signed = sign_issued(document=document, user=request.user)
+    except SigningFailed as failure:
+        messages.error(
+            request,
+            _("%(number)s is issued but not signed: %(reason)s Sign it again once the key is in order.")
+            % {"number": document.number_text, "reason": failure},
+        )
+        return
+    if signed:
+        messages.success(request, _("%(number)s is issued and signed.") % {"number": document.number_text})
+    else:
+        messages.success(request, _("%(number)s is issued.") % {"number": document.number_text})
+
+
+def _issuing_body(fund):
+    """The body that issues the fund's decisions today, or the reason there is none."""
+    from documents.issuers import issuing_office
+
+    try:
+        return issuing_office(fund.office, timezone.localdate()), ""
+    except NoIssuer as problem:
+        return None, str(problem)
+
+
+@login_required
+def fund_plans(request, slug):
+    """A fund's allocation plans, and a new draft started here."""
+    from .allocations import PlanRefused, plan_draft
+    from .forms import PlanForm
+    from .permissions import get_fund_for_plans, may_draft_plan
+
+    fund = get_fund_for_plans(request, slug)
+    can_draft = may_draft_plan(request.user, fund)
+    form = PlanForm(request.POST or None) if can_draft else None
+    if request.method == "POST":
+        if not can_draft:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                plan = plan_draft(fund=fund, actor=request.user, **form.cleaned_data)
+            except PlanRefused as refused:
+                form.add_error(refused.field, refused.message)
+            else:
+                messages.success(request, _("The plan is drafted. Add its lines: a need and an amount each."))
+                return redirect("donations:plan", pk=plan.pk)
+    return render(
+        request,
+        "donations/fund_plans.html",
+        {
+            "fund": fund,
+            "plans": selectors.plans_of(fund),
+            "form": form,
+            "can_draft": can_draft,
+            # Gifts promised to the fund whose money has not arrived: not yet allocatable.
+            "waiting": max(fund.amount_pledged - fund.amount_received, 0),
+        },
+    )
+
+
 @limit_posts("pledge")
 def fund_give(request, slug):
     """Give money to a fund, as to a need: with or without an account."""
@@ -572,4 +641,203 @@ def sponsorship_stop(request, reference):
             "key": request.GET.get("key", ""),
             "back": back,
         },
+    )
+
+
+@login_required
+def plan_detail(request, pk):
+    """A plan: its lines and totals, the fund's balance before and after it, who drafted
+    and approved it, its decision; while a draft, its text and lines are changed here."""
+    from django.db.models import Sum
+
+    from documents.forms import IssueForm
+
+    from . import allocations
+    from .forms import AllocationLineForm, LineAmountForm, PlanForm
+    from .models import AllocationLine
+    from .permissions import get_plan_for_viewing, may_approve_plan, may_draft_plan
+
+    plan = get_plan_for_viewing(request, pk)
+    fund = plan.fund
+    can_edit = plan.is_draft and not plan.is_reversal and may_draft_plan(request.user, fund)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    plan_form = PlanForm(request.POST if action == "save" else None, instance=plan, prefix="plan")
+    line_form = AllocationLineForm(request.POST if action == "add_line" else None, fund=fund, plan=plan, prefix="line")
+    lines = list(selectors.plan_lines(plan))
+    amount_forms = {
+        line.pk: LineAmountForm(
+            request.POST if action == "amount" and request.POST.get("line") == str(line.pk) else None,
+            initial={"amount": line.amount},
+            prefix=f"line-{line.pk}",
+        )
+        for line in lines
+    }
+    if request.method == "POST":
+        if not may_draft_plan(request.user, fund) or (plan.is_reversal and action != "save"):
+            raise PermissionDenied
+        if not plan.is_draft:  # approved or withdrawn meanwhile (another tab, another officer)
+            messages.error(
+                request, _("This plan is no longer a draft (it was approved or withdrawn, perhaps in another tab).")
+            )
+            return redirect("donations:plan", pk=plan.pk)
+        try:
+            if action == "save" and plan_form.is_valid():
+                allocations.plan_update(plan=plan, actor=request.user, **plan_form.cleaned_data)
+                messages.success(request, _("Saved."))
+                return redirect("donations:plan", pk=plan.pk)
+            if action == "add_line" and line_form.is_valid():
+                allocations.line_add(plan=plan, actor=request.user, **line_form.cleaned_data)
+                messages.success(request, _("The line is added."))
+                return redirect("donations:plan", pk=plan.pk)
+            if action == "amount":
+                line = get_object_or_404(AllocationLine, pk=request.POST.get("line"), plan=plan)
+                form = amount_forms[line.pk]
+                if form.is_valid():
+                    allocations.line_update(line=line, amount=form.cleaned_data["amount"], actor=request.user)
+                    messages.success(request, _("The amount is changed."))
+                    return redirect("donations:plan", pk=plan.pk)
+            if action == "remove":
+                line = get_object_or_404(AllocationLine, pk=request.POST.get("line"), plan=plan)
+                allocations.line_remove(line=line, actor=request.user)
+                messages.success(request, _("The line is removed."))
+                return redirect("donations:plan", pk=plan.pk)
+        except allocations.PlanRefused as refused:
+            target = {"save": plan_form, "add_line": line_form}.get(action)
+            if action == "amount":
+                target = amount_forms[int(request.POST["line"])]
+                refused.field = "amount" if refused.field == "amount" else None
+            if target is None:
+                messages.error(request, refused.message)
+                return redirect("donations:plan", pk=plan.pk)
+            target.add_error(refused.field if refused.field in target.fields else None, refused.message)
+    total = sum(line.amount for line in lines)
+    body, no_issuer = _issuing_body(fund) if plan.is_draft else (None, "")
+    can_approve = may_approve_plan(request.user, plan)
+    issue_form = IssueForm(body=body) if (body and can_approve) else None
+    sign = -1 if not plan.is_reversal else 1
+    return render(
+        request,
+        "donations/plan_detail.html",
+        {
+            "plan": plan,
+            "fund": fund,
+            "lines": [(line, amount_forms[line.pk]) for line in lines],
+            "total": total,
+            "balance_after": fund.balance + sign * total,
+            "can_edit": can_edit,
+            "can_withdraw": plan.is_draft and plan.drafted_by_id == request.user.pk,
+            "can_approve": can_approve,
+            "can_reverse": plan.is_approved
+            and not plan.is_reversal
+            and may_draft_plan(request.user, fund)
+            and any(line.pledge and line.pledge.awaits_receipt and not hasattr(line, "reversed_by") for line in lines),
+            "plan_form": plan_form,
+            "line_form": line_form,
+            "issue_form": issue_form,
+            "issuing_body": body,
+            "no_issuer": no_issuer,
+            "reversals": list(
+                plan.reversals.select_related("drafted_by", "approved_by").annotate(total=Sum("lines__amount"))
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk):
+    """The second person approves a draft plan with the signer they choose: applied and
+    issued in one transaction, then signed."""
+    from django.core.exceptions import ValidationError
+
+    from documents.forms import IssueForm
+
+    from . import allocations
+    from .permissions import get_plan_for_viewing, may_approve_plan
+
+    plan = get_plan_for_viewing(request, pk)
+    if not plan.is_draft:
+        messages.error(
+            request, _("This plan is no longer a draft (it was approved or withdrawn, perhaps in another tab).")
+        )
+        return redirect("donations:plan", pk=plan.pk)
+    if not may_approve_plan(request.user, plan):
+        raise PermissionDenied
+    body, no_issuer = _issuing_body(plan.fund)
+    form = IssueForm(request.POST, body=body) if body else None
+    if form is None or not form.is_valid():
+        messages.error(request, no_issuer or _("Choose who signs the decision, among the body's signers."))
+        return redirect("donations:plan", pk=plan.pk)
+    try:
+        allocations.plan_approve(plan=plan, actor=request.user, signer=form.cleaned_data["signer"])
+    except allocations.PlanRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("donations:plan", pk=plan.pk)
+    except NoIssuer as problem:
+        messages.error(request, str(problem))
+        return redirect("donations:plan", pk=plan.pk)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("donations:plan", pk=plan.pk)
+    _sign_and_tell(request, plan.document)
+    return redirect("donations:plan", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_withdraw(request, pk):
+    from . import allocations
+    from .permissions import get_plan_for_viewing
+
+    plan = get_plan_for_viewing(request, pk)
+    if plan.drafted_by_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        allocations.plan_withdraw(plan=plan, actor=request.user)
+    except allocations.PlanRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("The draft is withdrawn."))
+    return redirect("donations:plan", pk=plan.pk)
+
+
+@login_required
+def plan_reverse(request, pk):
+    """Draft a reversal of an approved plan: the lines to take back and why."""
+    from . import allocations
+    from .forms import ReversalForm
+    from .permissions import get_plan_for_viewing, may_draft_plan
+
+    plan = get_plan_for_viewing(request, pk)
+    if not may_draft_plan(request.user, plan.fund):
+        raise PermissionDenied
+    if not plan.is_approved or plan.is_reversal:
+        messages.error(request, _("Only an approved allocation plan can be reversed."))
+        return redirect("donations:plan", pk=plan.pk)
+    form = ReversalForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reversal = allocations.reversal_draft(plan=plan, actor=request.user, **form.cleaned_data)
+        except allocations.PlanRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            messages.success(request, _("The reversal is drafted. A second person approves it, as for a plan."))
+            return redirect("donations:plan", pk=reversal.pk)
+    return render(request, "donations/plan_reverse.html", {"plan": plan, "fund": plan.fund, "form": form})
+
+
+@login_required
+def plan_decision(request, pk):
+    """An approved plan's decision: the PDF as issued (and signed), never rendered again."""
+    from django.http import FileResponse
+
+    from .permissions import get_plan_for_viewing
+
+    plan = get_plan_for_viewing(request, pk)
+    document = plan.document
+    if document is None or not document.pdf:
+        raise Http404
+    name = document.number_text.replace("/", "-")
+    return FileResponse(
+        document.pdf.open("rb"), as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf"
     )

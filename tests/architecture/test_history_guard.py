@@ -50,6 +50,7 @@ READ_ONLY_VIEWS = {
     "donations:my_data_download",
     "donations:fund",  # a programme fund's public page
     "donations:funds",  # an office's list of its funds
+    "donations:plan_decision",  # an approved plan's decision: the stored PDF
     # campaigns (the event plan and the review are PDFs made from the rows)
     "campaigns:list",
     "campaigns:detail",

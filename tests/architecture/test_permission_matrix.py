@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from campaigns.models import Event
 from documents.services import register_document
-from donations.models import Fund
+from donations.models import AllocationLine, AllocationPlan, Fund
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from donations.sponsorships import sponsorship_create
@@ -277,6 +277,29 @@ MATRIX = [
         lambda w: [w.instalment_own.reference],
         expect(404, anonymous=404, donor=200, **allow(SCHOOL_A, 403)),
     ),
+    # allocation plans of a fund (public): its office's and the department's above it; a
+    # plan is office paper, 404 to anyone without an office, 403 to another office's officer
+    row("donations:fund_plans", lambda w: [w.fund.slug], expect(403, **allow(AREA_A))),
+    row("donations:plan", lambda w: [w.plan_draft.pk], expect(404, officer_other=403, **allow(AREA_A))),
+    row("donations:plan_decision", lambda w: [w.plan_approved.pk], expect(404, officer_other=403, **allow(AREA_A))),
+    # Reversals are drafted by the fund's own office.
+    row(
+        "donations:plan_reverse",
+        lambda w: [w.plan_approved.pk],
+        expect(404, officer_other=403, officer_province=403, officer_this=200, admin=200),
+    ),
+    # The drafter (officer A) never approves; the office has no approver, so the department
+    # above does (no signer posted: nothing is approved).
+    post(
+        "donations:plan_approve",
+        lambda w: [w.plan_draft.pk],
+        expect(404, officer_this=403, officer_other=403, officer_province=302, admin=302),
+    ),
+    post(
+        "donations:plan_withdraw",
+        lambda w: [w.plan_draft.pk],
+        expect(404, officer_other=403, officer_province=403, admin=403, officer_this=302),
+    ),
     # campaigns: a published campaign is public, its plan is its managers'; an unpublished one is theirs alone
     row("campaigns:list", expected=PUBLIC),
     row("campaigns:detail", lambda w: [w.campaign.slug], PUBLIC),
@@ -490,6 +513,29 @@ def build_world(area) -> SimpleNamespace:
     )
     w.signer = SignerFactory(office=w.office_a)
     w.school_signer = SignerFactory(school=w.school_a, full_name="Quàng Thị Hoa")
+    # A programme fund of district A's office, with a draft plan (officer A drafted it) and
+    # an approved one with its decision (a stand-in PDF: nothing is rendered here).
+    w.fund = Fund.objects.create(office=w.office_a, name="Quỹ Điều ước cho em – Tuần Giáo", slug="quy-tuan-giao")
+    Fund.objects.filter(pk=w.fund.pk).update(amount_received=5_000_000, amount_pledged=5_000_000)
+    w.plan_draft = AllocationPlan.objects.create(fund=w.fund, title="Đợt 2", drafted_by=w.officer_a)
+    AllocationLine.objects.create(plan=w.plan_draft, need=w.need_verified, amount=1_000_000)
+    w.plan_approved = AllocationPlan.objects.create(
+        fund=w.fund,
+        title="Đợt 1",
+        drafted_by=w.officer_a,
+        approved_by=w.officer_province,
+        approved_at=timezone.now(),
+        status=AllocationPlan.Status.APPROVED,
+        document=register_document(
+            kind="QĐ",
+            body_symbol="PGDĐT",
+            title="Về việc phân bổ kinh phí",
+            issued_on=date(2026, 3, 3),
+            user=w.officer_province,
+            office=w.office_a,
+            pdf=b"%PDF-1.7 decision",
+        ),
+    )
     w.digest = DigestRunFactory(
         office=w.office_a, status=DigestRun.Status.SENT, subject="Báo cáo tuần", html="<p>Báo cáo tuần</p>"
     )

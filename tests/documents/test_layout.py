@@ -362,7 +362,7 @@ def test_a_header_name_wraps_only_between_the_body_and_its_place(name, expected)
 def printed_templates() -> list[str]:
     """The templates every `render_pdf` call of the project's code prints."""
     base = Path(settings.BASE_DIR)
-    calls = re.compile(r"render_pdf\(\s*\"([^\"]+)\"")
+    calls = re.compile(r"render_pdf(?:_locating)?\(\s*\"([^\"]+)\"")
     return sorted(
         {
             name
@@ -377,6 +377,7 @@ def test_the_printed_templates_are_found():
     assert printed_templates() == [
         "campaigns/event_plan.html",
         "campaigns/review_document.html",
+        "donations/decision.html",
         "donations/thank_you_letter.html",
         "letters_contest/certificate.html",
     ]

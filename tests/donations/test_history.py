@@ -31,6 +31,12 @@ WRITING_VIEWS = {
     "donations:fund_edit",
     "donations:sponsor",
     "donations:sponsorship_stop",
+    # allocation plans (donations.allocations)
+    "donations:fund_plans",
+    "donations:plan",
+    "donations:plan_approve",
+    "donations:plan_withdraw",
+    "donations:plan_reverse",
 }
 # The views that only read (a POST to them changes nothing).
 READING_VIEWS = {
@@ -44,6 +50,7 @@ READING_VIEWS = {
     "donations:letter",
     "donations:fund",
     "donations:funds",
+    "donations:plan_decision",
 }
 
 
@@ -333,3 +340,60 @@ def test_a_lunch_sponsorship_and_its_stop_are_kept_with_the_donor(client, area, 
     assert {p.status for p in later} == {Pledge.Status.CANCELLED}
     assert {_newest(p.history).history_user for p in later} == {donor}
     assert first.month == this_month and date.today() >= first.month
+
+
+# --- allocation plans ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def fund_world(area, settings, tmp_path):
+    from tests.donations.allocation_support import allocation_world
+
+    settings.MEDIA_ROOT = tmp_path
+    return allocation_world(area)
+
+
+def test_a_plan_and_its_lines_are_drafted_with_the_drafter_in_the_history(client, fund_world):
+    from donations.models import AllocationPlan
+
+    w = fund_world
+    client.force_login(w.drafter)
+    client.post(reverse("donations:fund_plans", args=[w.fund.slug]), {"title": "Đợt 1", "reason": ""})
+    plan = AllocationPlan.objects.get()
+    url = reverse("donations:plan", args=[plan.pk])
+    client.post(url, {"action": "add_line", "line-need": w.need_1.pk, "line-amount": "1.000.000"})
+    line = plan.lines.get()
+    client.post(url, {"action": "amount", "line": line.pk, f"line-{line.pk}-amount": "2.000.000"})
+    client.post(url, {"action": "save", "plan-title": "Đợt 1 (sửa)", "plan-reason": "Căn cứ …"})
+    assert plan.history.first().history_user == w.drafter
+    assert [h.amount for h in line.history.order_by("history_date")] == [1_000_000, 2_000_000]
+    assert {h.history_user for h in line.history.all()} == {w.drafter}
+    client.post(url, {"action": "remove", "line": line.pk})
+    assert line.history.first().history_type == "-" and line.history.first().history_user == w.drafter
+    client.post(reverse("donations:plan_withdraw", args=[plan.pk]))
+    latest = plan.history.first()
+    assert (latest.status, latest.title, latest.history_user) == ("withdrawn", "Đợt 1 (sửa)", w.drafter)
+
+
+def test_approval_and_reversal_keep_who_approved_them(client, fund_world):
+    from donations.allocations import line_add, plan_draft
+    from donations.models import AllocationPlan
+
+    w = fund_world
+    plan = plan_draft(fund=w.fund, actor=w.drafter, title="Đợt 1")
+    line_add(plan=plan, need=w.need_1, amount=1_000_000, actor=w.drafter)
+    client.force_login(w.approver)
+    client.post(reverse("donations:plan_approve", args=[plan.pk]), {"signer": w.signer.pk})
+    plan.refresh_from_db()
+    assert plan.history.first().history_user == w.approver and plan.history.first().status == "approved"
+    pledge = plan.lines.get().pledge
+    assert pledge.history.first().history_user == w.approver
+    assert plan.document.history.first().history_user == w.approver
+
+    client.force_login(w.drafter)
+    client.post(
+        reverse("donations:plan_reverse", args=[plan.pk]), {"lines": [plan.lines.get().pk], "reason": "Nhầm trường"}
+    )
+    reversal = AllocationPlan.objects.get(kind="reversal")
+    assert reversal.history.first().history_user == w.drafter
+    assert reversal.lines.get().history.first().history_user == w.drafter

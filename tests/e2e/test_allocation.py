@@ -1,0 +1,128 @@
+"""Browser journey of issue 17's allocation: an officer drafts an allocation over three
+needs at 1366 px, a second officer approves it on a phone (390 px) choosing the signer;
+the three needs show the gift in their progress; the plan's figures balance to the đồng;
+the decision PDF opens and renders."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from donations.models import AllocationPlan, Fund, Pledge
+from tests.accounts.factories import PASSWORD
+from tests.donations.allocation_support import allocation_world, need_of
+from tests.support.browser import PHONE, new_page, screenshot
+from tests.support.documents import pdf_text
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+WIDE = {"viewport": {"width": 1366, "height": 900}, "locale": "vi-VN"}
+
+
+def sign_in(page, email):
+    page.goto(page.base_url + "/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def money(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + "\u00a0₫"
+
+
+def test_an_allocation_from_draft_to_decision(browser, live_server, area, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    w = allocation_world(area)  # a fund of 10.000.000 ₫ received, three verified needs
+    officer = new_page(browser, live_server.url, WIDE)
+    approver = new_page(browser, live_server.url, PHONE, has_touch=True)
+
+    # The officer drafts the plan and its three lines, amounts typed the Vietnamese way.
+    sign_in(officer, w.drafter.email)
+    officer.goto(live_server.url + reverse("donations:fund_plans", args=[w.fund.slug]))
+    expect(officer.locator("[data-figure=balance]")).to_have_text(money(10_000_000))
+    officer.fill("input[name=title]", "Phân bổ đợt 1 – mùa đông 2026")
+    officer.fill("textarea[name=reason]", "Căn cứ đề xuất của các trường ngày 01/11/2026;")
+    officer.get_by_role("button", name="Lập dự thảo phương án").click()
+    expect(officer.get_by_text("Đã lập dự thảo phương án.")).to_be_visible()
+    lines = ((w.need_1, "1.500.000"), (w.need_2, "2.000.000"), (w.need_3, "1.250.000"))
+    for need, typed in lines:
+        officer.select_option("select[name=line-need]", str(need.pk))
+        officer.fill("input[name=line-amount]", typed)
+        officer.get_by_role("button", name="Thêm dòng này").click()
+        expect(officer.get_by_text("Đã thêm dòng.")).to_be_visible()
+    # Bad input is answered by its field, and what was typed stays: a need twice, an
+    # amount beyond what a need lacks.
+    officer.select_option("select[name=line-need]", str(w.need_1.pk))
+    officer.fill("input[name=line-amount]", "5.000.000")
+    officer.get_by_role("button", name="Thêm dòng này").click()
+    expect(officer.locator("#id_line-need_error")).to_contain_text("đã có một dòng trong phương án")
+    assert officer.input_value("input[name=line-amount]") == "5.000.000"
+    extra = need_of(area.school_a, 800_000, "Áo ấm")
+    officer.goto(live_server.url + reverse("donations:plan", args=[AllocationPlan.objects.get().pk]))
+    officer.select_option("select[name=line-need]", str(extra.pk))
+    officer.fill("input[name=line-amount]", "1.000.000")
+    officer.get_by_role("button", name="Thêm dòng này").click()
+    expect(officer.locator("#id_line-amount_error")).to_contain_text("chỉ còn thiếu 800.000")
+    assert officer.input_value("input[name=line-amount]") == "1.000.000"
+    screenshot(officer, "h2-allocation-0-bad-amount-1366")
+    expect(officer.locator("[data-figure=total]")).to_have_text(money(4_750_000))
+    expect(officer.locator("[data-figure=balance-after]")).to_have_text(money(5_250_000))
+    expect(officer.get_by_role("button", name="Phê duyệt và ban hành quyết định")).to_have_count(0)
+    screenshot(officer, "h2-allocation-1-draft-1366")
+    plan = AllocationPlan.objects.get()
+
+    # The second officer approves from a phone, choosing who signs.
+    sign_in(approver, w.approver.email)
+    approver.goto(live_server.url + reverse("donations:plan", args=[plan.pk]))
+    approver.select_option("select[name=signer]", str(w.signer.pk))
+    expect(approver.locator("select[name=signer] option:checked")).to_contain_text("Lò Văn Thắng")
+    screenshot(approver, "h2-allocation-2-approve-390")
+    approver.get_by_role("button", name="Phê duyệt và ban hành quyết định").click()
+    plan.refresh_from_db()
+    assert plan.is_approved and plan.approved_by == w.approver
+    expect(approver.get_by_text(f"{plan.document.number_text} đã được ban hành")).to_be_visible()
+    expect(approver.locator("[data-status]")).to_have_text("Đã phê duyệt")
+    screenshot(approver, "h2-allocation-3-approved-390")
+
+    # Each need shows the gift in its progress, as any pledge.
+    for need, amount in ((w.need_1, 1_500_000), (w.need_2, 2_000_000), (w.need_3, 1_250_000)):
+        approver.goto(live_server.url + need.get_absolute_url())
+        expect(approver.locator(".need-progress").first).to_have_attribute(
+            "aria-label", f"Đã cam kết {money(amount)}, đã nhận {money(0)} trên tổng {money(need.amount_requested)}"
+        )
+        assert Pledge.objects.get(need=need).source_fund_id == w.fund.pk
+    screenshot(approver, "h2-allocation-4-need-390")
+
+    # The fund balances to the đồng: received = allocated + left.
+    officer.goto(live_server.url + reverse("donations:fund_plans", args=[w.fund.slug]))
+    expect(officer.locator("[data-figure=received]")).to_have_text(money(10_000_000))
+    expect(officer.locator("[data-figure=allocated]")).to_have_text(money(4_750_000))
+    expect(officer.locator("[data-figure=balance]")).to_have_text(money(5_250_000))
+    fund = Fund.objects.get(pk=w.fund.pk)
+    assert fund.amount_received == fund.amount_allocated + fund.balance == 10_000_000
+    screenshot(officer, "h2-allocation-5-fund-1366")
+
+    # The decision opens: the stored PDF, rendered to a picture to look at.
+    officer.goto(live_server.url + reverse("donations:plan", args=[plan.pk]))
+    screenshot(officer, "h2-allocation-6-approved-1366")
+    response = officer.request.get(live_server.url + reverse("donations:plan_decision", args=[plan.pk]))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    pdf = response.body()
+    text = pdf_text(pdf)
+    assert plan.document.number_text in text and "4.750.000 ₫" in text and "Chăn ấm mùa đông" in text
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is not installed: `make browser-deps` installs poppler-utils.")
+    decision = tmp_path / "decision.pdf"
+    decision.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", str(decision), str(tmp_path / "qd")], check=True)
+    pages = sorted(tmp_path.glob("qd-*.png"))
+    assert pages and all(page.stat().st_size > 10_000 for page in pages)
+    folder = screenshot(officer, "h2-allocation-7-plan-after-download").parent
+    for number, rendered in enumerate(pages, start=1):
+        shutil.copy(rendered, folder / f"h2-allocation-8-decision-page-{number}.png")
+
+    for page in (officer, approver):
+        page.context.close()
