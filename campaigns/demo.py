@@ -551,6 +551,7 @@ def _programme_fund(campaign: Campaign, out) -> None:
     approver@demo.vn and issued as a decision of the department (its register's number,
     signed by its director), one of its three allocations confirmed by the school; and a
     second plan waiting for approval. Idempotent: nothing is done if the fund exists."""
+    from core.formatting import format_vnd
     from documents.models import Signer
     from donations import allocations
     from donations import services as donations_services
@@ -619,6 +620,6 @@ def _programme_fund(campaign: Campaign, out) -> None:
         allocations.line_add(plan=waiting, need=need, amount=DRAFTED, actor=drafter)
     fund.refresh_from_db()
     out(
-        f"  programme fund: {fund.name}, {fund.amount_received:,} ₫ received, {fund.amount_allocated:,} ₫ allocated "
-        f"by decision {plan.document.number_text if plan.document else ''}".replace(",", ".")
+        f"  programme fund: {fund.name}, {format_vnd(fund.amount_received)} received, "
+        f"{format_vnd(fund.amount_allocated)} allocated by decision {plan.document.number_text}"
     )

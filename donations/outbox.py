@@ -128,7 +128,8 @@ def _send(notice: PledgeNotice) -> None:
             "link": link,
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
-            "need_link": settings.SITE_URL + pledge.need.get_absolute_url(),
+            # A gift to a fund has no need page to link to.
+            "need_link": settings.SITE_URL + pledge.need.get_absolute_url() if pledge.need_id else "",
         }
         subject = render_to_string(f"donations/email/{kind}_subject.txt", context).strip()
         text = render_to_string(f"donations/email/{kind}.txt", context)
