@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncWeek
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Task
@@ -239,6 +240,7 @@ def funds_and_lunches(area: Area) -> dict:
         {
             "name": fund.name,
             "url": fund.get_absolute_url(),
+            "plans_url": reverse("donations:fund_plans", args=[fund.slug]),
             "office": fund.office.name,
             "received": fund.amount_received,
             "allocated": fund.amount_allocated,

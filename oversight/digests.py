@@ -242,6 +242,7 @@ def build_digest(office: Office, period: str, start: date, end: date) -> Digest:
 def _absolute_fund_links(figures: dict) -> dict:
     for fund in figures["funds"]:
         fund["url"] = settings.SITE_URL + fund["url"]
+        fund["plans_url"] = settings.SITE_URL + fund["plans_url"]
     return figures
 
 
