@@ -513,10 +513,10 @@ def build_world(area) -> SimpleNamespace:
     )
     w.signer = SignerFactory(office=w.office_a)
     w.school_signer = SignerFactory(school=w.school_a, full_name="Quàng Thị Hoa")
-    # A programme fund of district A's office, with a draft plan (officer A drafted it) and
-    # an approved one with its decision (a stand-in PDF: nothing is rendered here).
-    w.fund = Fund.objects.create(office=w.office_a, name="Quỹ Điều ước cho em – Tuần Giáo", slug="quy-tuan-giao")
-    Fund.objects.filter(pk=w.fund.pk).update(amount_received=5_000_000, amount_pledged=5_000_000)
+    # The programme fund of district A's office (above, with a gift waiting), with money
+    # arrived, a draft plan (officer A drafted it) and an approved one with its decision
+    # (a stand-in PDF: nothing is rendered here).
+    Fund.objects.filter(pk=w.fund.pk).update(amount_received=5_000_000, amount_pledged=8_000_000)
     w.plan_draft = AllocationPlan.objects.create(fund=w.fund, title="Đợt 2", drafted_by=w.officer_a)
     AllocationLine.objects.create(plan=w.plan_draft, need=w.need_verified, amount=1_000_000)
     w.plan_approved = AllocationPlan.objects.create(
