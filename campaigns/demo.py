@@ -604,7 +604,7 @@ def _programme_fund(campaign: Campaign, out) -> None:
         fund=fund,
         actor=drafter,
         title="Phân bổ kinh phí Quỹ Điều ước cho em đợt 1 năm 2026",
-        reason="Biên bản xác minh nhu cầu của các xã; đề xuất của Phòng Văn hóa - Xã hội xã Mường Mùn.",
+        reason="Căn cứ biên bản xác minh nhu cầu của các xã và đề xuất của Phòng Văn hóa - Xã hội xã Mường Mùn;",
     )
     for need, amount in zip(lacking, ALLOCATED, strict=False):
         allocations.line_add(plan=plan, need=need, amount=amount, actor=drafter)
