@@ -280,7 +280,6 @@ def load_before_reform(out) -> None:
         },
     )
     if not created:
-        _programme_fund(campaign, out)
         return
     LegalDocument.objects.create(
         campaign=campaign,
@@ -433,6 +432,7 @@ def load(out) -> None:
         },
     )
     if not created:
+        _programme_fund(campaign, out)
         return
     LegalDocument.objects.create(
         campaign=campaign,

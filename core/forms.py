@@ -21,8 +21,9 @@ class VndField(forms.IntegerField):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # No autocomplete="off": Chromium would not give the typed amount back when the
+        # donor returns to the form (after a 503, say), as it does every other field.
         self.widget.attrs.setdefault("inputmode", "numeric")
-        self.widget.attrs.setdefault("autocomplete", "off")
 
     def widget_attrs(self, widget):
         # No min/max/step attributes on a text box: the browser would not take "5.000.000".

@@ -191,15 +191,26 @@ def transparency(schools, *, funds=None) -> dict:
     twice)."""
     from django.db.models import Count, Sum
 
-    pledges = Pledge.objects.filter(need__school__in=schools)
+    # Money from donors, money from funds, goods: one query for the three.
+    sources = {
+        "money": Q(kind=Pledge.Kind.MONEY, source_fund__isnull=True),
+        "allocated": Q(kind=Pledge.Kind.MONEY, source_fund__isnull=False),
+        "goods": Q(kind=Pledge.Kind.GOODS),
+    }
+    sums = Pledge.objects.filter(need__school__in=schools).aggregate(
+        **{
+            f"{name}_{figure}": Sum(column, filter=source & status)
+            for name, source in sources.items()
+            for figure, column, status in (
+                ("pledged", "amount", Q(status__in=Pledge.ACTIVE_STATUSES)),
+                ("received", "received_amount", Q(status__in=Pledge.RECEIVED_STATUSES)),
+                ("delivered", "received_amount", Q(status=Pledge.Status.DELIVERED)),
+            )
+        }
+    )
 
-    def money(kind, *, from_funds=False):
-        of_kind = Q(kind=kind, source_fund__isnull=not from_funds)
-        return pledges.aggregate(
-            pledged=Sum("amount", filter=of_kind & Q(status__in=Pledge.ACTIVE_STATUSES)),
-            received=Sum("received_amount", filter=of_kind & Q(status__in=Pledge.RECEIVED_STATUSES)),
-            delivered=Sum("received_amount", filter=of_kind & Q(status=Pledge.Status.DELIVERED)),
-        )
+    def money(name):
+        return {figure: sums[f"{name}_{figure}"] or 0 for figure in ("pledged", "received", "delivered")}
 
     needs = Need.objects.filter(school__in=schools).public()
     by_status = dict(needs.values_list("status").annotate(n=Count("pk")))
@@ -219,9 +230,9 @@ def transparency(schools, *, funds=None) -> dict:
             for fund in funds
         ]
     return {
-        "money": {k: v or 0 for k, v in money(Pledge.Kind.MONEY).items()},
-        "allocated": {k: v or 0 for k, v in money(Pledge.Kind.MONEY, from_funds=True).items()},
-        "goods": {k: v or 0 for k, v in money(Pledge.Kind.GOODS).items()},
+        "money": money("money"),
+        "allocated": money("allocated"),
+        "goods": money("goods"),
         "funds": fund_rows,
         "funds_total": {
             key: sum(row[key] for row in fund_rows) for key in ("pledged", "received", "allocated", "balance")

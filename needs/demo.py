@@ -445,7 +445,8 @@ def _lunch_needs(staff, officer) -> int:
             lunch_cost=cost,
         )
         clerk = staff if code == "11099012" else officer
-        need_save(need=need, items=[], actor=clerk)
+        photos = [photo_create(upload=_demo_photo("meals", title, 2000 + created), actor=clerk)]
+        need_save(need=need, items=[], actor=clerk, photos=photos)
         need_transition(need=need, action="submit", actor=clerk)
         need_transition(need=need, action="verify", actor=officer)
         created += 1

@@ -535,7 +535,7 @@ class Membership(models.Model):
     title = models.CharField(_("position"), max_length=100, blank=True)
     # An officer who may approve the allocation plans of the office's programme funds
     # (the second person: donations.permissions.may_approve_plan).
-    approves_allocations = models.BooleanField(_("approves allocation plans"), default=False)
+    approves_allocations = models.BooleanField(_("approves allocation plans"), default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()  # who gave or took a role, and when (oversight.audit)
 

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalmembership',
             name='approves_allocations',
-            field=models.BooleanField(default=False, verbose_name='approves allocation plans'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='approves allocation plans'),
         ),
         migrations.AddField(
             model_name='membership',
             name='approves_allocations',
-            field=models.BooleanField(default=False, verbose_name='approves allocation plans'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='approves allocation plans'),
         ),
     ]

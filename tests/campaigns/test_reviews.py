@@ -82,7 +82,9 @@ def test_the_department_issues_a_review_of_todays_programme(client, demo):
     figures = review_figures(today)
     for expected in (
         "Sơ kết",
-        "Số: 01/BC-SGDĐT",  # the department's register, not the typed number
+        # The department's register, not the typed number: one sequence for the year,
+        # after the demo's allocation decision 01/QĐ-SGDĐT.
+        "Số: 02/BC-SGDĐT",
         "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC",
         "Điều ước cho em – tỉnh Điện Biên",
         "Phòng Văn hóa - Xã hội các xã xác minh kịp thời.",

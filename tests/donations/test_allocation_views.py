@@ -46,7 +46,7 @@ def test_an_officer_drafts_a_plan_and_adds_a_line_typed_with_dots(client, w):
     [
         ("0", "line-amount", "Số tiền phải lớn hơn 0"),
         ("-500.000", "line-amount", "Số tiền phải lớn hơn 0"),
-        ("một triệu", "line-amount", "1.500.000"),
+        ("một triệu", "line-amount", "nhập số tiền nguyên theo đồng"),
         ("3.000.001", "line-amount", "3.000.000"),
     ],
 )

@@ -166,8 +166,8 @@ def test_a_guest_gives_with_the_amount_typed_the_vietnamese_way(client, fund):
     [
         ("0", "Mức ủng hộ tối thiểu là 1.000 ₫."),
         ("-5.000.000", "Mức ủng hộ tối thiểu là 1.000 ₫."),
-        ("5,5", "Nhập số tiền theo đồng"),
-        ("năm triệu", "Nhập số tiền theo đồng"),
+        ("5,5", "nhập số tiền nguyên theo đồng"),
+        ("năm triệu", "nhập số tiền nguyên theo đồng"),
         ("", "Trường này là bắt buộc."),
     ],
 )
