@@ -1,7 +1,8 @@
-"""Browser journey of issue 17's allocation: an officer drafts an allocation over three
+"""Browser journey of issue 17's programme fund, whole: a guest gives 5.000.000 ₫ to the
+fund; the office's statement import matches it; an officer drafts an allocation over three
 needs at 1366 px, a second officer approves it on a phone (390 px) choosing the signer;
-the three needs show the gift in their progress; the plan's figures balance to the đồng;
-the decision PDF opens and renders."""
+the three needs show the gift in their progress; the fund's public page balances to the
+đồng; the decision PDF opens and renders."""
 
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from donations.models import AllocationPlan, Fund, Pledge
 from tests.accounts.factories import PASSWORD
 from tests.donations.allocation_support import allocation_world, need_of
+from tests.donations.factories import BankAccountFactory
 from tests.support.browser import PHONE, new_page, screenshot
 from tests.support.documents import pdf_text
 
@@ -33,16 +35,43 @@ def money(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + "\u00a0₫"
 
 
-def test_an_allocation_from_draft_to_decision(browser, live_server, area, settings, tmp_path):
+def test_a_gift_to_the_fund_from_guest_to_decision(browser, live_server, area, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    w = allocation_world(area)  # a fund of 10.000.000 ₫ received, three verified needs
+    w = allocation_world(area, fund_amount=0)  # an empty fund, three verified needs
+    BankAccountFactory(office=area.office_a, bank_name="Agribank Tuần Giáo", account_number="8800211223344")
+    guest = new_page(browser, live_server.url, PHONE, has_touch=True)
     officer = new_page(browser, live_server.url, WIDE)
     approver = new_page(browser, live_server.url, PHONE, has_touch=True)
 
-    # The officer drafts the plan and its three lines, amounts typed the Vietnamese way.
+    # A guest gives 5.000.000 ₫ to the fund from its page, on a phone.
+    guest.goto(live_server.url + w.fund.get_absolute_url())
+    guest.get_by_role("link", name="Ủng hộ quỹ này").first.click()
+    guest.fill("input[name=amount]", "5.000.000")
+    guest.fill("input[name=name]", "Lê Văn Khách")
+    guest.fill("input[name=email]", "khach@example.vn")
+    guest.get_by_role("button", name="Cam kết ủng hộ").click()
+    gift = Pledge.objects.get(donor_email="khach@example.vn")
+    expect(guest.locator("dd.font-monospace.fw-bold", has_text=gift.reference)).to_be_visible()
+
+    # The office's statement carries the reference: the import matches it.
     sign_in(officer, w.drafter.email)
+    officer.goto(live_server.url + reverse("donations:statements"))
+    statement = (
+        "Ngày giao dịch;Số tiền ghi có;Nội dung;Mã giao dịch\n"
+        f"20/11/2026;5.000.000;LE VAN KHACH CK {gift.reference} UNG HO QUY;FT26112001\n"
+    ).encode()
+    officer.set_input_files(
+        "input[name=file]", files=[{"name": "saoke.csv", "mimeType": "text/csv", "buffer": statement}]
+    )
+    officer.get_by_role("button", name="Xem trước").click()
+    expect(officer.locator("#count-matched")).to_have_text("1")
+    officer.locator("main button[type=submit].btn-success").click()
+    gift.refresh_from_db()
+    assert gift.status == Pledge.Status.RECEIVED and gift.received_amount == 5_000_000
+
+    # The officer drafts the plan and its three lines, amounts typed the Vietnamese way.
     officer.goto(live_server.url + reverse("donations:fund_plans", args=[w.fund.slug]))
-    expect(officer.locator("[data-figure=balance]")).to_have_text(money(10_000_000))
+    expect(officer.locator("[data-figure=balance]")).to_have_text(money(5_000_000))
     officer.fill("input[name=title]", "Phân bổ đợt 1 – mùa đông 2026")
     officer.fill("textarea[name=reason]", "Căn cứ đề xuất của các trường ngày 01/11/2026;")
     officer.get_by_role("button", name="Lập dự thảo phương án").click()
@@ -69,7 +98,7 @@ def test_an_allocation_from_draft_to_decision(browser, live_server, area, settin
     assert officer.input_value("input[name=line-amount]") == "1.000.000"
     screenshot(officer, "h2-allocation-0-bad-amount-1366")
     expect(officer.locator("[data-figure=total]")).to_have_text(money(4_750_000))
-    expect(officer.locator("[data-figure=balance-after]")).to_have_text(money(5_250_000))
+    expect(officer.locator("[data-figure=balance-after]")).to_have_text(money(250_000))
     expect(officer.get_by_role("button", name="Phê duyệt và ban hành quyết định")).to_have_count(0)
     screenshot(officer, "h2-allocation-1-draft-1366")
     plan = AllocationPlan.objects.get()
@@ -96,14 +125,23 @@ def test_an_allocation_from_draft_to_decision(browser, live_server, area, settin
         assert Pledge.objects.get(need=need).source_fund_id == w.fund.pk
     screenshot(approver, "h2-allocation-4-need-390")
 
-    # The fund balances to the đồng: received = allocated + left.
+    # The fund balances to the đồng: received = allocated + left, on its plans and on its
+    # public page, where the guest sees where the gift went.
     officer.goto(live_server.url + reverse("donations:fund_plans", args=[w.fund.slug]))
-    expect(officer.locator("[data-figure=received]")).to_have_text(money(10_000_000))
+    expect(officer.locator("[data-figure=received]")).to_have_text(money(5_000_000))
     expect(officer.locator("[data-figure=allocated]")).to_have_text(money(4_750_000))
-    expect(officer.locator("[data-figure=balance]")).to_have_text(money(5_250_000))
+    expect(officer.locator("[data-figure=balance]")).to_have_text(money(250_000))
     fund = Fund.objects.get(pk=w.fund.pk)
-    assert fund.amount_received == fund.amount_allocated + fund.balance == 10_000_000
+    assert fund.amount_received == fund.amount_allocated + fund.balance == 5_000_000
     screenshot(officer, "h2-allocation-5-fund-1366")
+    guest.goto(live_server.url + w.fund.get_absolute_url())
+    expect(guest.locator("#fund-received")).to_have_text(money(5_000_000))
+    expect(guest.locator("#fund-allocated")).to_have_text(money(4_750_000))
+    expect(guest.locator("#fund-balance")).to_have_text(money(250_000))
+    expect(guest.locator("#fund-awaiting")).to_have_text(money(0))
+    for need in (w.need_1, w.need_2, w.need_3):
+        expect(guest.get_by_role("link", name=need.title)).to_be_visible()
+    screenshot(guest, "h2-allocation-5-fund-page-390")
 
     # The decision opens: the stored PDF, rendered to a picture to look at.
     officer.goto(live_server.url + reverse("donations:plan", args=[plan.pk]))
@@ -124,5 +162,5 @@ def test_an_allocation_from_draft_to_decision(browser, live_server, area, settin
     for number, rendered in enumerate(pages, start=1):
         shutil.copy(rendered, folder / f"h2-allocation-8-decision-page-{number}.png")
 
-    for page in (officer, approver):
+    for page in (guest, officer, approver):
         page.context.close()
