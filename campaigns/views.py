@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from core.documents import pdf_response
 from documents.forms import IssueForm
-from documents.issuers import NoIssuer, issuer_of_office
-from documents.services import sign_issued, signing_keys_for
-from documents.signing import SigningFailed
+from documents.issuers import NoIssuer
+from documents.services import signing_keys_for
+from documents.views import issuing_body, sign_and_tell
 from donations.funds import FundRefused
 from donations.permissions import may_manage_fund
 
@@ -67,32 +67,6 @@ def review_list(request, slug):
         "campaigns/reviews.html",
         {"campaign": campaign, "form": form, "reviews": campaign.reviews.all(), "figures": review_figures(campaign)},
     )
-
-
-def sign_and_tell(request, document) -> None:
-    """Sign an issued document with its body's keys and say how it went: a failure leaves
-    it issued, numbered and unsigned, to be signed again from its page."""
-    try:
-        signed = sign_issued(document=document, user=request.user)
-    except SigningFailed as failure:
-        messages.error(
-            request,
-            _("%(number)s is issued but not signed: %(reason)s Sign it again once the key is in order.")
-            % {"number": document.number_text, "reason": failure},
-        )
-        return
-    if signed:
-        messages.success(request, _("%(number)s is issued and signed.") % {"number": document.number_text})
-    else:
-        messages.success(request, _("%(number)s is issued.") % {"number": document.number_text})
-
-
-def issuing_body(office, on):
-    """The body a document of `office` is issued by today, or the reason there is none."""
-    try:
-        return issuer_of_office(office, on=on).office, ""
-    except NoIssuer as problem:
-        return None, str(problem)
 
 
 @login_required

@@ -16,9 +16,37 @@ from schools.models import Office
 
 from . import permissions, selectors, services
 from .forms import SignerForm, VerifyForm
-from .issuers import NoIssuer, issuer_of_body
+from .issuers import NoIssuer, issuer_of_body, issuing_office
 from .signing import SigningFailed
 from .verification import NotAPdf, verify_pdf
+
+# --- for the apps that issue documents (campaigns, donations) --------------------------
+
+
+def sign_and_tell(request, document) -> None:
+    """Sign an issued document with its body's keys and say how it went: a failure leaves
+    it issued, numbered and unsigned, to be signed again from its page."""
+    try:
+        signed = services.sign_issued(document=document, user=request.user)
+    except SigningFailed as failure:
+        messages.error(
+            request,
+            _("%(number)s is issued but not signed: %(reason)s Sign it again once the key is in order.")
+            % {"number": document.number_text, "reason": failure},
+        )
+        return
+    if signed:
+        messages.success(request, _("%(number)s is issued and signed.") % {"number": document.number_text})
+    else:
+        messages.success(request, _("%(number)s is issued.") % {"number": document.number_text})
+
+
+def issuing_body(office, on):
+    """The body a document of `office` is issued by on `on`, or the reason there is none."""
+    try:
+        return issuing_office(office, on), ""
+    except NoIssuer as problem:
+        return None, str(problem)
 
 
 @login_required

@@ -12,12 +12,10 @@ from .models import AllocationPlan, BankAccount, DonorProfile, Fund, Pledge, Spo
 MAX_PLEDGE = 10_000_000_000
 
 
-class PledgeForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("I give"), choices=Pledge.Kind.choices, initial=Pledge.Kind.MONEY, widget=forms.RadioSelect
-    )
-    amount = VndField(
-        label=_("Amount, or the estimated value of the goods (VND)"),
+def gift_amount(label) -> VndField:
+    """The amount of a gift, typed "5.000.000": from 1.000 ₫ to MAX_PLEDGE."""
+    return VndField(
+        label=label,
         min_value=1000,
         max_value=MAX_PLEDGE,
         help_text=_("For example 5.000.000."),
@@ -26,12 +24,12 @@ class PledgeForm(forms.Form):
             "max_value": _("This amount is too large; please check it."),
         },
     )
-    goods_description = forms.CharField(
-        label=_("Which goods"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For goods: what, how many, and when you can bring or send them."),
-    )
+
+
+class DonorForm(forms.Form):
+    """Who gives, the same on every giving form (templates/donations/_donor_fields.html),
+    and the form's one-time token against a double submission."""
+
     message = forms.CharField(
         label=_("A message to the school"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -40,6 +38,19 @@ class PledgeForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), help_text=_("Payment details and updates are sent here."))
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class PledgeForm(DonorForm):
+    kind = forms.ChoiceField(
+        label=_("I give"), choices=Pledge.Kind.choices, initial=Pledge.Kind.MONEY, widget=forms.RadioSelect
+    )
+    amount = gift_amount(_("Amount, or the estimated value of the goods (VND)"))
+    goods_description = forms.CharField(
+        label=_("Which goods"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For goods: what, how many, and when you can bring or send them."),
+    )
 
     def __init__(self, *args, need, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,27 +147,13 @@ class PaymentRouteForm(forms.Form):
 # --- Programme funds ------------------------------------------------------------------
 
 
-class FundGiftForm(forms.Form):
+class FundGiftForm(DonorForm):
     """A gift of money to a programme fund: as PledgeForm, money only."""
 
-    amount = VndField(
-        label=_("Amount (VND)"),
-        min_value=1000,
-        max_value=MAX_PLEDGE,
-        help_text=_("For example 5.000.000."),
-        error_messages={
-            "min_value": _("The smallest gift is 1.000 ₫."),
-            "max_value": _("This amount is too large; please check it."),
-        },
-    )
+    amount = gift_amount(_("Amount (VND)"))
     message = forms.CharField(
         label=_("A message to the office"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    anonymous = forms.BooleanField(label=_("Do not show my name publicly"), required=False)
-    name = forms.CharField(label=_("Your name, or your organisation's"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), help_text=_("Payment details and updates are sent here."))
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
-    submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class FundForm(forms.ModelForm):
@@ -179,7 +176,7 @@ class FundForm(forms.ModelForm):
             self.fields["office"].queryset = offices.model.objects.filter(pk=self.instance.office_id)
 
 
-class SponsorshipForm(forms.Form):
+class SponsorshipForm(DonorForm):
     """Sponsor pupils' lunches on a lunch need (donations.sponsorships): so many pupils
     for the rest of the school year, or for chosen months; paid at once or month by month."""
 
@@ -215,14 +212,7 @@ class SponsorshipForm(forms.Form):
         initial=Sponsorship.Schedule.MONTHLY,
         widget=forms.RadioSelect,
     )
-    name = forms.CharField(label=_("Your name, or your organisation's"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), help_text=_("Each month's payment details are sent here."))
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
-    message = forms.CharField(
-        label=_("A message to the school"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    anonymous = forms.BooleanField(label=_("Do not show my name publicly"), required=False)
-    submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(self, *args, months_left, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
 from documents.issuers import NoIssuer
+from documents.views import issuing_body, sign_and_tell
 from needs.lunch import lunch_calendar
 from needs.models import Need
 from schools.models import AdministrativeUnit, Office, School
@@ -446,37 +447,6 @@ def sponsor(request, need_pk):
 # --- programme funds' allocation plans (donations.allocations) ---------------------------
 
 
-def _sign_and_tell(request, document) -> None:
-    """Sign an issued decision with its body's keys and say how it went: a failure leaves
-    it issued, numbered and unsigned, to be signed again from its page."""
-    from documents.services import sign_issued
-    from documents.signing import SigningFailed
-
-    try:
-        signed = sign_issued(document=document, user=request.user)
-    except SigningFailed as failure:
-        messages.error(
-            request,
-            _("%(number)s is issued but not signed: %(reason)s Sign it again once the key is in order.")
-            % {"number": document.number_text, "reason": failure},
-        )
-        return
-    if signed:
-        messages.success(request, _("%(number)s is issued and signed.") % {"number": document.number_text})
-    else:
-        messages.success(request, _("%(number)s is issued.") % {"number": document.number_text})
-
-
-def _issuing_body(fund):
-    """The body that issues the fund's decisions today, or the reason there is none."""
-    from documents.issuers import issuing_office
-
-    try:
-        return issuing_office(fund.office, timezone.localdate()), ""
-    except NoIssuer as problem:
-        return None, str(problem)
-
-
 @login_required
 def fund_plans(request, slug):
     """A fund's allocation plans, and a new draft started here."""
@@ -711,7 +681,7 @@ def plan_detail(request, pk):
                 return redirect("donations:plan", pk=plan.pk)
             target.add_error(refused.field if refused.field in target.fields else None, refused.message)
     total = sum(line.amount for line in lines)
-    body, no_issuer = _issuing_body(fund) if plan.is_draft else (None, "")
+    body, no_issuer = issuing_body(fund.office, timezone.localdate()) if plan.is_draft else (None, "")
     can_approve = may_approve_plan(request.user, plan)
     issue_form = IssueForm(body=body) if (body and can_approve) else None
     sign = -1 if not plan.is_reversal else 1
@@ -763,7 +733,7 @@ def plan_approve(request, pk):
         return redirect("donations:plan", pk=plan.pk)
     if not may_approve_plan(request.user, plan):
         raise PermissionDenied
-    body, no_issuer = _issuing_body(plan.fund)
+    body, no_issuer = issuing_body(plan.fund.office, timezone.localdate())
     form = IssueForm(request.POST, body=body) if body else None
     if form is None or not form.is_valid():
         messages.error(request, no_issuer or _("Choose who signs the decision, among the body's signers."))
@@ -779,7 +749,7 @@ def plan_approve(request, pk):
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect("donations:plan", pk=plan.pk)
-    _sign_and_tell(request, plan.document)
+    sign_and_tell(request, plan.document)
     return redirect("donations:plan", pk=plan.pk)
 
 
