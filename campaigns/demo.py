@@ -258,6 +258,86 @@ def _aware(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
 
 
+# The legal basis of the demo's campaigns: number, date, issuer, title.
+LEGAL_BASIS = [
+    ("191/UBND-KGVX", date(2021, 1, 21), "UBND tỉnh Điện Biên", "Về việc triển khai chương trình “Điều ước cho em”"),
+    (
+        "288/SGDĐT-VP",
+        date(2021, 2, 4),
+        "Sở Giáo dục và Đào tạo tỉnh Điện Biên",
+        "Về việc triển khai Chương trình “Điều ước cho em” trong ngành Giáo dục tỉnh Điện Biên",
+    ),
+]
+ROOM_COSTS = "Tài liệu, nước uống, trang trí hội trường"
+HONOURS_COSTS = "Giấy khen, hoa, khánh tiết"
+SOCIAL_FUNDS = "Nguồn xã hội hóa"
+
+
+def _plan(campaign: Campaign, *, legal, duties, targets) -> None:
+    """A campaign's legal basis, who does what, and its targets."""
+    for position, (number, issued_on, issuer, title) in enumerate(legal, start=1):
+        LegalDocument.objects.create(
+            campaign=campaign, number=number, issued_on=issued_on, issuer=issuer, title=title, position=position
+        )
+    for position, (code, role, text) in enumerate(duties):
+        Responsibility.objects.create(
+            campaign=campaign, office=_office(code), role=role, duties=text, position=position
+        )
+    for category, measure, quantity, label in targets:
+        Target.objects.create(campaign=campaign, category=category, measure=measure, quantity=quantity, label=label)
+
+
+def _event(
+    campaign: Campaign,
+    *,
+    kind,
+    title,
+    starts_at,
+    venue,
+    host,
+    attendance,
+    ends_at=None,
+    agenda=(),
+    invitations=(),
+    budget=None,
+) -> Event:
+    """An event of the campaign with its agenda, its invitations and its budget line
+    (description, amount, funding source, decision number, settled)."""
+    event = Event.objects.create(
+        campaign=campaign,
+        kind=kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        host=_office(host),
+        expected_attendance=attendance,
+    )
+    for position, (at, item, presenter) in enumerate(agenda):
+        AgendaItem.objects.create(event=event, position=position, starts_at=at, title=item, presenter=presenter)
+    for code, people, reply in invitations:
+        Invitation.objects.create(event=event, office=_office(code), people=people, reply=reply)
+    if budget:
+        description, amount, source, decision, settled = budget
+        BudgetLine.objects.create(
+            campaign=campaign,
+            event=event,
+            description=description,
+            amount=amount,
+            funding_source=source,
+            decision_number=decision,
+            settled=settled,
+        )
+    return event
+
+
+def _communications(campaign: Campaign, rows) -> None:
+    for day, channel, title, office in rows:
+        CommunicationActivity.objects.create(
+            campaign=campaign, published_on=day, channel=channel, title=title, office=_office(office)
+        )
+
+
 @transaction.atomic
 def load_before_reform(out) -> None:
     """The 2021 campaign of huyện Tuần Giáo, closed with its final review."""
@@ -281,28 +361,7 @@ def load_before_reform(out) -> None:
     )
     if not created:
         return
-    LegalDocument.objects.create(
-        campaign=campaign,
-        number="191/UBND-KGVX",
-        issued_on=date(2021, 1, 21),
-        issuer="UBND tỉnh Điện Biên",
-        title="Về việc triển khai chương trình “Điều ước cho em”",
-        position=1,
-    )
-    LegalDocument.objects.create(
-        campaign=campaign,
-        number="288/SGDĐT-VP",
-        issued_on=date(2021, 2, 4),
-        issuer="Sở Giáo dục và Đào tạo tỉnh Điện Biên",
-        title="Về việc triển khai Chương trình “Điều ước cho em” trong ngành Giáo dục tỉnh Điện Biên",
-        position=2,
-    )
-    for position, (code, role, duties) in enumerate(DUTIES):
-        Responsibility.objects.create(
-            campaign=campaign, office=_office(code), role=role, duties=duties, position=position
-        )
-    for category, measure, quantity, label in TARGETS:
-        Target.objects.create(campaign=campaign, category=category, measure=measure, quantity=quantity, label=label)
+    _plan(campaign, legal=LEGAL_BASIS, duties=DUTIES, targets=TARGETS)
     for title, owner, focal, due, done in TASKS:
         Task.objects.create(
             campaign=campaign,
@@ -313,79 +372,59 @@ def load_before_reform(out) -> None:
             status=Task.Status.DONE,
             done_on=done,
         )
-    review = Event.objects.create(
-        campaign=campaign,
+    _event(
+        campaign,
         kind=Event.Kind.REVIEW,
         title="Hội nghị sơ kết 6 tháng thực hiện Chương trình “Điều ước cho em”",
         starts_at=_aware(date(2021, 8, 20), time(8, 0)),
         ends_at=_aware(date(2021, 8, 20), time(11, 30)),
         venue="Hội trường UBND huyện Tuần Giáo",
-        host=_office("pgddt-tuan-giao"),
-        expected_attendance=45,
-    )
-    for position, (at, title, presenter) in enumerate(
-        [
+        host="pgddt-tuan-giao",
+        attendance=45,
+        agenda=[
             (time(8, 0), "Tuyên bố lý do, giới thiệu đại biểu", "Văn phòng HĐND–UBND huyện"),
             (time(8, 15), "Báo cáo sơ kết 6 tháng thực hiện Chương trình", "Phòng Giáo dục và Đào tạo"),
             (time(9, 0), "Tham luận của các trường có nhiều điểm trường lẻ", "Trường PTDTBT Tiểu học Pú Xi"),
             (time(10, 0), "Thảo luận, đề xuất giải pháp", "Các đại biểu"),
             (time(11, 0), "Kết luận hội nghị", "Lãnh đạo UBND huyện"),
-        ]
-    ):
-        AgendaItem.objects.create(event=review, position=position, starts_at=at, title=title, presenter=presenter)
-    for code, people, reply in [
-        ("pgddt-tuan-giao", 6, "confirmed"),
-        ("ttvh-tuan-giao", 2, "confirmed"),
-        ("ubnd-xa-tuan-giao", 19, "confirmed"),
-        ("csgd-tuan-giao", 15, "confirmed"),
-        ("mttq-tuan-giao", 3, "declined"),
-    ]:
-        Invitation.objects.create(event=review, office=_office(code), people=people, reply=reply)
-    BudgetLine.objects.create(
-        campaign=campaign,
-        event=review,
-        description="Tài liệu, nước uống, trang trí hội trường",
-        amount=6_500_000,
-        funding_source="Ngân sách huyện giao Phòng GD&ĐT năm 2021",
-        decision_number="1120/QĐ-UBND",
-        settled=True,
+        ],
+        invitations=[
+            ("pgddt-tuan-giao", 6, "confirmed"),
+            ("ttvh-tuan-giao", 2, "confirmed"),
+            ("ubnd-xa-tuan-giao", 19, "confirmed"),
+            ("csgd-tuan-giao", 15, "confirmed"),
+            ("mttq-tuan-giao", 3, "declined"),
+        ],
+        budget=(ROOM_COSTS, 6_500_000, "Ngân sách huyện giao Phòng GD&ĐT năm 2021", "1120/QĐ-UBND", True),
     )
-    honouring = Event.objects.create(
-        campaign=campaign,
+    _event(
+        campaign,
         kind=Event.Kind.HONOURING,
         title="Lễ tôn vinh các nhà hảo tâm đồng hành cùng học sinh Tuần Giáo",
         starts_at=_aware(date(2021, 12, 22), time(14, 0)),
         venue="Trường PTDTBT Tiểu học Pú Xi",
-        host=_office("pgddt-tuan-giao"),
-        expected_attendance=80,
+        host="pgddt-tuan-giao",
+        attendance=80,
+        budget=(HONOURS_COSTS, 12_000_000, SOCIAL_FUNDS, "", True),
     )
-    BudgetLine.objects.create(
-        campaign=campaign,
-        event=honouring,
-        description="Giấy khen, hoa, khánh tiết",
-        amount=12_000_000,
-        funding_source="Nguồn xã hội hóa",
-        decision_number="",
-        settled=True,
+    _communications(
+        campaign,
+        [
+            (date(2021, 3, 12), "broadcast", "Phóng sự: Điểm trường bản Hua Sát mong có nhà vệ sinh", "ttvh-tuan-giao"),
+            (
+                date(2021, 3, 30),
+                "article",
+                "Tuần Giáo triển khai Chương trình “Điều ước cho em” trong ngành giáo dục",
+                "pgddt-tuan-giao",
+            ),
+            (
+                date(2021, 11, 24),
+                "social",
+                "Cảm ơn các nhà hảo tâm đã mang chăn ấm tới học sinh bán trú Pú Xi",
+                "pgddt-tuan-giao",
+            ),
+        ],
     )
-    for day, channel, title, office in [
-        (date(2021, 3, 12), "broadcast", "Phóng sự: Điểm trường bản Hua Sát mong có nhà vệ sinh", "ttvh-tuan-giao"),
-        (
-            date(2021, 3, 30),
-            "article",
-            "Tuần Giáo triển khai Chương trình “Điều ước cho em” trong ngành giáo dục",
-            "pgddt-tuan-giao",
-        ),
-        (
-            date(2021, 11, 24),
-            "social",
-            "Cảm ơn các nhà hảo tâm đã mang chăn ấm tới học sinh bán trú Pú Xi",
-            "pgddt-tuan-giao",
-        ),
-    ]:
-        CommunicationActivity.objects.create(
-            campaign=campaign, published_on=day, channel=channel, title=title, office=_office(office)
-        )
     _issue_final_review(campaign)
     out("  campaign: Điều ước cho em – huyện Tuần Giáo (2021, closed with its final review)")
 
@@ -434,20 +473,7 @@ def load(out) -> None:
     if not created:
         _programme_fund(campaign, out)
         return
-    LegalDocument.objects.create(
-        campaign=campaign,
-        number="191/UBND-KGVX",
-        issued_on=date(2021, 1, 21),
-        issuer="UBND tỉnh Điện Biên",
-        title="Về việc triển khai chương trình “Điều ước cho em”",
-        position=1,
-    )
-    for position, (code, role, duties) in enumerate(DUTIES_TODAY):
-        Responsibility.objects.create(
-            campaign=campaign, office=_office(code), role=role, duties=duties, position=position
-        )
-    for category, measure, quantity, label in TARGETS_TODAY:
-        Target.objects.create(campaign=campaign, category=category, measure=measure, quantity=quantity, label=label)
+    _plan(campaign, legal=LEGAL_BASIS[:1], duties=DUTIES_TODAY, targets=TARGETS_TODAY)
     today = timezone.localdate()
     for title, owner, focal, days, status in TASKS_TODAY:
         Task.objects.create(
@@ -459,71 +485,52 @@ def load(out) -> None:
             status=status,
             done_on=today + timedelta(days=days) if status == "done" else None,
         )
-    review = Event.objects.create(
-        campaign=campaign,
+    _event(
+        campaign,
         kind=Event.Kind.REVIEW,
         title="Hội nghị sơ kết thực hiện Chương trình “Điều ước cho em” năm 2026",
         starts_at=_aware(today + timedelta(days=24), time(8, 0)),
         ends_at=_aware(today + timedelta(days=24), time(11, 30)),
         venue="Hội trường Sở Giáo dục và Đào tạo tỉnh Điện Biên",
-        host=_office("sgddt-dien-bien"),
-        expected_attendance=60,
-    )
-    for position, (at, title, presenter) in enumerate(
-        [
+        host="sgddt-dien-bien",
+        attendance=60,
+        agenda=[
             (time(8, 0), "Tuyên bố lý do, giới thiệu đại biểu", "Văn phòng Sở"),
             (time(8, 15), "Báo cáo sơ kết thực hiện Chương trình", "Sở Giáo dục và Đào tạo"),
             (time(9, 0), "Tham luận: xác minh nhu cầu ở cấp xã", "Phòng Văn hóa - Xã hội xã Mường Mùn"),
             (time(9, 40), "Tham luận của các trường có nhiều điểm trường lẻ", "Trường PTDTBT Tiểu học Pú Xi"),
             (time(10, 20), "Thảo luận, đề xuất giải pháp", "Các đại biểu"),
             (time(11, 0), "Kết luận hội nghị", "Lãnh đạo Sở"),
-        ]
-    ):
-        AgendaItem.objects.create(event=review, position=position, starts_at=at, title=title, presenter=presenter)
-    for code, people, reply in [
-        ("sgddt-dien-bien", 8, "confirmed"),
-        ("vhxh-muong-mun", 2, "confirmed"),
-        ("ubnd-cac-xa-dien-bien", 45, "pending"),
-        ("csgd-dien-bien", 20, "pending"),
-    ]:
-        Invitation.objects.create(event=review, office=_office(code), people=people, reply=reply)
-    BudgetLine.objects.create(
-        campaign=campaign,
-        event=review,
-        description="Tài liệu, nước uống, trang trí hội trường",
-        amount=8_500_000,
-        funding_source="Dự toán chi ngân sách năm 2026 giao Sở Giáo dục và Đào tạo",
-        decision_number="",
+        ],
+        invitations=[
+            ("sgddt-dien-bien", 8, "confirmed"),
+            ("vhxh-muong-mun", 2, "confirmed"),
+            ("ubnd-cac-xa-dien-bien", 45, "pending"),
+            ("csgd-dien-bien", 20, "pending"),
+        ],
+        budget=(ROOM_COSTS, 8_500_000, "Dự toán chi ngân sách năm 2026 giao Sở Giáo dục và Đào tạo", "", False),
     )
-    honouring = Event.objects.create(
-        campaign=campaign,
+    _event(
+        campaign,
         kind=Event.Kind.HONOURING,
         title="Lễ tôn vinh các nhà hảo tâm đồng hành cùng học sinh xã Mường Mùn",
         starts_at=_aware(today + timedelta(days=45), time(14, 0)),
         venue="Trường PTDTBT Tiểu học Pú Xi, xã Mường Mùn",
-        host=_office("ubnd-xa-muong-mun"),
-        expected_attendance=80,
+        host="ubnd-xa-muong-mun",
+        attendance=80,
+        budget=(HONOURS_COSTS, 12_000_000, SOCIAL_FUNDS, "", False),
     )
-    BudgetLine.objects.create(
-        campaign=campaign,
-        event=honouring,
-        description="Giấy khen, hoa, khánh tiết",
-        amount=12_000_000,
-        funding_source="Nguồn xã hội hóa",
-        decision_number="",
+    _communications(
+        campaign,
+        [
+            (today + timedelta(days=days), channel, title, office)
+            for days, channel, title, office in [
+                (-50, "broadcast", "Phóng sự: Điểm trường bản Hua Sát mong có nhà vệ sinh", "ubnd-xa-muong-mun"),
+                (-30, "article", "Điện Biên triển khai Chương trình “Điều ước cho em” năm 2026", "sgddt-dien-bien"),
+                (-8, "social", "Cảm ơn các nhà hảo tâm đã mang chăn ấm tới học sinh bán trú Pú Xi", "vhxh-muong-mun"),
+            ]
+        ],
     )
-    for days, channel, title, office in [
-        (-50, "broadcast", "Phóng sự: Điểm trường bản Hua Sát mong có nhà vệ sinh", "ubnd-xa-muong-mun"),
-        (-30, "article", "Điện Biên triển khai Chương trình “Điều ước cho em” năm 2026", "sgddt-dien-bien"),
-        (-8, "social", "Cảm ơn các nhà hảo tâm đã mang chăn ấm tới học sinh bán trú Pú Xi", "vhxh-muong-mun"),
-    ]:
-        CommunicationActivity.objects.create(
-            campaign=campaign,
-            published_on=today + timedelta(days=days),
-            channel=channel,
-            title=title,
-            office=_office(office),
-        )
     featured = campaign.needs().filter(status=Need.Status.VERIFIED).order_by("-urgency", "pk")[:4]
     campaign.featured_needs.set(featured)
     out("  campaign: Điều ước cho em – tỉnh Điện Biên (today)")

@@ -14,7 +14,7 @@ def make_lunch_need(area, *, first=FIRST, pupils=45, months=9, cost=300_000) -> 
     need = Need(
         school=area.school_a,
         category="meals",
-        title="Bữa trưa bán trú năm học 2027–2028",
+        title=f"Bữa trưa bán trú {months} tháng từ {first:%m/%Y}",
         description="Học sinh bán trú cần bữa trưa đủ chất cả năm học.",
         pupils_benefiting=pupils,
         lunch_pupils=pupils,
