@@ -3,6 +3,7 @@
 from django import template
 
 from core.formatting import format_number, format_vnd
+from core.vnwords import amount_in_words
 
 register = template.Library()
 
@@ -10,6 +11,14 @@ register = template.Library()
 @register.filter
 def vnd(amount):
     return format_vnd(amount)
+
+
+@register.filter
+def in_words(amount):
+    """5000000 -> "Năm triệu đồng": the amount in words under its figure (core.vnwords)."""
+    if amount is None or amount == "":
+        return ""
+    return amount_in_words(int(amount))
 
 
 @register.filter
