@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.account",
     # project
     "core",
+    "workdays",
     "accounts",
     "schools",
     "documents",

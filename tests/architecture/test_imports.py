@@ -18,6 +18,7 @@ ROOT = Path(settings.BASE_DIR)
 # Bottom to top (docs/architecture.md). Apps on one level may not import each other.
 LAYERS = [
     ["core"],
+    ["workdays"],
     ["accounts"],
     ["schools"],
     ["documents"],
