@@ -8,6 +8,7 @@ from core.forms import VndField
 from needs.models import Need
 
 from .models import AllocationPlan, BankAccount, DonorProfile, Fund, Pledge, Sponsorship
+from .services import DonorDetails
 
 MAX_PLEDGE = 10_000_000_000
 
@@ -38,6 +39,12 @@ class DonorForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), help_text=_("Payment details and updates are sent here."))
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def donor(self, user) -> DonorDetails:
+        """Who gives, for the service: the typed name and addresses, and the account if
+        they are signed in."""
+        data = self.cleaned_data
+        return DonorDetails(name=data["name"], email=data["email"], phone=data["phone"], user=user)
 
 
 class PledgeForm(DonorForm):

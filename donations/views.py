@@ -75,9 +75,7 @@ def pledge_create(request, need_pk):
         try:
             pledge, created = services.pledge_create(
                 need=need,
-                donor=services.DonorDetails(
-                    name=data["name"], email=data["email"], phone=data["phone"], user=request.user
-                ),
+                donor=form.donor(request.user),
                 amount=data["amount"],
                 kind=data["kind"],
                 goods_description=data["goods_description"],
@@ -408,9 +406,7 @@ def sponsor(request, need_pk):
             try:
                 sponsorship, created = sponsorships.sponsorship_create(
                     need=need,
-                    donor=services.DonorDetails(
-                        name=data["name"], email=data["email"], phone=data["phone"], user=request.user
-                    ),
+                    donor=form.donor(request.user),
                     pupils=data["pupils"],
                     first_month=data["first_month"],
                     months=data["months"],
@@ -493,9 +489,7 @@ def fund_give(request, slug):
         try:
             pledge, created = services.pledge_create(
                 fund=fund,
-                donor=services.DonorDetails(
-                    name=data["name"], email=data["email"], phone=data["phone"], user=request.user
-                ),
+                donor=form.donor(request.user),
                 amount=data["amount"],
                 message=data["message"],
                 anonymous=data["anonymous"],
