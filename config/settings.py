@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "documents",
     "needs",
     "donations",
+    "receiving",
     "campaigns",
     "letters_contest",
     "oversight",

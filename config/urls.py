@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("schools/", include("schools.urls")),
     path("needs/", include("needs.urls")),
     path("donations/", include("donations.urls")),
+    path("receiving/", include("receiving.urls")),
     path("campaigns/", include("campaigns.urls")),
     path("dashboard/", include("oversight.urls")),
     path("documents/", include("documents.urls")),

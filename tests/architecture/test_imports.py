@@ -24,6 +24,7 @@ LAYERS = [
     ["documents"],
     ["needs"],
     ["donations"],
+    ["receiving"],
     ["campaigns"],
     ["letters_contest"],
     ["oversight"],
