@@ -228,6 +228,8 @@ ACCOUNT_RATE_LIMITS = {
     "upload_letter": "60/m/user",
     # Anyone checking the signatures of a downloaded document (documents.views.verify)
     "verify_signature": "10/m/ip,100/h/ip",
+    # Signed-in visitors commenting on a usage plan (receiving.views.comment)
+    "plan_comment": "5/m/user,30/h/user",
 }
 if env.bool("RATE_LIMITS_OFF", default=False):
     # Only for the load benchmark, whose clients all share one address.

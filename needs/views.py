@@ -14,6 +14,9 @@ from django.views.decorators.http import require_POST
 from core.cache import cache_public_page
 from core.listing import filtered_page
 from core.ratelimit import limit_posts
+from receiving import selectors as receiving_selectors
+from receiving.forms import CommentForm
+from receiving.plans import COMMENT_WORKING_DAYS
 from schools.filters import is_id
 from schools.models import School
 from schools.permissions import get_school_for_editing, roles_of
@@ -82,6 +85,11 @@ def need_detail(request, pk):
             "action_form": ActionForm(),
             "delivery_form": DeliveryForm(),
             "calendar": lunch_calendar(need, today=timezone.localdate()),
+            # Circular 16's usage plan, its team and comments (receiving app)
+            "plan_section": receiving_selectors.need_plan_section(need),
+            "can_keep_plan": bool(roles & {"staff", "officer"}),
+            "comment_form": CommentForm(),
+            "comment_days": COMMENT_WORKING_DAYS,
         },
     )
 

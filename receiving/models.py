@@ -194,6 +194,18 @@ class PlanComment(models.Model):
     def __str__(self):
         return f"{self.author} – {self.plan}"
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_shown(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.REJECTED
+
 
 class ReceiptRecord(models.Model):
     """The record of a gift received (biên bản tiếp nhận tài trợ), signed by both sides:

@@ -18,13 +18,17 @@
     rows.querySelectorAll(".item-row").forEach(function (row) {
       var removed = row.querySelector(".js-delete");
       var quantity = parseInt((row.querySelector(".js-quantity") || {}).value, 10) || 0;
-      var cost = parseInt((row.querySelector(".js-cost") || {}).value, 10) || 0;
+      // A cost may be typed the Vietnamese way ("1.250.000"): only its digits count.
+      var cost = parseInt(String((row.querySelector(".js-cost") || {}).value || "").replace(/\D/g, ""), 10) || 0;
       var line = quantity * cost;
-      row.querySelector(".js-line-total").textContent = formatVnd(line);
+      var lineTotal = row.querySelector(".js-line-total");
+      if (lineTotal) lineTotal.textContent = formatVnd(line);
       row.classList.toggle("opacity-50", !!(removed && removed.checked));
       if (!(removed && removed.checked)) total += line;
     });
-    document.getElementById("items-total").textContent = formatVnd(total);
+    // Rows without money (the receiving team's members) have no total.
+    var totalBox = document.getElementById("items-total");
+    if (totalBox) totalBox.textContent = formatVnd(total);
   }
 
   addButton.addEventListener("click", function () {

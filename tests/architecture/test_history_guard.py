@@ -56,6 +56,8 @@ READ_ONLY_VIEWS = {
     "campaigns:detail",
     "campaigns:event_plan",
     "campaigns:review_document",
+    # receiving: the comments waiting for a school's people (moderating posts elsewhere)
+    "receiving:moderation",
     # letters_contest
     "letters_contest:home",
     "letters_contest:round",

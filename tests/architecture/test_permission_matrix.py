@@ -53,6 +53,7 @@ from tests.letters_contest.factories import (
 )
 from tests.needs.factories import NeedFactory, NeedPhotoFactory
 from tests.oversight.factories import DigestRunFactory
+from tests.receiving.factories import PlanCommentFactory, UsagePlanFactory
 from tests.schools.factories import (
     CommuneFactory,
     DistrictFactory,
@@ -299,6 +300,21 @@ MATRIX = [
         "donations:plan_withdraw",
         lambda w: [w.plan_draft.pk],
         expect(404, officer_other=403, officer_province=403, admin=403, officer_this=302),
+    ),
+    # receiving (Circular 16): a school's team and its needs' plans are kept by those who act
+    # on the school; a draft need's plan is 404 to the rest, like the need; any signed-in
+    # person comments on a published plan; its keepers moderate
+    row("receiving:team", lambda w: [w.school_a.pk], expect(403, **allow(SCHOOL_A))),
+    row("receiving:plan[published]", lambda w: [w.need_verified.pk], expect(403, **allow(SCHOOL_A))),
+    row("receiving:plan[draft need]", lambda w: [w.need_draft.pk], expect(404, **allow(SCHOOL_A))),
+    row("receiving:comment[published plan]", lambda w: [w.need_verified.pk], SIGNED_IN),
+    row("receiving:comment[no plan]", lambda w: [w.need_funded.pk], expect(404)),
+    row("receiving:moderation", expected=expect(403, staff_this=200, staff_other=200, **allow(OFFICERS))),
+    post(
+        "receiving:comment_moderate",
+        lambda w: [w.plan_comment.pk],
+        expect(403, **allow(SCHOOL_A, 302)),
+        data=lambda w: {"action": "publish"},
     ),
     # campaigns: a published campaign is public, its plan is its managers'; an unpublished one is theirs alone
     row("campaigns:list", expected=PUBLIC),
@@ -563,6 +579,10 @@ def build_world(area) -> SimpleNamespace:
     )
     w.round_elsewhere = ContestRoundFactory(edition__number=53, province=elsewhere)
     w.entry_elsewhere = EntryFactory(round=w.round_elsewhere, school=school_elsewhere, code="12-53-00001")
+
+    # Circular 16: the verified need's usage plan, published, with a comment waiting
+    w.usage_plan = UsagePlanFactory(need=w.need_verified, published=True)
+    w.plan_comment = PlanCommentFactory(plan=w.usage_plan, author=w.donor)
     return w
 
 
