@@ -85,7 +85,7 @@ class PlanForm(forms.ModelForm):
 
 
 class PlanLineForm(forms.ModelForm):
-    unit_cost = VndField(label=_("unit cost (VND)"), min_value=0, max_value=10_000_000_000)
+    unit_cost = VndField(label=_("Unit cost"), min_value=0, max_value=10_000_000_000)
 
     class Meta:
         model = UsagePlanLine
