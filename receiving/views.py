@@ -66,6 +66,9 @@ def plan(request, need_pk):
     need = permissions.get_need_for_plan(request, need_pk)
     current = selectors.plan_of(need)
     if current is not None and current.is_published:
+        if request.method == "POST":  # a second tab's form, sent after the publication
+            messages.error(request, _("This plan has been published for comment and can no longer be changed."))
+            return redirect("receiving:plan", need_pk=need.pk)
         return render(
             request,
             "receiving/plan_manage.html",

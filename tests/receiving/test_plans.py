@@ -6,12 +6,15 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from needs.models import Need
 from receiving import plans
 from receiving.models import UsagePlan, UsagePlanLine
 from tests.needs.factories import NeedFactory
 from tests.receiving.factories import PlanCommentFactory, ReceivingTeamFactory, TeamMemberFactory, UsagePlanFactory
+from tests.support.fuzz import FUZZ, HOSTILE, clean
 from workdays.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +229,32 @@ def test_the_need_page_with_a_plan_runs_a_fixed_number_of_queries(client, area, 
         response = client.get(need.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["plan_section"].comments) == size
+
+
+@FUZZ
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(
+            [
+                "purpose", "beneficiaries", "pupils_benefiting", "method", "work_starts_on", "work_ends_on",
+                "lines-TOTAL_FORMS", "lines-INITIAL_FORMS", "lines-0-description", "lines-0-quantity",
+                "lines-0-unit", "lines-0-unit_cost", "publish",
+            ]
+        ),
+        st.one_of(HOSTILE, st.integers().map(str), st.dates().map(date.isoformat)),
+        max_size=3,
+    )
+)  # fmt: skip
+def test_the_plan_page_answers_any_post_without_a_500(client, area, changes):
+    need = Need.objects.filter(school=area.school_a).first() or NeedFactory(school=area.school_a)
+    client.force_login(area.staff_a)
+    before = UsagePlan.objects.filter(status=UsagePlan.Status.PUBLISHED).count()
+    response = client.post(
+        reverse("receiving:plan", args=[need.pk]), plan_post(**{k: clean(v) for k, v in changes.items()})
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200 and "form" in response.context:
+        # Refused: the page says why, next to a field or above the rows.
+        html = response.content.decode()
+        assert "invalid-feedback" in html or "alert-danger" in html
+    assert UsagePlan.objects.filter(status=UsagePlan.Status.PUBLISHED).count() - before in (0, 1)

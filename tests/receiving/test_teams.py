@@ -3,9 +3,12 @@ school, one head, every change with its history, shown with the published plan."
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from receiving import teams
 from receiving.models import ReceivingTeam, TeamMember
+from tests.support.fuzz import FUZZ, HOSTILE, clean
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +106,30 @@ def test_only_the_schools_people_keep_its_team(client, area, user, status):
 def test_a_school_that_does_not_exist_is_404(client, area):
     client.force_login(area.staff_a)
     assert client.get(reverse("receiving:team", args=[999999])).status_code == 404
+
+
+@FUZZ
+@given(
+    changes=st.dictionaries(
+        st.sampled_from(
+            [
+                "decision_reference", "members-TOTAL_FORMS", "members-INITIAL_FORMS", "members-0-full_name",
+                "members-0-job_title", "members-0-role", "members-1-role", "members-0-DELETE",
+            ]
+        ),
+        st.one_of(HOSTILE, st.integers().map(str), st.sampled_from(["head", "deputy", "member"])),
+        max_size=3,
+    )
+)  # fmt: skip
+def test_the_team_page_answers_any_post_without_a_500(client, area, changes):
+    client.force_login(area.staff_a)
+    data = team_post(("Lò Văn Thành", "Hiệu trưởng", HEAD), ("Quàng Thị Mai", "Kế toán", MEMBER))
+    response = client.post(
+        reverse("receiving:team", args=[area.school_a.pk]), data | {k: clean(v) for k, v in changes.items()}
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert "invalid-feedback" in response.content.decode() or "alert-danger" in response.content.decode()
+    team = ReceivingTeam.objects.filter(school=area.school_a).first()
+    if team is not None:
+        assert team.members.filter(role=HEAD).count() == 1
