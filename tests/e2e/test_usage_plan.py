@@ -127,5 +127,17 @@ def test_the_school_publishes_its_plan_and_a_visitor_comments(browser, live_serv
     guest.goto(live_server.url + need.get_absolute_url())
     expect(guest.locator(".plan-comments")).to_contain_text("bồn rửa tay thấp")
     assert today + timedelta(days=21) <= earliest  # fifteen working days are at least three weeks
-    for page in (school, visitor, guest):
+    # The school's pages on a phone: the team and a second need's draft plan.
+    other = NeedFactory(
+        school=area.school_a, title="Tủ sách cho điểm trường Hua Sát", items=[("Tủ sách gỗ", 2, "cái", 2_800_000)]
+    )
+    clerk_phone = new_page(browser, live_server.url, PHONE, has_touch=True)
+    sign_in(clerk_phone, area.staff_a.email)
+    clerk_phone.goto(live_server.url + reverse("receiving:team", args=[area.school_a.pk]))
+    expect(clerk_phone.locator("input[name=members-1-full_name]")).to_have_value("Quàng Thị Mai")
+    screenshot(clerk_phone, "usage-plan-390-team")
+    clerk_phone.goto(live_server.url + reverse("receiving:plan", args=[other.pk]))
+    expect(clerk_phone.locator("#items-total")).to_have_text("5.600.000\u00a0₫")
+    screenshot(clerk_phone, "usage-plan-390-draft")
+    for page in (school, visitor, guest, clerk_phone):
         page.context.close()
