@@ -69,6 +69,7 @@ def need_detail(request, pk):
         request,
         "needs/need_detail.html",
         {
+            **_settlement_context(request, need, roles),
             "need": need,
             "items": list(need.items.all()),
             "photos": [p for p in photos if p.kind == NeedPhoto.Kind.NEED],
@@ -84,6 +85,20 @@ def need_detail(request, pk):
             "calendar": lunch_calendar(need, today=timezone.localdate()),
         },
     )
+
+
+def _settlement_context(request, need, roles) -> dict:
+    """The settlement report on the page of a delivered need (receiving, the layer
+    above): none looked up before delivery."""
+    if need.status not in Need.DELIVERED_STATUSES:
+        return {"settlement": None, "can_settle": False}
+    from receiving.permissions import may_draft_settlement
+    from receiving.selectors import settlement_for_page
+
+    return {
+        "settlement": settlement_for_page(need, insider=bool(roles)),
+        "can_settle": may_draft_settlement(request.user, need),
+    }
 
 
 def _pending_photos(request, token):

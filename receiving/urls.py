@@ -1,4 +1,3 @@
-# ruff: noqa: F401  (the two sections fill in; the noqa goes when they do)
 from django.urls import path
 
 from . import views
@@ -12,5 +11,10 @@ urlpatterns = [
     #
     #
     # ---- Receipt records and settlement reports ----
+    path("records/issue/<str:reference>/", views.record_issue, name="record_issue"),
+    path("records/<int:pk>/pdf/", views.record_pdf, name="record_pdf"),
+    path("settlements/need/<int:need_pk>/", views.settlement_edit, name="settlement_edit"),
+    path("settlements/need/<int:need_pk>/publish/", views.settlement_publish, name="settlement_publish"),
+    path("settlements/<int:pk>/pdf/", views.settlement_pdf, name="settlement_pdf"),
     # (end of the records section)
 ]
