@@ -139,7 +139,11 @@ def settlement_edit(request, need_pk):
         ]
     posted = request.method == "POST"
     form = SettlementForm(request.POST if posted else None, initial=initial)
-    formset = SettlementLineFormSet(request.POST if posted else None, initial=lines_initial or None, prefix="lines")
+    # Bound, the lines are what was posted: compared with the need's items as initial
+    # data, lines kept as drafted from them would count as unchanged and be dropped.
+    formset = SettlementLineFormSet(
+        request.POST if posted else None, initial=None if posted else (lines_initial or None), prefix="lines"
+    )
     if posted and delivered and form.is_valid() and formset.is_valid():
         lines = [
             settlements.Line(

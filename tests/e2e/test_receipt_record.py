@@ -7,6 +7,7 @@ import subprocess
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from donations.models import DonorProfile, Pledge
@@ -52,7 +53,7 @@ def test_a_business_downloads_its_receipt_record_and_the_settlement_goes_public(
 
     # The gift arrives: the school confirms it on the gift's page.
     sign_in(school, area.staff_a.email, PASSWORD)
-    school.goto(f"{live_server.url}/donations/{pledge.reference}/")
+    school.goto(live_server.url + reverse("donations:detail", args=[pledge.reference]))
     school.fill("input[name=amount]", "2.050.000")
     school.fill("input[name=received_on]", "2026-11-02")
     school.get_by_role("button", name="Xác nhận đã nhận").click()
@@ -79,7 +80,7 @@ def test_a_business_downloads_its_receipt_record_and_the_settlement_goes_public(
 
     # The business signs in and downloads it from "My pledges".
     sign_in(donor, business.email, PASSWORD)
-    donor.goto(f"{live_server.url}/donations/mine/")
+    donor.goto(live_server.url + reverse("donations:mine"))
     link = donor.get_by_role("link", name="Biên bản tiếp nhận (PDF)")
     expect(link).to_be_visible()
     screenshot(donor, f"record-{width}-3-my-pledges")
