@@ -122,9 +122,25 @@ def pledge_detail(request, reference):
             "receipt_form": ReceiptForm(initial={"amount": pledge.amount, "received_on": timezone.localdate()}),
             "key": request.GET.get("key", ""),
             "events": list(pledge.events.select_related("actor")),
+            **_record_context(request, pledge),
             **_sponsorship_context(request, pledge),
         },
     )
+
+
+def _record_context(request, pledge) -> dict:
+    """The gift's receipt record (receiving, the layer above): the link to its PDF, or,
+    for the school, the way to issue it once the gift has arrived."""
+    if pledge.need_id is None or not pledge.is_received:
+        return {"receipt_record": None, "can_issue_record": False}
+    from receiving.permissions import may_issue_record
+    from receiving.selectors import record_of
+
+    record = record_of(pledge)
+    return {
+        "receipt_record": record if record is not None and record.document_id else None,
+        "can_issue_record": record is None and may_issue_record(request.user, pledge),
+    }
 
 
 @require_POST
@@ -169,10 +185,19 @@ def pledge_receive(request, reference):
 
 @login_required
 def my_pledges(request):
+    from receiving.selectors import records_by_pledge
+
+    pledges = list(selectors.pledges_of(request.user))
+    # The receipt records of the gifts that have them (one query for them all).
+    records = records_by_pledge(pledge.pk for pledge in pledges if pledge.is_received and pledge.need_id)
     return render(
         request,
         "donations/my_pledges.html",
-        {"pledges": list(selectors.pledges_of(request.user)), "sponsorships": selectors.sponsorships_of(request.user)},
+        {
+            "pledges": pledges,
+            "receipt_records": records,
+            "sponsorships": selectors.sponsorships_of(request.user),
+        },
     )
 
 
@@ -249,6 +274,8 @@ def transparency_unit(request, unit_pk):
 
 
 def transparency_school(request, school_pk):
+    from receiving.selectors import published_settlements_of
+
     school = get_object_or_404(School.objects.select_related("commune", "district", "province"), pk=school_pk)
     schools = School.objects.filter(pk=school.pk)
     return render(
@@ -259,6 +286,7 @@ def transparency_school(request, school_pk):
             "school": school,
             "figures": selectors.kept_transparency(schools, province_id=school.province_id),
             "roll": selectors.kept_honour_roll(schools, province_id=school.province_id, limit=20),
+            "settlements": published_settlements_of(school),
         },
     )
 

@@ -72,6 +72,7 @@ def need_detail(request, pk):
         request,
         "needs/need_detail.html",
         {
+            **_settlement_context(request, need, roles),
             "need": need,
             "items": list(need.items.all()),
             "photos": [p for p in photos if p.kind == NeedPhoto.Kind.NEED],
@@ -92,6 +93,20 @@ def need_detail(request, pk):
             "comment_days": COMMENT_WORKING_DAYS,
         },
     )
+
+
+def _settlement_context(request, need, roles) -> dict:
+    """The settlement report on the page of a delivered need (receiving, the layer
+    above): none looked up before delivery."""
+    if need.status not in Need.DELIVERED_STATUSES:
+        return {"settlement": None, "can_settle": False}
+    from receiving.permissions import may_draft_settlement
+    from receiving.selectors import settlement_for_page
+
+    return {
+        "settlement": settlement_for_page(need, insider=bool(roles)),
+        "can_settle": may_draft_settlement(request.user, need),
+    }
 
 
 def _pending_photos(request, token):

@@ -76,6 +76,9 @@ READ_ONLY_VIEWS = {
     "documents:registers",
     "documents:register",
     "documents:issued_pdf",
+    # receiving: the stored PDFs of receipt records and published settlement reports
+    "receiving:record_pdf",
+    "receiving:settlement_pdf",
     # oversight
     "dashboard:home",
     "dashboard:needs",

@@ -40,6 +40,7 @@ from donations.sponsorships import sponsorship_create
 from letters_contest.models import Award
 from needs.models import Need
 from oversight.models import DigestRun
+from receiving.models import ReceiptRecord, SettlementReport
 from tests.accounts.factories import UserFactory
 from tests.campaigns.factories import CampaignFactory, EventFactory, ReviewFactory, TaskFactory
 from tests.documents.factories import SignerFactory
@@ -454,6 +455,35 @@ MATRIX = [
     row("letters_contest:participation", lambda w: [w.round.pk], expect(403, **allow(ORGANISERS))),
 ]
 
+# receiving, receipt records and settlement reports: a record is its donor's and its
+# school's (404 to the rest); the school issues it (its donor is refused, 403); a
+# settlement report is drafted by the school's staff (its officers 403) and public once
+# published.
+MATRIX += [
+    row(
+        "receiving:record_issue[received]",
+        lambda w: [w.pledge_received.reference],
+        expect(404, donor=403, **allow(SCHOOL_A)),
+    ),
+    row(
+        "receiving:record_pdf",
+        lambda w: [w.receipt_record.pk],
+        expect(404, anonymous=404, donor=200, **allow(SCHOOL_A)),
+    ),
+    row(
+        "receiving:settlement_edit[delivered]",
+        lambda w: [w.need_delivered.pk],
+        expect(404, staff_this=200, officer_this=403, officer_province=403, admin=403),
+    ),
+    post(
+        "receiving:settlement_publish[delivered]",
+        lambda w: [w.need_delivered.pk],
+        expect(404, staff_this=302, officer_this=403, officer_province=403, admin=403),
+    ),
+    row("receiving:settlement_pdf[published]", lambda w: [w.settlement_published.pk], PUBLIC),
+    row("receiving:settlement_pdf[draft]", lambda w: [w.settlement_draft.pk], expect(404, anonymous=404)),
+]
+
 # Findings: cells where the code answers otherwise than designed and the fix awaits a
 # decision, as {(row key, designed status): reason}. Strict, so a fix makes them pass and
 # the mark has to go. None open.
@@ -499,6 +529,39 @@ def build_world(area) -> SimpleNamespace:
     pledge_receive(pledge=w.pledge_received, actor=w.staff_a, amount=2_000_000, received_on=timezone.localdate())
     guest = DonorDetails(name="Lê Minh", email="guest@example.vn")
     w.guest_pledge, _ = pledge_create(need=w.need_verified, donor=guest, amount=500_000)
+    # Receipt records and settlement reports (receiving): a received gift with its record,
+    # a delivered need with its published report, another with a draft (stand-in PDFs)
+    recorded, _ = pledge_create(need=w.need_verified, donor=donor, amount=400_000)
+    pledge_receive(pledge=recorded, actor=w.staff_a, amount=400_000, received_on=timezone.localdate())
+    w.receipt_record = ReceiptRecord.objects.create(
+        pledge=recorded,
+        giver_name="Trần Thu Hà",
+        amount=400_000,
+        received_on=timezone.localdate(),
+        document=register_document(
+            kind="BB",
+            body_symbol="PTDTBT",
+            title="Biên bản",
+            issued_on=date(2026, 3, 4),
+            user=w.staff_a,
+            school=w.school_a,
+            pdf=b"%PDF-1.7 record",
+        ),
+    )
+    w.settlement_published = SettlementReport.objects.create(
+        need=NeedFactory(school=w.school_a, status=S.DELIVERED),
+        status=SettlementReport.Status.PUBLISHED,
+        document=register_document(
+            kind="BC",
+            body_symbol="PTDTBT",
+            title="Báo cáo quyết toán",
+            issued_on=date(2026, 3, 5),
+            user=w.staff_a,
+            school=w.school_a,
+            pdf=b"%PDF-1.7 settlement",
+        ),
+    )
+    w.settlement_draft = SettlementReport.objects.create(need=NeedFactory(school=w.school_a, status=S.DELIVERED))
     w.account = BankAccountFactory(school=w.school_a)
     PaymentRouteFactory(school=w.school_a, account=w.account, set_by=w.officer_a)
     w.statement = StatementImportFactory(uploaded_by=w.officer_a)

@@ -1,4 +1,5 @@
 from importlib import import_module, util
+from pathlib import Path
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -12,6 +13,15 @@ from schools.demo import DEMO_PASSWORD, USERS, USERS_TODAY
 # communes) and the programme as it runs today. An app's demo module has a function per
 # era, `load_before_reform(out)` and `load(out)`, either optional.
 ERAS = ("load_before_reform", "load")
+
+
+def demo_modules_of(config) -> list[str]:
+    """An app's demo modules: `demo` (a module or a package), then any `demo_<part>.py`
+    beside it in name order, for an app whose demo is built in parts (receiving's
+    records, `receiving/demo_records.py`)."""
+    names = [f"{config.name}.demo"] if util.find_spec(f"{config.name}.demo") is not None else []
+    parts = sorted(Path(config.path).glob("demo_*.py"))
+    return names + [f"{config.name}.{part.stem}" for part in parts]
 
 
 class Command(BaseCommand):
@@ -31,8 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args, before_reform=False, **options):
         modules = []
         for config in apps.get_app_configs():
-            name = f"{config.name}.demo"
-            if not config.name.startswith("django") and util.find_spec(name) is not None:
+            if config.name.startswith("django"):
+                continue
+            for name in demo_modules_of(config):
                 modules.append((config, import_module(name)))
         logins = [(email, full_name) for email, full_name, *_rest in USERS]
         eras = ERAS[:1] if before_reform else ERAS
