@@ -21,7 +21,11 @@ from donations.letters import thank_you_pdf
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from letters_contest.certificates import certificate_pdf
 from letters_contest.models import Award
+from needs.models import Need
+from receiving.records import record_issue
+from receiving.settlements import Line, settlement_publish, settlement_save
 from tests.campaigns.factories import CampaignFactory, EventFactory, ReviewFactory
+from tests.documents.factories import SignerFactory
 from tests.documents.test_fonts import faces_of
 from tests.letters_contest.factories import AwardFactory, ContestRoundFactory, EntryFactory
 from tests.needs.factories import NeedFactory
@@ -176,6 +180,64 @@ def the_letter(area, campaign, reform) -> Printed:
     )
 
 
+def _received_gift(area):
+    area.school_a.principal_name = "Lò Văn Hùng"
+    area.school_a.save()
+    signer = SignerFactory(school=area.school_a, full_name="Lò Văn Hùng")
+    need = NeedFactory(school=area.school_a, title="Chăn ấm cho học sinh bán trú", items=[("Chăn", 41, "cái", 50_000)])
+    donor = DonorDetails(name="Công ty Minh Phát", email="lienhe@minhphat.example.vn")
+    pledge, _ = pledge_create(need=need, donor=donor, amount=2_050_000)
+    pledge = pledge_receive(pledge=pledge, actor=area.staff_a, amount=2_050_000, received_on=date(2026, 11, 2))
+    return need, pledge, signer
+
+
+def _today_line():
+    today = timezone.localdate()
+    return f"Pú Xi, ngày {decree30_day(today)} tháng {decree30_month(today)} năm {today:%Y}"
+
+
+def the_receipt_record(area, campaign, reform) -> Printed:
+    _need, pledge, signer = _received_gift(area)
+    record = record_issue(pledge=pledge, actor=area.staff_a, signer=signer, giver_representative="Nguyễn Minh Phát")
+    return Printed(
+        record.document.pdf.read(),
+        parent="ỦY BAN NHÂN DÂN XÃ PÚ XI",
+        body="TRƯỜNG PTDTBT TIỂU HỌC PÚ XI",
+        number=f"Số: {record.document.number_text}",
+        date_line=_today_line(),
+        kind="BIÊN BẢN",
+        first_words="Hôm nay",
+        signature=("HIỆU TRƯỞNG",),
+        signer="Lò Văn Hùng",
+        recipients=False,  # the sponsor's signature block stands in its place
+    )
+
+
+def the_settlement_report(area, campaign, reform) -> Printed:
+    need, _pledge, signer = _received_gift(area)
+    Need.objects.filter(pk=need.pk).update(status=Need.Status.DELIVERED, delivered_at=timezone.now())
+    need.refresh_from_db()
+    report = settlement_save(
+        need=need,
+        actor=area.staff_a,
+        lines=[Line("Chăn", 41, "cái", 50_000, 2_050_000, "HĐ 0001234")],
+        spent_total=2_050_000,
+        remainder="none",
+    )
+    report = settlement_publish(report=report, actor=area.staff_a, signer=signer)
+    return Printed(
+        report.document.pdf.read(),
+        parent="ỦY BAN NHÂN DÂN XÃ PÚ XI",
+        body="TRƯỜNG PTDTBT TIỂU HỌC PÚ XI",
+        number=f"Số: {report.document.number_text}",
+        date_line=_today_line(),
+        kind="BÁO CÁO",
+        first_words="Trường PTDTBT",
+        signature=("HIỆU TRƯỞNG",),
+        signer="Lò Văn Hùng",
+    )
+
+
 DOCUMENTS = [
     the_review,
     the_committees_review,
@@ -183,6 +245,8 @@ DOCUMENTS = [
     the_contest_plan,
     the_certificate,
     the_letter,
+    the_receipt_record,
+    the_settlement_report,
 ]
 
 
@@ -380,6 +444,8 @@ def test_the_printed_templates_are_found():
         "donations/decision.html",
         "donations/thank_you_letter.html",
         "letters_contest/certificate.html",
+        "receiving/receipt_record.html",
+        "receiving/settlement_report.html",
     ]
 
 
