@@ -61,6 +61,7 @@ def test_it_shows_a_reused_photo_side_by_side_with_both_needs_named(
     response = client.get(reverse("needs:queue"))
 
     [need] = response.context["queue"]
+    assert need == queued
     [signal] = need.trust_signals
     assert signal.is_photo and signal.alarming
     html = response.content.decode()
