@@ -2,7 +2,7 @@
 (the verification queue: needs.views.verification_queue asks `attach_signals`)."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -33,7 +33,6 @@ class Signal:
     # pace
     count: int = 0
     days: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_photo(self) -> bool:

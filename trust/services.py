@@ -4,6 +4,7 @@ the system) and dismissals (an officer's decision, with history)."""
 from collections import Counter, defaultdict
 
 import numpy as np
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,8 +131,6 @@ def signal_dismiss(*, need: Need, kind: str, key: str, note: str, actor) -> Sign
     verify the need may. Dismissing again replaces the note; the history keeps both."""
     note = (note or "").strip()
     if not may_dismiss(actor, need):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     if not note:
         raise DismissalRefused(_("Please write why this signal can be set aside."))
