@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "schools",
     "documents",
     "needs",
+    "trust",
     "donations",
     "receiving",
     "campaigns",
@@ -183,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "donations.tasks.remind_and_expire_pledges",
         "schedule": crontab(hour=8, minute=0),
     },
+    # What other schools asked per unit, for the verification queue's cost signal (trust).
+    "trust-cost-benchmarks": {"task": "trust.tasks.refresh_cost_benchmarks", "schedule": crontab(hour=2, minute=45)},
     "lunch-sponsorships": {
         "task": "donations.tasks.lunch_sponsorships_nightly",
         "schedule": crontab(hour=8, minute=10),
@@ -326,6 +329,10 @@ NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)
 NEED_PHOTOS_MAX = 6
 # A verified need expires this many days after its wanted-by date passed unfunded.
 NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
+# Trust signals in the verification queue: a school that sent this many needs for
+# verification within this many days is pointed out (trust.selectors).
+TRUST_MANY_NEEDS_COUNT = env.int("TRUST_MANY_NEEDS_COUNT", default=5)
+TRUST_MANY_NEEDS_DAYS = env.int("TRUST_MANY_NEEDS_DAYS", default=7)
 
 # A pledge not received within this many days expires; a reminder goes out first.
 PLEDGE_EXPIRY_DAYS = env.int("PLEDGE_EXPIRY_DAYS", default=14)

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("schools/", include("schools.urls")),
     path("needs/", include("needs.urls")),
+    path("trust/", include("trust.urls")),
     path("donations/", include("donations.urls")),
     path("receiving/", include("receiving.urls")),
     path("campaigns/", include("campaigns.urls")),

@@ -251,23 +251,42 @@ def _font(size):
 
 
 def _demo_photo(category, caption, seed) -> SimpleUploadedFile:
-    """A simple illustrated photo: sky, hills, a school house and the category's name."""
+    """A simple illustrated photo: sky, hills, trees, a school house and the category's
+    name. The layout varies with the seed (hills, house, trees, side) so that two demo
+    needs do not show what a perceptual hash takes for the same photo (trust.matching)."""
     rng = random.Random(seed)
     width, height = 1200, 900
-    image = Image.new("RGB", (width, height), (196, 224, 240))
+    image = Image.new("RGB", (width, height), (rng.randint(150, 215), rng.randint(195, 235), rng.randint(225, 250)))
     draw = ImageDraw.Draw(image)
-    for band in range(3):
-        shade = 90 + band * 35
-        base = height * (0.45 + band * 0.12)
+    bands = rng.randint(2, 4)
+    top = rng.uniform(0.3, 0.55)
+    for band in range(bands):
+        shade = 80 + band * rng.randint(20, 45)
+        base = height * (top + band * rng.uniform(0.08, 0.16))
+        step = rng.choice([100, 150, 220])
         points = (
-            [(0, height)] + [(x, base - rng.randint(20, 120)) for x in range(0, width + 150, 150)] + [(width, height)]
+            [(0, height)] + [(x, base - rng.randint(10, 180)) for x in range(0, width + step, step)] + [(width, height)]
         )
-        draw.polygon(points, fill=(60, shade + 40, 70))
-    x0, y0 = rng.randint(250, 650), 520
-    draw.rectangle([x0, y0, x0 + 360, y0 + 200], fill=(235, 225, 200), outline=(90, 70, 50), width=4)
-    draw.polygon([(x0 - 30, y0), (x0 + 180, y0 - 120), (x0 + 390, y0)], fill=(150, 60, 40))
-    for window in range(3):
-        draw.rectangle([x0 + 30 + window * 110, y0 + 50, x0 + 100 + window * 110, y0 + 120], fill=(70, 110, 150))
+        draw.polygon(points, fill=(rng.randint(40, 90), shade + 40, rng.randint(50, 90)))
+    for _tree in range(rng.randint(2, 7)):
+        tx, ty, size = rng.randint(0, width), rng.randint(int(height * 0.45), height - 120), rng.randint(40, 110)
+        draw.rectangle([tx - 8, ty, tx + 8, ty + size], fill=(90, 60, 30))
+        draw.ellipse([tx - size // 2, ty - size, tx + size // 2, ty + size // 3], fill=(30, rng.randint(90, 140), 40))
+    scale = rng.uniform(0.6, 1.3)
+    house_w, house_h = int(360 * scale), int(200 * scale)
+    x0, y0 = rng.randint(40, width - house_w - 70), rng.randint(int(height * 0.45), height - house_h - 100)
+    wall = (rng.randint(200, 245), rng.randint(190, 235), rng.randint(150, 210))
+    draw.rectangle([x0, y0, x0 + house_w, y0 + house_h], fill=wall, outline=(90, 70, 50), width=4)
+    roof = rng.choice([(150, 60, 40), (60, 80, 120), (120, 120, 120), (170, 90, 40)])
+    draw.polygon([(x0 - 30, y0), (x0 + house_w // 2, y0 - int(120 * scale)), (x0 + house_w + 30, y0)], fill=roof)
+    windows = rng.randint(2, 4)
+    gap = house_w // (windows + 1)
+    for window in range(windows):
+        wx = x0 + gap * (window + 1) - int(30 * scale)
+        draw.rectangle([wx, y0 + int(50 * scale), wx + int(60 * scale), y0 + int(120 * scale)], fill=(70, 110, 150))
+    if rng.random() < 0.5:
+        image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+        draw = ImageDraw.Draw(image)
     colour = COLOURS[category]
     draw.rectangle([0, 0, width, 150], fill=colour)
     draw.text((40, 30), LABELS[category], font=_font(64), fill=(255, 255, 255))
@@ -298,7 +317,7 @@ def _create(*, school, index, template, final_status, staff, officer, rng, era, 
         wanted_by=(wanted_from + timedelta(days=rng.randint(20, 150))).date() if index % 3 else None,
     )
     item_rows = [{"description": d, "quantity": q, "unit": u, "unit_cost": c} for d, q, u, c in items]
-    photos = [photo_create(upload=_demo_photo(category, full_title, index), actor=staff)]
+    photos = [photo_create(upload=_demo_photo(category, full_title, f"{index}-{full_title}"), actor=staff)]
     need = need_save(need=need, items=item_rows, actor=staff, photos=photos)
     notes = {
         "return": "Đề nghị bổ sung báo giá của đơn vị cung cấp và ảnh hiện trạng rõ hơn.",
@@ -314,7 +333,7 @@ def _create(*, school, index, template, final_status, staff, officer, rng, era, 
         if action == "deliver":
             Need.objects.filter(pk=need.pk).update(amount_received=need.amount_requested)
             photo_create(
-                upload=_demo_photo(category, "Bàn giao: " + full_title, 1000 + index),
+                upload=_demo_photo(category, "Bàn giao: " + full_title, f"proof-{index}-{full_title}"),
                 actor=staff,
                 kind="proof",
                 need=need,
@@ -445,7 +464,7 @@ def _lunch_needs(staff, officer) -> int:
             lunch_cost=cost,
         )
         clerk = staff if code == "11099012" else officer
-        photos = [photo_create(upload=_demo_photo("meals", title, 2000 + created), actor=clerk)]
+        photos = [photo_create(upload=_demo_photo("meals", title, f"lunch-{created}-{title}"), actor=clerk)]
         need_save(need=need, items=[], actor=clerk, photos=photos)
         need_transition(need=need, action="submit", actor=clerk)
         need_transition(need=need, action="verify", actor=officer)

@@ -6,6 +6,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import imagehash
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -23,6 +24,30 @@ THUMB_SIZE = (480, 360)
 class ProcessedImage:
     large: ContentFile
     thumb: ContentFile
+    phash: int
+    dhash: int
+
+
+def _signed(value: imagehash.ImageHash) -> int:
+    """A 64-bit hash as the signed integer a BigIntegerField holds (same bits)."""
+    number = int(str(value), 16)
+    return number - (1 << 64) if number >= 1 << 63 else number
+
+
+def perceptual_hashes(image: Image.Image) -> tuple[int, int]:
+    """The photo's DCT hash (phash) and gradient hash (dhash), 64 bits each, as signed
+    integers. Computed on the stored large image, so a backfill from the file gives the
+    same values. trust.matching says why these two and how far apart is "the same"."""
+    return _signed(imagehash.phash(image)), _signed(imagehash.dhash(image))
+
+
+def hashes_of_file(file) -> tuple[int, int]:
+    file.open("rb")
+    try:
+        with Image.open(file) as image:
+            return perceptual_hashes(image.convert("RGB"))
+    finally:
+        file.close()
 
 
 def _encode(image: Image.Image) -> bytes:
@@ -96,6 +121,12 @@ def process_photo(upload) -> ProcessedImage:
     large = image.copy()
     large.thumbnail((LARGE_SIDE, LARGE_SIDE), Image.Resampling.LANCZOS)
     thumb = ImageOps.fit(image, THUMB_SIZE, Image.Resampling.LANCZOS)
+    large_bytes = _encode(large)
+    with Image.open(io.BytesIO(large_bytes)) as stored:
+        phash, dhash = perceptual_hashes(stored.convert("RGB"))
     return ProcessedImage(
-        large=ContentFile(_encode(large), name="large.jpg"), thumb=ContentFile(_encode(thumb), name="thumb.jpg")
+        large=ContentFile(large_bytes, name="large.jpg"),
+        thumb=ContentFile(_encode(thumb), name="thumb.jpg"),
+        phash=phash,
+        dhash=dhash,
     )

@@ -364,6 +364,11 @@ class NeedPhoto(models.Model):
     height = models.PositiveIntegerField(default=0)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Perceptual hashes of the large image (needs.images.perceptual_hashes), 64 bits as
+    # signed integers; the trust app finds the same photo on another need with them.
+    # Empty for photos stored before they existed until `trust_refresh` fills them.
+    phash = models.BigIntegerField(null=True, blank=True, editable=False)
+    dhash = models.BigIntegerField(null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import lunch
-from .images import process_photo
+from .images import hashes_of_file, process_photo
 from .models import Need, NeedEvent, NeedItem, NeedPhoto
 from .permissions import SYSTEM, need_roles
 from .signals import need_status_changed
@@ -236,12 +236,37 @@ def bulk_verify(*, needs: list[Need], actor) -> tuple[int, list[str]]:
 def photo_create(*, upload, actor, kind=NeedPhoto.Kind.NEED, need=None, upload_token=None) -> NeedPhoto:
     """Store a validated upload (raises ValidationError otherwise) as a photo."""
     processed = process_photo(upload)
-    photo = NeedPhoto(need=need, kind=kind, upload_token=upload_token, uploaded_by=actor)
+    photo = NeedPhoto(
+        need=need,
+        kind=kind,
+        upload_token=upload_token,
+        uploaded_by=actor,
+        phash=processed.phash,
+        dhash=processed.dhash,
+    )
     photo.large.save("photo.jpg", processed.large, save=False)
     photo.thumb.save("photo.jpg", processed.thumb, save=False)
     photo._history_user = actor
     photo.save()
     return photo
+
+
+def photo_fill_hashes(*, batch: int = 500) -> int:
+    """Hash the photos stored before hashes were (or whose hashing failed), from their
+    large file; a missing or unreadable file is left empty and skipped. Returns how many
+    were filled. Idempotent: only empty rows are read."""
+    filled = 0
+    for photo in NeedPhoto.objects.filter(phash__isnull=True).order_by("pk").iterator(chunk_size=batch):
+        try:
+            phash, dhash = hashes_of_file(photo.large)
+        except (OSError, ValueError, SyntaxError):
+            continue
+        with transaction.atomic():
+            photo.phash, photo.dhash = phash, dhash
+            photo._history_user = None  # the system's
+            photo.save(update_fields=["phash", "dhash"])
+        filled += 1
+    return filled
 
 
 def need_deliver(*, need: Need, actor, note: str, uploads) -> Need:

@@ -285,6 +285,10 @@ def verification_queue(request):
             messages.warning(request, _("Tick the needs to verify first."))
         return redirect("needs:queue")
     queue = list(selectors.verification_queue(units))
+    # Reused photos, unusual unit costs, a school's pace: the trust app knows them.
+    from trust.selectors import attach_signals
+
+    attach_signals(queue)
     return render(request, "needs/verification_queue.html", {"queue": queue, "units": units})
 
 

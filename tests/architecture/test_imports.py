@@ -23,6 +23,7 @@ LAYERS = [
     ["schools"],
     ["documents"],
     ["needs"],
+    ["trust"],
     ["donations"],
     ["receiving"],
     ["campaigns"],

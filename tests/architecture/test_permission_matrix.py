@@ -168,6 +168,14 @@ MATRIX = [
     # needs: drafts and needs under review are 404 to everyone outside the school and its officers
     row("needs:list", expected=PUBLIC),
     row("needs:queue", expected=expect(403, **allow(OFFICERS))),
+    # trust: a need's signals are set aside by the officers who may verify it; its school
+    # sees the need but may not (403); everyone else does not see it (404).
+    post(
+        "trust:dismiss",
+        lambda w: [w.need_submitted.pk],
+        expect(404, staff_this=403, **allow(AREA_A, 302)),
+        data=lambda w: {"kind": "pace", "key": "", "note": "Đã kiểm tra."},
+    ),
     row("needs:my_school", expected=expect(404, staff_this=200, staff_other=200)),
     row("needs:create", lambda w: [w.school_a.pk], expect(403, **allow(SCHOOL_A))),
     row("needs:detail[draft]", lambda w: [w.need_draft.pk], expect(404, anonymous=404, **allow(SCHOOL_A))),
