@@ -56,8 +56,11 @@ INSTALLED_APPS = [
     "donations",
     "campaigns",
     "letters_contest",
+    "opendata",
     "oversight",
     "ops",
+    # Its Swagger UI served from our own static files (the CSP allows no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +230,9 @@ ACCOUNT_RATE_LIMITS = {
     "upload_letter": "60/m/user",
     # Anyone checking the signatures of a downloaded document (documents.views.verify)
     "verify_signature": "10/m/ip,100/h/ip",
+    # The public open-data API (opendata), reads included: generous for a person or a
+    # script that walks the ledger page by page, not for a scraper in a loop.
+    "open_data": "120/m/ip,3000/h/ip",
 }
 if env.bool("RATE_LIMITS_OFF", default=False):
     # Only for the load benchmark, whose clients all share one address.

@@ -26,6 +26,7 @@ LAYERS = [
     ["donations"],
     ["campaigns"],
     ["letters_contest"],
+    ["opendata"],
     ["oversight"],
     ["ops"],
     ["config"],
