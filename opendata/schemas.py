@@ -4,6 +4,7 @@ OpenAPI document is generated from these, so each field says what it holds.
 Only public figures leave: never an e-mail, a phone, a person's name other than a donor's
 public one, a pupil, or a user's id (tests/opendata/test_no_personal_data.py walks them)."""
 
+import re
 from datetime import date, datetime
 from typing import Literal
 
@@ -80,6 +81,14 @@ class AllocationQuery(Query):
 class DateRange(Schema):
     received_from: date | None = Field(None, alias="from", description="Received on or after (YYYY-MM-DD).")
     received_to: date | None = Field(None, alias="to", description="Received on or before (YYYY-MM-DD).")
+
+    @field_validator("received_from", "received_to", mode="before")
+    @classmethod
+    def iso_date(cls, value):
+        # Only YYYY-MM-DD: pydantic alone would read "0" as a timestamp (1 January 1970).
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("Use a date as YYYY-MM-DD.")
+        return value
 
     @model_validator(mode="after")
     def in_order(self):
