@@ -31,7 +31,7 @@ def many(area):
             need=need, donor=DonorDetails(name=f"Nhà hảo tâm {n}", email=f"d{n}@example.vn"), amount=100_000 + n
         )
         pledge_receive(pledge=pledge, actor=area.staff_a, amount=100_000 + n, received_on=date(2026, 11, 1))
-    for n in range(11):
+    for _school in range(11):
         SchoolFactory(commune=area.commune_b)
     return need
 
