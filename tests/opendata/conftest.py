@@ -3,8 +3,6 @@ and names must never leave through it: donors (named, anonymous, a guest with a 
 school staff, officers, a principal, a focal point, and contest pupils."""
 
 from datetime import date
-from types import SimpleNamespace
-
 import pytest
 
 from donations.allocations import line_add, plan_approve, plan_draft
@@ -109,5 +107,3 @@ def walk(value):
 def no_rate_limit(settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "open_data": ""}
 
-
-__all__ = ["SECRETS", "SimpleNamespace", "walk"]
