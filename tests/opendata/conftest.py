@@ -106,4 +106,3 @@ def walk(value):
 @pytest.fixture
 def no_rate_limit(settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "open_data": ""}
-

@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -40,7 +42,19 @@ def test_the_docs_page_loads_its_scripts_from_the_portal(client):
 
 
 @pytest.fixture
-def small_world(area, settings):
+def one_connection():
+    """Schemathesis calls the WSGI application itself, whose request signals would close
+    the test's database connection (and its transaction) after each request; Django's
+    test client disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def small_world(area, settings, one_connection):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "open_data": ""}
     SchoolSiteFactory(school=area.school_a)
     need = NeedFactory(school=area.school_a, items=[("Chăn", 10, "cái", 250_000)])
