@@ -3,6 +3,7 @@ and names must never leave through it: donors (named, anonymous, a guest with a 
 school staff, officers, a principal, a focal point, and contest pupils."""
 
 from datetime import date
+
 import pytest
 
 from donations.allocations import line_add, plan_approve, plan_draft
