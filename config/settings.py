@@ -58,8 +58,11 @@ INSTALLED_APPS = [
     "receiving",
     "campaigns",
     "letters_contest",
+    "opendata",
     "oversight",
     "ops",
+    # Its Swagger UI served from our own static files (the CSP allows no CDN).
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +236,9 @@ ACCOUNT_RATE_LIMITS = {
     "verify_signature": "10/m/ip,100/h/ip",
     # Signed-in visitors commenting on a usage plan (receiving.views.comment)
     "plan_comment": "5/m/user,30/h/user",
+    # The public open-data API (opendata), reads included: generous for a person or a
+    # script that walks the ledger page by page, not for a scraper in a loop.
+    "open_data": "120/m/ip,3000/h/ip",
 }
 if env.bool("RATE_LIMITS_OFF", default=False):
     # Only for the load benchmark, whose clients all share one address.

@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz/", views.health, name="health"),
     path("livez/", views.livez, name="livez"),
     path("admin/", admin.site.urls),
+    # The open-data API: JSON and CSV, the same in every language (opendata).
+    path("api/v1/", include("opendata.urls")),
     # Public uploads only (need photos, banners); letters go through their own views.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.public_media, name="media"),
 ]

@@ -18,6 +18,8 @@ Namespaces, each bumped by the app that owns the change (its `signals.py`):
 - `public-needs`: which needs the public lists hold (browse pages and their totals).
 - `need:<id>`, `school:<id>`: a need's page and a school's page, as anonymous visitors get
   them from the page cache (`cache_public_page`).
+- `ledger`: money that arrived or was allocated anywhere (the open-data API's ledger,
+  totals, funds and allocations); bumped by donations.signals.
 """
 
 import hashlib

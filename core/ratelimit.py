@@ -22,3 +22,13 @@ def limit_posts(action: str):
         return wrapped
 
     return decorator
+
+
+def over_limit(request, action: str) -> bool:
+    """Count this request, a read too, against ACCOUNT_RATE_LIMITS[action]: True when
+    it is one too many. For what answers something other than a page (the open-data API
+    answers its own JSON 429). allauth's public `consume` never counts a GET; its
+    implementation does when asked."""
+    from allauth.core.internal import ratelimit as counting
+
+    return not counting.consume(request, app="allauth.account", action=action, limit_get=True)

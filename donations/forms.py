@@ -332,3 +332,15 @@ class ReversalForm(forms.Form):
                 "amount": format_vnd(line.amount),
             }
         )
+
+
+class LedgerSearchForm(forms.Form):
+    """The transparency page's search of the ledger: a donor checks that their gift arrived."""
+
+    q = forms.CharField(
+        label=_("Find a gift that arrived"),
+        max_length=100,
+        required=False,
+        help_text=_("The reference of the transfer (e.g. DU4K7M2P), the amount (e.g. 1.250.000) or the public name."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )

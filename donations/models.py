@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.text import fold
 from documents.models import IssuedDocument
 from needs.models import Need
 from schools.models import Office, School
@@ -321,6 +322,9 @@ class Pledge(models.Model):
     goods_description = models.TextField(_("goods"), blank=True)
     message = models.TextField(_("message to the school"), blank=True, max_length=1000)
     anonymous = models.BooleanField(_("give anonymously"), default=False)
+    # The public name folded (core.text.fold), empty when anonymous: what the ledger's
+    # search box matches a name against, accents or not (selectors.ledger_search).
+    search_name = models.CharField(max_length=200, editable=False, default="", db_default="")
     reference = models.CharField(_("reference code"), max_length=12, unique=True, default=new_reference)
     # The form's one-time token: a double-submitted form finds the pledge it made.
     submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
@@ -337,7 +341,7 @@ class Pledge(models.Model):
 
     # Audit trail (oversight.audit): amounts and statuses, never who the donor is, so an
     # erased donor (donations.personal_data) stays erased in the history too.
-    history = HistoricalRecords(excluded_fields=["donor_name", "donor_email", "donor_phone", "message"])
+    history = HistoricalRecords(excluded_fields=["donor_name", "donor_email", "donor_phone", "message", "search_name"])
 
     class Meta:
         verbose_name = _("pledge")
@@ -383,6 +387,12 @@ class Pledge(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.public_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
     @staticmethod
     def waiting_q(today) -> Q:

@@ -1,7 +1,10 @@
+import re
+
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 
 from core.cache import area, cached, query_key
+from core.text import WORD, fold
 from needs.models import Need
 from schools.models import Office, School
 
@@ -332,3 +335,145 @@ def plan_lines(plan):
         .select_related("need__school", "pledge", "reverses__plan", "reversed_by__plan")
         .order_by("pk")
     )
+
+
+# --- the public ledger ------------------------------------------------------------------
+
+# What the ledger writes for a donor who asked not to be named (the honour roll gives no
+# name at all): data, the same in every language.
+ANONYMOUS_NAME = "ẩn danh"
+# A reference as donors type it into a transfer: "DU" and six characters (models.new_reference).
+REFERENCE = re.compile(r"^DU[A-Z2-9]{6}$")
+
+
+def ledger_lines(*, schools=None, funds=None, received_from=None, received_to=None) -> QuerySet[Pledge]:
+    """Every gift that arrived, one line each: to a need (in these schools) or to a
+    programme fund (these funds), oldest line first by id.
+
+    The honour roll's rule: a fund's allocation to a need is not a donor's gift (its money
+    came in once, as a gift to the fund, and is listed there; the allocations are public
+    on their own). Only public columns are loaded: never an e-mail, a phone, a message.
+    """
+    lines = Pledge.objects.filter(status__in=Pledge.RECEIVED_STATUSES, source_fund__isnull=True)
+    if schools is not None or funds is not None:
+        given_to = Q(pk__in=[])
+        if schools is not None:
+            given_to |= Q(need__school__in=schools)
+        if funds is not None:
+            given_to |= Q(fund__in=funds)
+        lines = lines.filter(given_to)
+    if received_from:
+        lines = lines.filter(received_on__gte=received_from)
+    if received_to:
+        lines = lines.filter(received_on__lte=received_to)
+    return (
+        lines.select_related("need", "fund")
+        .only(
+            "pk",
+            "reference",
+            "kind",
+            "received_amount",
+            "received_on",
+            "anonymous",
+            "donor_name",
+            "need__id",
+            "need__title",
+            "fund__id",
+            "fund__slug",
+            "fund__name",
+        )
+        .order_by("pk")
+    )
+
+
+def ledger_row(pledge: Pledge) -> dict:
+    """One ledger line as the public sees it (the API, its CSV, the transparency page)."""
+    return {
+        "id": pledge.pk,
+        "reference": pledge.reference,
+        "received_on": pledge.received_on,
+        "kind": pledge.kind,
+        "amount": pledge.received_amount or 0,
+        "need_id": pledge.need_id,
+        "need_title": pledge.need.title if pledge.need_id else None,
+        "fund_slug": pledge.fund.slug if pledge.fund_id else None,
+        "fund_name": pledge.fund.name if pledge.fund_id else None,
+        "donor": pledge.public_name or ANONYMOUS_NAME,
+        "anonymous": not pledge.public_name,
+    }
+
+
+def ledger_search(lines: QuerySet[Pledge], text: str) -> QuerySet[Pledge]:
+    """The ledger lines a donor looks for: by reference ("DU4K7M2P"), by the amount that
+    arrived typed the Vietnamese way ("1.250.000"), or by the public name, accents or not
+    ("tran thu ha"). An anonymous gift is found by its reference or amount only."""
+    from django import forms
+
+    from core.forms import VndField
+
+    text = (text or "").strip()
+    if not text:
+        return lines.none()
+    wanted = Q(pk__in=[])
+    if REFERENCE.match(text.upper()):
+        wanted |= Q(reference=text.upper())
+    try:
+        amount = VndField(required=False).clean(text)
+    except forms.ValidationError:
+        amount = None
+    if amount:
+        wanted |= Q(received_amount=amount)
+    words = WORD.findall(fold(text))
+    if words and amount is None:
+        by_name = Q()
+        for word in words:
+            by_name &= Q(search_name__contains=word)
+        wanted |= by_name
+    return lines.filter(wanted)
+
+
+def received_totals(*, unit=None, received_from=None, received_to=None) -> list[dict]:
+    """Money and goods that arrived, by province (of the school, or of the fund's office)
+    and month: one query for the sums, one for the places' names."""
+    from django.db.models import Count
+    from django.db.models.functions import Coalesce, TruncMonth
+
+    from schools.models import AdministrativeUnit
+
+    schools = funds = None
+    if unit is not None:
+        schools, funds = School.objects.filter(unit.school_filter()), funds_in_unit(unit)
+    lines = ledger_lines(schools=schools, funds=funds, received_from=received_from, received_to=received_to)
+    rows = list(
+        lines.order_by()
+        .annotate(
+            place=Coalesce("need__school__province_id", "fund__office__unit__province_id", "fund__office__unit_id"),
+            received_month=TruncMonth("received_on"),
+        )
+        .values("place", "received_month")
+        .annotate(received=Sum("received_amount"), gifts=Count("pk"))
+        .order_by("received_month", "place")
+    )
+    names = dict(AdministrativeUnit.objects.filter(pk__in={r["place"] for r in rows}).values_list("pk", "name"))
+    return [
+        {
+            "province_id": row["place"],
+            "province": names.get(row["place"], ""),
+            "month": row["received_month"].strftime("%Y-%m"),
+            "received": row["received"] or 0,
+            "gifts": row["gifts"],
+        }
+        for row in rows
+    ]
+
+
+def allocation_lines(*, fund=None) -> QuerySet[AllocationLine]:
+    """The lines of approved allocation plans still standing (as `fund_allocations`), of
+    one fund or of all, with their fund, need and decision; oldest first by id."""
+    approved = AllocationPlan.Status.APPROVED
+    lines = AllocationLine.objects.filter(plan__status=approved, plan__kind=AllocationPlan.Kind.ALLOCATION).exclude(
+        reversed_by__plan__status=approved
+    )
+    if fund is not None:
+        lines = lines.filter(plan__fund=fund)
+    return lines.select_related("plan__fund", "plan__document", "need__school").order_by("pk")

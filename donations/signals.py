@@ -7,7 +7,11 @@ from needs.models import Need
 from needs.signals import need_status_changed
 
 from . import services
-from .models import Fund, Pledge
+from .models import AllocationPlan, Fund, Pledge
+
+# The public ledger (opendata's API: gifts that arrived, funds, allocations, totals): one
+# namespace for the whole country, bumped only by money arriving or being allocated.
+LEDGER = "ledger"
 
 
 @receiver(need_status_changed, sender=Need)
@@ -25,6 +29,9 @@ def claim_pledges_on_confirmed_email(request, email_address, **kwargs):
 @receiver(post_save, sender=Pledge, dispatch_uid="invalidate-pledge")
 @receiver(post_delete, sender=Pledge, dispatch_uid="invalidate-delete-pledge")
 def pledge_changed(sender, instance, **kwargs):
+    if instance.status in Pledge.RECEIVED_STATUSES or instance.source_fund_id:
+        # Money that arrived (or a fund's allocation): the public ledger and its totals.
+        bump(LEDGER)
     if instance.fund_id:
         # A gift to a fund: the fund office's province shows it (the fund's and the
         # campaign's pages, the province's figures).
@@ -51,4 +58,11 @@ def fund_changed(sender, instance, **kwargs):
     # A fund renamed, closed or reopened: its campaign's page lists it (campaigns keep
     # their figures per province).
     unit = instance.office.unit
-    bump(area(unit.province_id or unit.pk), f"fund:{instance.pk}")
+    bump(area(unit.province_id or unit.pk), f"fund:{instance.pk}", LEDGER)
+
+
+@receiver(post_save, sender=AllocationPlan, dispatch_uid="invalidate-allocation-plan")
+def plan_changed(sender, instance, **kwargs):
+    # An approved plan (or its reversal) changes the public allocations and the fund's money.
+    if instance.is_approved:
+        bump(LEDGER)

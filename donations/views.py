@@ -26,6 +26,7 @@ from .forms import (
     DonorProfileForm,
     FundForm,
     FundGiftForm,
+    LedgerSearchForm,
     PaymentRouteForm,
     PledgeForm,
     ReceiptForm,
@@ -260,8 +261,26 @@ def honour_roll(request, unit_pk):
     return render(request, "donations/honour_roll.html", {"unit": unit, "roll": selectors.kept_unit_honour_roll(unit)})
 
 
+LEDGER_SEARCH_ROWS = 50
+
+
+def _ledger_search(request, lines) -> dict:
+    """The search box of a transparency page and what it found (at most
+    LEDGER_SEARCH_ROWS lines), by the ledger's own rule (selectors.ledger_search)."""
+    form = LedgerSearchForm(request.GET or None)
+    found = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
+        found = [
+            selectors.ledger_row(p) for p in selectors.ledger_search(lines, form.cleaned_data["q"])[:LEDGER_SEARCH_ROWS]
+        ]
+    return {"search_form": form, "found": found, "found_max": LEDGER_SEARCH_ROWS}
+
+
 def transparency_unit(request, unit_pk):
     unit = get_object_or_404(AdministrativeUnit, pk=unit_pk)
+    lines = selectors.ledger_lines(
+        schools=School.objects.filter(unit.school_filter()), funds=selectors.funds_in_unit(unit)
+    )
     return render(
         request,
         "donations/transparency.html",
@@ -269,6 +288,8 @@ def transparency_unit(request, unit_pk):
             "place": unit,
             "figures": selectors.kept_unit_transparency(unit),
             "honour_url": reverse("donations:honour", args=[unit.pk]),
+            "open_data_query": f"unit={unit.pk}",
+            **_ledger_search(request, lines),
         },
     )
 
@@ -287,6 +308,8 @@ def transparency_school(request, school_pk):
             "figures": selectors.kept_transparency(schools, province_id=school.province_id),
             "roll": selectors.kept_honour_roll(schools, province_id=school.province_id, limit=20),
             "settlements": published_settlements_of(school),
+            "open_data_query": f"school={school.pk}",
+            **_ledger_search(request, selectors.ledger_lines(schools=schools)),
         },
     )
 

@@ -759,9 +759,10 @@ class Generator:
         else:
             donor_id, name, email = None, self._person(), f"guest-{pledge_id}@scale.test"
         received_on = (at + timedelta(days=rng.uniform(1, 6))).date() if received_amount else None
+        anonymous = rng.random() < 0.15
         pledges.append(
             (pledge_id, need_id, donor_id, name, email, "", "money", amount, "",
-             "Chúc các em học tốt!" if rng.random() < 0.3 else "", rng.random() < 0.15,
+             "Chúc các em học tốt!" if rng.random() < 0.3 else "", anonymous, "" if anonymous else fold(name),
              reference_for(pledge_id), None, status, received_amount or None, received_on, None,
              (at + timedelta(days=14)).date(), None, at, at)
         )  # fmt: skip
@@ -915,7 +916,7 @@ ITEM_COLUMNS = ["id", "need_id", "description", "quantity", "unit", "unit_cost",
 NEED_EVENT_COLUMNS = ["id", "need_id", "kind", "from_status", "to_status", "actor_id", "note", "created_at"]
 PLEDGE_COLUMNS = [
     "id", "need_id", "donor_id", "donor_name", "donor_email", "donor_phone", "kind", "amount", "goods_description",
-    "message", "anonymous", "reference", "submission_token", "status", "received_amount", "received_on",
+    "message", "anonymous", "search_name", "reference", "submission_token", "status", "received_amount", "received_on",
     "received_by_id", "expires_on", "reminder_sent_at", "created_at", "updated_at",
 ]  # fmt: skip
 PLEDGE_EVENT_COLUMNS = ["id", "pledge_id", "from_status", "to_status", "actor_id", "note", "created_at"]

@@ -23,6 +23,24 @@ def is_not_the_portals(name: str) -> bool:
 
 # The views that change no data: pages, lists, documents and downloads.
 READ_ONLY_VIEWS = {
+    # opendata: the public API reads only (GET), its schema and its docs page
+    "opendata:allocations",
+    "opendata:allocations_csv",
+    "opendata:api-root",
+    "opendata:fund",
+    "opendata:funds",
+    "opendata:funds_csv",
+    "opendata:ledger_csv",
+    "opendata:ledger_list",
+    "opendata:need",
+    "opendata:needs",
+    "opendata:needs_csv",
+    "opendata:openapi-json",
+    "opendata:openapi-view",
+    "opendata:schools",
+    "opendata:schools_csv",
+    "opendata:totals",
+    "opendata:totals_csv",
     # core
     "home",
     "privacy",

@@ -28,6 +28,7 @@ LAYERS = [
     ["receiving"],
     ["campaigns"],
     ["letters_contest"],
+    ["opendata"],
     ["oversight"],
     ["ops"],
     ["config"],

@@ -1,7 +1,8 @@
 """URL names and Celery task names are the portal's public contract: templates, e-mails
 already sent, bookmarks, beat's schedule rows and tasks waiting in Redis use them. The
 snapshot was taken before the apps were rearranged (issue 14); a rename must be a decision,
-made here on purpose, never a side effect of moving a module."""
+made here on purpose, never a side effect of moving a module. New names are added on purpose
+too (the open-data API's, issue 18)."""
 
 import json
 from pathlib import Path

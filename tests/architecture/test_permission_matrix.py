@@ -214,6 +214,29 @@ MATRIX = [
     row("donations:transparency", lambda w: [w.district_a.pk], PUBLIC),
     row("donations:transparency_school", lambda w: [w.school_a.pk], PUBLIC),
     row("donations:statements", expected=expect(403, **allow(OFFICERS))),
+    # opendata: the public API, the same for everyone (ninja's root only names the docs: 404)
+    row("opendata:api-root", expected=expect(404, anonymous=404)),
+    row("opendata:openapi-json", expected=PUBLIC),
+    row("opendata:openapi-view", expected=PUBLIC),
+    *[
+        row(f"opendata:{name}", expected=PUBLIC)
+        for name in (
+            "needs",
+            "needs_csv",
+            "schools",
+            "schools_csv",
+            "funds",
+            "funds_csv",
+            "allocations",
+            "allocations_csv",
+            "ledger_list",
+            "ledger_csv",
+            "totals",
+            "totals_csv",
+        )
+    ],
+    row("opendata:need", lambda w: [w.need_verified.pk], PUBLIC),
+    row("opendata:fund", lambda w: [w.fund.slug], PUBLIC),
     # A statement import is its uploader's work in progress (officer A's here).
     row(
         "donations:statement",
