@@ -10,3 +10,6 @@ class ReceivingConfig(AppConfig):
 
     name = "receiving"
     verbose_name = _("Receiving sponsorship (Circular 16)")
+
+    def ready(self):
+        from . import signals  # noqa: F401

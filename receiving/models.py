@@ -229,7 +229,12 @@ class ReceiptRecord(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    # The giver's identity stays out of the history, as a pledge's does. The record itself
+    # is an accounting paper the school keeps by law (the Accounting Law's retention), so
+    # erasing a donor's account leaves it and its PDF as issued.
+    history = HistoricalRecords(
+        excluded_fields=["giver_name", "giver_representative", "giver_position", "giver_address", "giver_tax_code"]
+    )
 
     class Meta:
         verbose_name = _("receipt record")

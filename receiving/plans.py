@@ -9,8 +9,8 @@ plan is not changed: it is what people were asked about.
 
 Signed-in visitors comment in plain text (no links, no HTML, at most 2,000 characters);
 a comment is shown once the school's people (its staff, the officers handling it) publish
-it, and a rejected one keeps its reason. Every write keeps its history and, after the
-commit, invalidates the need's cached public page."""
+it, and a rejected one keeps its reason. Every write keeps its history; receiving.signals
+invalidates the need's cached public page."""
 
 import re
 from dataclasses import dataclass
@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.cache import bump
 from needs.models import Need
 from workdays.calendar import nth_working_day_after
 
@@ -70,10 +69,6 @@ def _save(obj, actor, **kwargs):
     obj._history_user = actor
     obj.save(**kwargs)
     return obj
-
-
-def _invalidate(need: Need) -> None:
-    bump(f"need:{need.pk}")
 
 
 # --- drafting -------------------------------------------------------------------------
@@ -217,7 +212,6 @@ def plan_publish(*, plan: UsagePlan, actor, today: date | None = None) -> UsageP
     locked.earliest_start_on = earliest
     locked.published_by = actor
     _save(locked, actor)
-    _invalidate(need)
     return locked
 
 
@@ -279,5 +273,4 @@ def comment_moderate(*, comment: PlanComment, actor, action: str, reason: str = 
     locked.moderated_at = timezone.now()
     locked.moderation_note = reason
     _save(locked, actor)
-    _invalidate(locked.plan.need)
     return locked

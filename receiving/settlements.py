@@ -21,7 +21,6 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.cache import bump
 from core.documents import render_pdf_locating
 from core.formatting import format_vnd
 from documents.issuers import issuer_of_school
@@ -253,9 +252,6 @@ def settlement_publish(*, report: SettlementReport, actor, signer) -> Settlement
         locked.save(
             update_fields=["received_total", "status", "published_by", "published_at", "document", "updated_at"]
         )
-        # The need's public page shows the report from now on (after the commit). Only
-        # publishing changes what the public sees: drafts show to the school alone.
-        bump(f"need:{need.pk}", f"school:{need.school_id}")
     return locked
 
 

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.cache import bump
-
 from .models import ReceivingTeam, TeamMember
 
 MAX_MEMBERS = 15
@@ -39,10 +37,6 @@ def members_problem(members: list[Member]) -> str:
     if len(heads) != 1:
         return _("The team has exactly one head: choose the role “Head of the team” for one person.")
     return ""
-
-
-def _pages_of(school):
-    return [f"need:{pk}" for pk in school.needs.values_list("pk", flat=True)]
 
 
 @transaction.atomic
@@ -87,5 +81,4 @@ def team_save(*, school, actor, decision_reference: str, members: list[Member]) 
             setattr(row, key, value)
         row._history_user = actor
         row.save()
-    bump(*_pages_of(school))
     return team
