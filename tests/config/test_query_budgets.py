@@ -21,14 +21,14 @@ from tests.schools.factories import CommuneFactory, SchoolFactory, SchoolSiteFac
 BUDGETS = {
     "home": (2, 0),
     "needs": (4, 0),
-    "need": (4, 0),
+    "need": (5, 0),
     "schools": (5, 0),
     "school": (3, 0),
     "campaigns": (1, 1),
     "campaign": (14, 8),  # its programme funds: one query more when cold
     "honour": (4, 1),
     "transparency": (5, 1),
-    "transparency-school": (7, 1),
+    "transparency-school": (8, 2),  # its published settlement reports: read fresh, warm too
 }
 
 

@@ -11,10 +11,12 @@ from tests.documents.factories import SignerFactory
 from tests.letters_contest.factories import AwardFactory, EntryFactory
 
 
-def test_certificates_issued_at_publishing_are_signed(client, contest, pki, trusted_ca):
+def test_certificates_issued_at_publishing_are_signed(client, area, contest, pki, trusted_ca):
     round_, organiser = contest
     head = SignerFactory(office=round_.organiser, full_name="Lò Văn Minh")
-    AwardFactory(entry=EntryFactory(round=round_))
+    # A school of the round's province (a school of its own would make a new province,
+    # whose factory code can meet Điện Biên's "11").
+    AwardFactory(entry=EntryFactory(round=round_, school=area.school_a))
     signing_key_add_pkcs12(
         owner=round_.organiser,
         holder=SigningKey.Holder.ORGANISATION,

@@ -60,8 +60,8 @@ def test_the_need_page_shows_the_calendar_in_a_fixed_number_of_queries(
         )
     first = sponsorship.instalments.order_by("month").first()
     pledge_receive(pledge=first, actor=area.staff_a, amount=first.amount, received_on=date(2027, 9, 2))
-    # need with places; items; photos; history; the months
-    with django_assert_num_queries(5):
+    # need with places; items; photos; history; the usage plan (receiving); the months
+    with django_assert_num_queries(6):
         response = client.get(lunch_need.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200

@@ -47,9 +47,10 @@ def test_a_gift_from_pledge_to_thank_you_letter(browser, live_server, demo, tmp_
 
     # The donor sees "received" and downloads the thank-you letter.
     donor.goto(live_server.url + "/donations/mine/")
-    expect(donor.locator("a", has_text=pledge.reference).get_by_text("Đã nhận")).to_be_visible()
+    gift = donor.locator("#my-gifts .list-group-item", has_text=pledge.reference)
+    expect(gift.get_by_text("Đã nhận")).to_be_visible()
     screenshot(donor, "donor-4-my-pledges")
-    donor.locator("a", has_text=pledge.reference).click()
+    gift.locator("a.stretched-link").click()
     with donor.expect_download() as download:
         donor.get_by_role("link", name="Tải thư cảm ơn (PDF)").click()
     letter = tmp_path / "letter.pdf"

@@ -57,5 +57,5 @@ def test_a_bad_search_is_refused_next_to_the_box_and_kept(client, world, school_
 
 def test_the_page_with_a_search_runs_a_fixed_number_of_queries(client, world, school_page, django_assert_num_queries):
     client.get(school_page)  # the figures are kept in the cache after the first visit
-    with django_assert_num_queries(2):  # the school; the lines found
+    with django_assert_num_queries(3):  # the school; its published settlement reports; the lines found
         client.get(school_page, {"q": "tran thu ha"})

@@ -209,13 +209,13 @@ def test_the_need_page_adds_two_queries_for_a_published_report(
         note="" if lines == 1 else "Giữ lại phần lẻ.",
     )
     settlements.settlement_publish(report=report, actor=area.staff_a, signer=signer_a)
-    # the need's own four (tests/needs/test_pages.py), then the report and its lines
-    with django_assert_num_queries(6):
+    # the need's own five (tests/needs/test_pages.py), then the report and its lines
+    with django_assert_num_queries(7):
         assert client.get(delivered.get_absolute_url()).status_code == 200
 
 
 def test_a_need_not_delivered_adds_no_query(client, area, need_a, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(need_a.get_absolute_url()).status_code == 200
 
 
