@@ -1,21 +1,19 @@
-from io import StringIO
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from campaigns.models import Campaign, Review
 from campaigns.reviews import review_figures
 from documents.models import Signer
 from tests.schools.factories import MembershipFactory
+from tests.support.demo import load_demo
 from tests.support.documents import pdf_text
 
 
 @pytest.fixture
 def demo(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=StringIO())
+    load_demo()
     return Campaign.objects.get(slug="dieu-uoc-cho-em-tuan-giao")
 
 

@@ -6,12 +6,10 @@ while the first runs), so other suites can drive it too; pages, signing in and
 screenshots come from tests/support/browser.py.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from tests.support.browser import DESKTOP, PHONE, new_page
+from tests.support.demo import load_demo
 
 
 @pytest.fixture
@@ -33,4 +31,4 @@ def demo(transactional_db, settings, tmp_path):
     """The demo data (seed_demo), committed for the live server, with uploads in a
     folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=StringIO())
+    load_demo()

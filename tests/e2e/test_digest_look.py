@@ -1,14 +1,13 @@
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from oversight.digests import build_digest, period_bounds, render_digest
 from schools.models import Office
 from tests.oversight.communes import AHEAD, BEHIND, SIXTH_AHEAD, SIXTH_BEHIND, build_department_of_communes
 from tests.support.browser import screenshot
+from tests.support.demo import load_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +33,7 @@ def _open(browser, html, width):
 )
 def test_the_digest_reads_well_in_a_browser(browser, settings, tmp_path, code, must_show):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=StringIO())
+    load_demo()
     office = Office.objects.get(code=code)
     start, end = period_bounds("weekly", date(2026, 11, 23))
     subject, _text, html = render_digest(build_digest(office, "weekly", start, end))

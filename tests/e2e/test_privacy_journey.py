@@ -1,21 +1,20 @@
 """A donor reads the privacy notice, downloads their data and erases their account."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.models import User
 from donations.models import Pledge
 from tests.support.browser import screenshot, sign_in
+from tests.support.demo import load_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_donor_downloads_then_erases_their_data(page, transactional_db):
-    call_command("seed_demo", stdout=StringIO())
+    load_demo()
     donor = User.objects.get(email="donor@demo.vn")
     references = set(Pledge.objects.filter(donor=donor).values_list("reference", flat=True))
     assert references

@@ -1,19 +1,17 @@
-from io import StringIO
-
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 
 from campaigns.models import Campaign, Event
 from letters_contest.models import ContestRound, Entry, Score
+from tests.support.demo import load_demo
 from tests.support.documents import pdf_text
 
 
 @pytest.fixture
 def demo(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=StringIO())
+    load_demo()
 
 
 def test_the_conference_plan_pdf_reproduces_the_seeds_structure(client, demo):
