@@ -128,6 +128,24 @@ def test_re_authentication_is_delayed_too(client, admin_user, clock):
     assert not LoginThrottle.objects.exists()  # the right password forgot the count
 
 
+def test_a_wrong_current_password_on_the_change_password_form_counts_too(client, admin_user, clock, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "change_password": ""}  # ours alone
+    client.force_login(admin_user)
+    url = reverse("account_change_password")
+    new = {"password1": "mat-khau-moi-2026", "password2": "mat-khau-moi-2026"}
+    for _ in range(5):
+        assert client.post(url, {"oldpassword": "sai-mat-khau", **new}, REMOTE_ADDR=ATTACKER).status_code == 200
+    response = client.post(url, {"oldpassword": PASSWORD, **new}, REMOTE_ADDR=ATTACKER)
+    assert response.status_code == 429
+    assert "Nhập sai mật khẩu quá nhiều lần" in response.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(PASSWORD)
+    clock.advance(60)
+    assert client.post(url, {"oldpassword": PASSWORD, **new}, REMOTE_ADDR=ATTACKER).status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.check_password("mat-khau-moi-2026")
+
+
 def test_a_parallel_burst_gets_no_more_tries_than_a_patient_guesser(admin_user, clock, rf):
     """Attempts are counted before the password is checked: the sixth is refused even if
     the first five are still being checked."""
