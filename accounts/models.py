@@ -103,3 +103,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         # Vietnamese names put the given name last: "Nguyễn Thị Lan" -> "Lan".
         return self.full_name.split()[-1] if self.full_name else self.email
+
+
+class LoginThrottle(models.Model):
+    """Sign-in attempts for one account from one address (accounts.lockout). A counter,
+    not a record: no history, and rows are deleted a day after their last attempt. The
+    login is kept as a keyed hash, so the table holds no e-mail address."""
+
+    login_digest = models.CharField(max_length=64)
+    address = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failed_at = models.DateTimeField()
+    delayed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["login_digest", "address"], name="accounts_loginthrottle_login_address"),
+        ]
+        indexes = [models.Index(fields=["last_failed_at"], name="accounts_loginthrottle_last")]
+
+    def __str__(self):
+        return f"{self.address}: {self.failures}"

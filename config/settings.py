@@ -6,6 +6,7 @@ DEBUG on. `DATABASE_URL` and `REDIS_URL` switch to PostgreSQL and Redis; the pro
 profile (`DJANGO_DEBUG=0`) only tightens. Every variable is listed in `.env.example`.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A sign-in refused by the login lockout becomes a 429 page saying until when.
+    "accounts.lockout.LoginDelayMiddleware",
     # Who made a change, for the audit trail (simple_history).
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -198,6 +201,9 @@ CELERY_BEAT_SCHEDULE = {
 # --- Auth and accounts --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: counts every password attempt, on every login form, and refuses one that
+    # must wait (accounts/lockout.py). It never authenticates anyone itself.
+    "accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -213,6 +219,8 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# The current password checked through the login lockout (accounts/lockout.py).
+ACCOUNT_FORMS = {"change_password": "accounts.password_forms.ChangePasswordForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 # Verification is optional on the local run and mandatory in production.
@@ -221,11 +229,24 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
-# Rate limits (allauth's limiter, counted in the cache; core.ratelimit for ours). Failed
-# logins lock the account, not the address: a school's staff share one NAT address, so
-# five wrong passwords for one e-mail lock that e-mail for 15 minutes and nobody else.
+# The login lockout (accounts/lockout.py), in the database so it holds with Redis down:
+# per account AND address, so a school's staff behind one NAT address are not held back
+# by a colleague's typos, and nobody can lock an account from elsewhere. After this many
+# attempts, each further one waits LOGIN_DELAY_SECONDS, doubling, up to the maximum.
+LOGIN_FAILURES_BEFORE_DELAY = env.int("LOGIN_FAILURES_BEFORE_DELAY", default=5)
+LOGIN_DELAY_SECONDS = env.int("LOGIN_DELAY_SECONDS", default=60)
+LOGIN_DELAY_MAX_SECONDS = env.int("LOGIN_DELAY_MAX_SECONDS", default=3600)
+# A row is forgotten this long after its last attempt (longer than the longest delay).
+LOGIN_FAILURES_KEPT_SECONDS = max(env.int("LOGIN_FAILURES_KEPT_SECONDS", default=86400), LOGIN_DELAY_MAX_SECONDS)
+# The load balancers (addresses or networks, comma-separated) whose X-Forwarded-For is
+# believed (core/clientip.py); empty: every limit counts the connecting address.
+TRUSTED_PROXIES = [str(ipaddress.ip_network(p, strict=False)) for p in env.list("TRUSTED_PROXIES", default=[]) if p]
+# Rate limits (allauth's limiter, counted in the cache; core.ratelimit for ours), by the
+# address core/clientip.py finds. allauth's own failed-login limit is off: it locks the
+# e-mail alone (anyone could lock anyone out) and opens when Redis is down; the lockout
+# above replaces it.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/15m/key",
+    "login_failed": "",
     "login": "60/m/ip",
     "signup": "20/m/ip,200/h/ip",
     # Ours: guests pledging, schools posting needs with photos and contest letters.

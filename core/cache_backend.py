@@ -3,7 +3,8 @@
 The cache only ever holds what can be computed again: kept pages, figures, rate-limit
 counters. When Redis is down, every read misses and every write is dropped, with a
 warning in the log, so pages still render and pledges are still saved; rate limits stop
-limiting until Redis is back (failing closed would lock every donor out instead).
+limiting until Redis is back (failing closed would lock every donor out instead). The
+login lockout is not here: it lives in the database (accounts/lockout.py).
 
 A Redis that hangs instead of refusing costs a socket timeout per call; after one failure
 the cache stays open (skipped) for CACHE_OPEN_SECONDS, so a page waits on a hung Redis

@@ -10,7 +10,9 @@ is lost and nothing is sent twice:
   once Redis is back (the scheduler's sweep);
 - the worker killed while it sends a mail: the mail goes once, after its claim runs out;
 - the mail server down: the send is retried, not lost, and goes once;
-- PostgreSQL stopped: a clean 503 page, and everything is there when it is back.
+- PostgreSQL stopped: a clean 503 page, and everything is there when it is back;
+- Redis stopped in the middle of someone guessing the administrator's password: the
+  login lockout (kept in the database) still holds, and the owner still signs in.
 """
 
 import asyncio
@@ -89,6 +91,8 @@ class Stack:
             PLEDGE_MAIL_RETRY_SECONDS="1",
             PLEDGE_MAIL_SWEEP_SECONDS="1",
             PLEDGE_MAIL_SWEEP_AFTER_SECONDS="2",
+            # As behind the load balancer: visitors are told apart by X-Forwarded-For.
+            TRUSTED_PROXIES="127.0.0.1",
         )
         self.portal.env.pop("EMAIL_BACKEND")  # the production backend: SMTP
         self.queue = self.portal.env["CELERY_QUEUE"]
@@ -156,6 +160,18 @@ class Stack:
     def get(self, path: str) -> requests.Response:
         return requests.get(f"{self.portal.base_url}{path}", timeout=30, allow_redirects=False)
 
+    def admin_login(self, session: requests.Session, email_address: str, password: str, visitor: str):
+        url = f"{self.portal.base_url}/admin/login/"
+        headers = {"X-Forwarded-For": visitor}
+        form = session.get(url, headers=headers, timeout=30).text
+        data = {
+            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
+            "username": email_address,
+            "password": password,
+            "next": "/admin/",
+        }
+        return session.post(url, data=data, headers={"Referer": url, **headers}, timeout=30, allow_redirects=False)
+
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
@@ -202,6 +218,36 @@ def test_with_redis_hung_pages_still_answer_and_the_pledge_mail_goes_when_it_ans
         stack.redis.thaw()
     wait_for(lambda: stack.inbox.about(reference), message="the mail once Redis answers again")
     assert len(stack.inbox.about(reference)) == 1
+
+
+def test_a_redis_outage_during_a_brute_force_attempt_leaves_the_admin_login_locked(stack):
+    email_address, password = "quan.tri.faults@example.vn", "mat-khau-quan-tri-2026"
+    stack.portal.manage(
+        "shell", "-c",
+        "from accounts.models import User; "
+        f"User.objects.create_superuser({email_address!r}, {password!r}, full_name='Quản trị')",
+    )  # fmt: skip
+    attacker, guesser_address = requests.Session(), "203.0.113.7"
+    for _ in range(2):
+        assert stack.admin_login(attacker, email_address, "sai-mat-khau", guesser_address).status_code == 200
+    stack.redis.stop()
+    try:
+        for _ in range(3):
+            assert stack.admin_login(attacker, email_address, "sai-mat-khau", guesser_address).status_code == 200
+        # Five wrong: the right password is refused from the guesser's address...
+        refused = stack.admin_login(attacker, email_address, password, guesser_address)
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
+        assert "Nhập sai mật khẩu quá nhiều lần" in refused.text
+        assert attacker.get(f"{stack.portal.base_url}/admin/", timeout=30, allow_redirects=False).status_code == 302
+        # ...while the administrator, at their own address, signs in.
+        owner = requests.Session()
+        response = stack.admin_login(owner, email_address, password, "198.51.100.20")
+        assert response.status_code == 302 and response.headers["Location"] == "/admin/"
+        assert owner.get(f"{stack.portal.base_url}/admin/", timeout=30, allow_redirects=False).status_code == 200
+        assert stack.admin_login(attacker, email_address, password, guesser_address).status_code == 429
+    finally:
+        stack.redis.start()
 
 
 def test_a_worker_killed_in_the_middle_of_a_mail_neither_loses_nor_repeats_it(stack):
