@@ -19,6 +19,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The profile the process started in. Tests turn DEBUG off (pytest-django) yet run in the
+# local profile; what must never happen in production (seed_demo's known passwords) asks this.
+PRODUCTION_PROFILE = not DEBUG
 
 # The fallback key only exists for the local run; production must set SECRET_KEY.
 SECRET_KEY = env(
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL in a filter is a 400 here, before any list sends it to PostgreSQL.
+    "core.middleware.NulQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Who made a change, for the audit trail (simple_history).
@@ -333,6 +338,9 @@ if not DEBUG:
 NEED_PHOTO_MAX_BYTES = env.int("NEED_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)
 NEED_PHOTOS_MAX = 6
+# A contest round's entries without an award are deleted this many days after its deadline
+# for schools, unless the organiser sets another date when opening the round.
+CONTEST_RETENTION_DAYS = env.int("CONTEST_RETENTION_DAYS", default=365)
 # A verified need expires this many days after its wanted-by date passed unfunded.
 NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 # Trust signals in the verification queue: a school that sent this many needs for

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import BadRequest, MiddlewareNotUsed
 from django.db import connection
 
 
@@ -49,3 +49,22 @@ class SecurityHeadersMiddleware:
         if settings.PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class NulQueryMiddleware:
+    """Answers 400 to a query string with a NUL character in any name or value.
+
+    The one guard of every list's filters: PostgreSQL refuses NUL in text, so
+    `?category=%00` reached the database and came back a 500 (issue 19). No filter, search
+    or page number ever needs one; forms already refuse NUL in what they post.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL character in the query string")
+        return self.get_response(request)
