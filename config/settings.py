@@ -167,6 +167,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # can change their times in the admin site without a deploy.
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-needs": {"task": "needs.tasks.expire_overdue_needs", "schedule": crontab(hour=2, minute=15)},
+    # Photos that waited for a need form nobody saved (NEED_PHOTO_PENDING_HOURS).
+    "delete-abandoned-need-photos": {
+        "task": "needs.tasks.delete_abandoned_need_photos",
+        "schedule": crontab(minute=40),
+    },
     "weekly-digests": {
         "task": "campaigns.tasks.send_due_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
@@ -338,6 +343,8 @@ if not DEBUG:
 NEED_PHOTO_MAX_BYTES = env.int("NEED_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)
 NEED_PHOTOS_MAX = 6
+# Photos sent with a need form that was never saved wait this long for it, then are deleted.
+NEED_PHOTO_PENDING_HOURS = env.int("NEED_PHOTO_PENDING_HOURS", default=24)
 # A contest round's entries without an award are deleted this many days after its deadline
 # for schools, unless the organiser sets another date when opening the round.
 CONTEST_RETENTION_DAYS = env.int("CONTEST_RETENTION_DAYS", default=365)
