@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import BadRequest, MiddlewareNotUsed
 from django.db import connection
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 
 class QueryCountHeaderMiddleware:
@@ -63,8 +65,12 @@ class NulQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.META.get("QUERY_STRING", "") or any(
-            "\x00" in name or any("\x00" in value for value in values) for name, values in request.GET.lists()
-        ):
+        refused = [name for name, values in request.GET.lists() if "\x00" in name or any("\x00" in v for v in values)]
+        if refused or "\x00" in request.META.get("QUERY_STRING", ""):
+            if request.path.startswith("/api/"):
+                # The open-data API answers in its documented error shape (opendata.schemas.Error).
+                message = _("Null characters are not allowed.")
+                errors = {name.replace("\x00", ""): [message] for name in refused}
+                return JsonResponse({"detail": _("Some parameters are not valid."), "errors": errors}, status=400)
             raise BadRequest("NUL character in the query string")
         return self.get_response(request)
