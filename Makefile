@@ -10,6 +10,8 @@ PORT ?= 8000
 .PHONY: run test install system-deps browser-deps messages makemessages migrate demo units lint format worker beat check-deploy bench bench-ci clean
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  echo "Python's venv module is missing. Please run:  sudo apt-get install -y python3-venv"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
@@ -21,6 +23,7 @@ install: $(STAMP)
 # Official documents are set in Liberation Serif 2.x (fonts-liberation2: Times metrics with
 # every Vietnamese letter and ₫); where Chromium pulls in the 1.07 package under the same
 # family name, fontconfig takes the higher version (core/documents.py).
+<<<<<<< HEAD
 # HarfBuzz's subsetter (libharfbuzz-subset0) cuts the fonts into each PDF four times faster
 # than WeasyPrint's fallback (fontTools).
 # Installed with apt when we are root; otherwise the message says what to install.
@@ -29,21 +32,35 @@ system-deps:
 	@{ command -v msgfmt >/dev/null && ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset \
 	   && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
 	   && [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]; } || { \
+=======
+# Each check names its package; whatever is missing is installed with apt when we are root,
+# otherwise the message gives the one apt-get line to run (README, "Prerequisites").
+define need_packages
+	@missing=""; for check in $(1); do \
+	  package=$${check%%:*}; test=$${check#*:}; eval "$$test" >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+>>>>>>> h5
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
-	  else echo "Please install: $(SYSTEM_PACKAGES) (e.g. sudo apt-get install ...)"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing system packages. Please run:  sudo apt-get install -y$$missing"; exit 1; fi; \
+	fi
+endef
+SYSTEM_CHECKS := \
+	'gettext:command -v msgfmt' \
+	'libpango-1.0-0:/sbin/ldconfig -p | grep -q libpango-1.0.so' \
+	'libpangoft2-1.0-0:/sbin/ldconfig -p | grep -q libpangoft2-1.0' \
+	'fonts-dejavu-core:test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' \
+	'fonts-liberation2:test -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf'
+# Browser tests drive Debian's Chromium with Playwright, never a downloaded browser;
+# pdftoppm (poppler-utils): the allocation journey renders the decision it downloads.
+BROWSER_CHECKS := 'chromium:command -v chromium' 'poppler-utils:command -v pdftoppm'
 
-# Browser tests drive Debian's Chromium with Playwright; never a downloaded browser.
+system-deps:
+	$(call need_packages,$(SYSTEM_CHECKS))
+
 browser-deps: system-deps
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  else echo "Please install Chromium for the browser tests, e.g. sudo apt-get install chromium"; exit 1; fi; }
-	@# pdftoppm (poppler-utils): the allocation journey renders the decision it downloads.
-	@command -v pdftoppm >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
-	  else echo "Please install poppler-utils for the browser tests, e.g. sudo apt-get install poppler-utils"; exit 1; fi; }
+	$(call need_packages,$(BROWSER_CHECKS))
 
 messages: install system-deps
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0

@@ -20,6 +20,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The profile the process started in. Tests turn DEBUG off (pytest-django) yet run in the
+# local profile; what must never happen in production (seed_demo's known passwords) asks this.
+PRODUCTION_PROFILE = not DEBUG
 
 # The fallback key only exists for the local run; production must set SECRET_KEY.
 SECRET_KEY = env(
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # NUL in a filter is a 400 here, before any list sends it to PostgreSQL.
+    "core.middleware.NulQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # A sign-in refused by the login lockout becomes a 429 page saying until when.
@@ -165,6 +170,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # can change their times in the admin site without a deploy.
 CELERY_BEAT_SCHEDULE = {
     "expire-overdue-needs": {"task": "needs.tasks.expire_overdue_needs", "schedule": crontab(hour=2, minute=15)},
+    # Photos that waited for a need form nobody saved (NEED_PHOTO_PENDING_HOURS).
+    "delete-abandoned-need-photos": {
+        "task": "needs.tasks.delete_abandoned_need_photos",
+        "schedule": crontab(minute=40),
+    },
     "weekly-digests": {
         "task": "campaigns.tasks.send_due_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
@@ -354,6 +364,11 @@ if not DEBUG:
 NEED_PHOTO_MAX_BYTES = env.int("NEED_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)
 NEED_PHOTOS_MAX = 6
+# Photos sent with a need form that was never saved wait this long for it, then are deleted.
+NEED_PHOTO_PENDING_HOURS = env.int("NEED_PHOTO_PENDING_HOURS", default=24)
+# A contest round's entries without an award are deleted this many days after its deadline
+# for schools, unless the organiser sets another date when opening the round.
+CONTEST_RETENTION_DAYS = env.int("CONTEST_RETENTION_DAYS", default=365)
 # A verified need expires this many days after its wanted-by date passed unfunded.
 NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 # Trust signals in the verification queue: a school that sent this many needs for

@@ -24,6 +24,7 @@ Namespaces, each bumped by the app that owns the change (its `signals.py`):
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -37,7 +38,10 @@ from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
-VERSION_TIMEOUT = None  # versions never expire; a lost one restarts at 1, which only misses
+# No key of the portal lives in Redis without an expiry: a version lives a month from its
+# first bump. A lost or expired one starts again from the clock (milliseconds), never at a
+# number it held before, so nothing cached under an old version is read as current.
+VERSION_TIMEOUT = 30 * 24 * 3600
 
 
 def area(province_id) -> str:
@@ -67,11 +71,11 @@ def bump(*namespaces: str) -> None:
         for namespace in namespaces:
             key = _version_key(namespace)
             try:
-                if cache.add(key, 1, VERSION_TIMEOUT):
+                if cache.add(key, time.time_ns() // 1_000_000, VERSION_TIMEOUT):
                     continue
                 cache.incr(key)
             except ValueError:  # expired between add and incr
-                cache.set(key, 1, VERSION_TIMEOUT)
+                cache.set(key, time.time_ns() // 1_000_000, VERSION_TIMEOUT)
             except Exception:
                 logger.warning("cache unavailable, version %s not bumped", namespace, exc_info=True)
 

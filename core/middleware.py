@@ -1,6 +1,8 @@
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import BadRequest, MiddlewareNotUsed
 from django.db import connection
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
 
 
 class QueryCountHeaderMiddleware:
@@ -49,3 +51,26 @@ class SecurityHeadersMiddleware:
         if settings.PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class NulQueryMiddleware:
+    """Answers 400 to a query string with a NUL character in any name or value.
+
+    The one guard of every list's filters: PostgreSQL refuses NUL in text, so
+    `?category=%00` reached the database and came back a 500 (issue 19). No filter, search
+    or page number ever needs one; forms already refuse NUL in what they post.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refused = [name for name, values in request.GET.lists() if "\x00" in name or any("\x00" in v for v in values)]
+        if refused or "\x00" in request.META.get("QUERY_STRING", ""):
+            if request.path.startswith("/api/"):
+                # The open-data API answers in its documented error shape (opendata.schemas.Error).
+                message = _("Null characters are not allowed.")
+                errors = {name.replace("\x00", ""): [message] for name in refused}
+                return JsonResponse({"detail": _("Some parameters are not valid."), "errors": errors}, status=400)
+            raise BadRequest("NUL character in the query string")
+        return self.get_response(request)

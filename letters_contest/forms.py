@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from needs.images import process_photo
@@ -115,11 +119,36 @@ class RoundForm(forms.Form):
     forward_by = forms.DateField(
         label=_("forward to the national round by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Pupils' data is not kept forever (issue 19): every round has this date. The form
+    # proposes today plus the default; left empty, the default counts from the deadline.
+    delete_entries_on = forms.DateField(
+        label=_("delete entries on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # what a date input reads
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.CONTEST_RETENTION_DAYS
+        field = self.fields["delete_entries_on"]
+        field.initial = timezone.localdate() + timedelta(days=days)
+        field.help_text = _(
+            "Entries without an award, with the pupils' names and letters, are deleted on this date. "
+            "Left empty: %(days)s days after the deadline for schools."
+        ) % {"days": days}
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("age_min") and cleaned.get("age_max") and cleaned["age_min"] > cleaned["age_max"]:
             self.add_error("age_max", _("The oldest age is below the youngest."))
+        delete_on = cleaned.get("delete_entries_on")
+        if delete_on:
+            kept_until = [cleaned.get(name) for name in ("school_deadline", "judging_to", "forward_by")]
+            if any(day and delete_on <= day for day in kept_until):
+                self.add_error(
+                    "delete_entries_on",
+                    _("Entries are deleted after the deadline, the judging and the forwarding: choose a later date."),
+                )
         return cleaned
 
 

@@ -60,8 +60,10 @@ class ContestRound(models.Model):
     judging_from = models.DateField(_("provincial judging from"), null=True, blank=True)
     judging_to = models.DateField(_("provincial judging until"), null=True, blank=True)
     forward_by = models.DateField(_("forward to the national round by"), null=True, blank=True)
+    # Every round has one (issue 19): without it the pupils' data would be kept forever.
+    # round_open fills the default (services.retention_default) when the organiser gives none.
     delete_entries_on = models.DateField(
-        _("delete entries on"), null=True, blank=True, help_text=_("Entries without an award are deleted on this date.")
+        _("delete entries on"), help_text=_("Entries without an award are deleted on this date.")
     )
     results_published = models.BooleanField(_("results published"), default=False)
 

@@ -3,8 +3,10 @@ instance so that it is recorded outside a request too; EntryAccess rows are them
 the record of who opened pupils' data."""
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -100,6 +102,15 @@ DEFAULT_RUBRIC = [
 ]
 
 
+def retention_default(school_deadline):
+    """The day a round's unawarded entries are deleted unless its organiser says otherwise:
+    CONTEST_RETENTION_DAYS after the deadline for schools."""
+    try:
+        return school_deadline + timedelta(days=settings.CONTEST_RETENTION_DAYS)
+    except OverflowError:  # a deadline at the end of the calendar
+        return date.max
+
+
 def round_open(*, office, data: dict, actor) -> ContestRound:
     """Open the office's province round of an edition, with its plan and a default rubric."""
     from django.utils.text import slugify
@@ -145,6 +156,7 @@ def round_open(*, office, data: dict, actor) -> ContestRound:
                 key: data.get(key)
                 for key in ("launch_on", "school_deadline", "judging_from", "judging_to", "forward_by")
             },
+            delete_entries_on=data.get("delete_entries_on") or retention_default(data["school_deadline"]),
         )
         round_._history_user = actor
         round_.save()

@@ -1,8 +1,11 @@
 """Writes to needs. Every change of status goes through `need_transition`, which checks
 the table below, locks the row, and records who did what in the same transaction."""
 
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +17,8 @@ from .images import hashes_of_file, process_photo
 from .models import Need, NeedEvent, NeedItem, NeedPhoto
 from .permissions import SYSTEM, need_roles
 from .signals import need_status_changed
+
+logger = logging.getLogger(__name__)
 
 S = Need.Status
 
@@ -235,7 +240,10 @@ def bulk_verify(*, needs: list[Need], actor) -> tuple[int, list[str]]:
 
 def photo_create(*, upload, actor, kind=NeedPhoto.Kind.NEED, need=None, upload_token=None) -> NeedPhoto:
     """Store a validated upload (raises ValidationError otherwise) as a photo."""
-    processed = process_photo(upload)
+    return _photo_store(process_photo(upload), actor=actor, kind=kind, need=need, upload_token=upload_token)
+
+
+def _photo_store(processed, *, actor, kind, need=None, upload_token=None) -> NeedPhoto:
     photo = NeedPhoto(
         need=need,
         kind=kind,
@@ -271,12 +279,52 @@ def photo_fill_hashes(*, batch: int = 500) -> int:
 
 def need_deliver(*, need: Need, actor, note: str, uploads) -> Need:
     """Confirm a delivery with its photos of proof, all or nothing: a refused delivery
-    leaves no proof photo on the need. Raises ValidationError for a photo that is not
-    one, ActionInvalid or ActionNotAllowed as need_transition does."""
-    with transaction.atomic():
-        for upload in uploads:
-            photo_create(upload=upload, actor=actor, kind=NeedPhoto.Kind.PROOF, need=need)
-        return need_transition(need=need, action="deliver", actor=actor, note=note)
+    stores nothing, neither rows nor files (issue 19: the files of refused posts stayed on
+    disk). Every photo is checked before anything is written, the files only once the
+    delivery is allowed. Raises ValidationError for a photo that is not one, ActionInvalid
+    or ActionNotAllowed as need_transition does."""
+    processed = [process_photo(upload) for upload in uploads]
+    stored = []
+    try:
+        with transaction.atomic():
+            need = need_transition(need=need, action="deliver", actor=actor, note=note)
+            for photo in processed:
+                stored.append(_photo_store(photo, actor=actor, kind=NeedPhoto.Kind.PROOF, need=need))
+    except BaseException:
+        for photo in stored:  # the rows went with the transaction; the files are ours to remove
+            _delete_files(photo)
+        raise
+    return need
+
+
+def _delete_files(photo: NeedPhoto) -> None:
+    for image in (photo.large, photo.thumb):
+        if image.name:
+            image.storage.delete(image.name)
+
+
+def delete_abandoned_photos() -> dict:
+    """Delete the photos that waited for a form nobody saved (NeedPhoto.upload_token, no
+    need) for longer than NEED_PHOTO_PENDING_HOURS: rows, then files. One photo that
+    cannot be deleted is logged and counted, the rest are deleted."""
+    cutoff = timezone.now() - timedelta(hours=settings.NEED_PHOTO_PENDING_HOURS)
+    deleted = failed = 0
+    waiting = NeedPhoto.objects.filter(need__isnull=True, created_at__lt=cutoff).order_by("pk")
+    for photo in waiting.iterator(chunk_size=200):
+        try:
+            with transaction.atomic():
+                # Claimed under a lock: a form saved at this moment keeps its photo.
+                claimed = NeedPhoto.objects.select_for_update().filter(pk=photo.pk, need__isnull=True).first()
+                if claimed is None:
+                    continue
+                claimed._history_user = None  # the system's
+                claimed.delete()
+            _delete_files(photo)
+            deleted += 1
+        except Exception:
+            logger.exception("Abandoned photo %s could not be deleted", photo.pk)
+            failed += 1
+    return {"deleted": deleted, "failed": failed}
 
 
 def photo_delete(*, photo: NeedPhoto, actor) -> None:

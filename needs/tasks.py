@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import Need
-from .services import ActionInvalid, need_transition
+from .services import ActionInvalid, delete_abandoned_photos, need_transition
 
 
 def overdue_needs():
@@ -28,3 +28,9 @@ def expire_overdue_needs() -> int:
         except ActionInvalid:
             continue
     return expired
+
+
+@shared_task
+def delete_abandoned_need_photos() -> dict:
+    """Hourly: photos of need forms never saved (services.delete_abandoned_photos)."""
+    return delete_abandoned_photos()

@@ -1,5 +1,7 @@
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -28,6 +30,72 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# The run leaves nothing behind (issue 19): uploads go to a folder of the run's own, which
+# the live servers, gunicorn and workers the tests start inherit through the environment,
+# and every Redis key the run made is deleted at its end. The checks at the end fail the
+# run if files appeared in the project's media/ anyway.
+_RUN: dict = {}
+
+
+def _files(folder: Path) -> set[str]:
+    return {str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file()} if folder.is_dir() else set()
+
+
+def _redis_clients():
+    from django.conf import settings
+
+    urls = {url for url in (os.environ.get("REDIS_URL"), settings.CELERY_BROKER_URL) if url and url.startswith("redis")}
+    if not urls:
+        return []
+    import redis
+
+    return [redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5) for url in sorted(urls)]
+
+
+def _redis_keys() -> dict:
+    keys = {}
+    for client in _redis_clients():
+        try:
+            keys[client] = set(client.scan_iter(count=1000))
+        except Exception:  # a Redis that is down holds nothing of ours
+            keys[client] = None
+    return keys
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    media = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
+    os.environ["MEDIA_ROOT"] = str(media)  # for the processes the tests start
+    settings.MEDIA_ROOT = media
+    _RUN.update(media=media, project_media=_files(settings.BASE_DIR / "media"), redis=_redis_keys())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not _RUN:
+        return
+    from django.conf import settings
+
+    shutil.rmtree(_RUN["media"], ignore_errors=True)
+    for client, before in _RUN["redis"].items():
+        if before is None:
+            continue
+        try:
+            made = set(client.scan_iter(count=1000)) - before
+            if made:
+                client.delete(*made)
+        except Exception as error:  # Redis stopped by the last test: nothing to delete there
+            session.config.get_terminal_writer().line(f"Redis keys of the run not deleted: {error}", yellow=True)
+    left = sorted(_files(settings.BASE_DIR / "media") - _RUN["project_media"])
+    if left:
+        session.config.get_terminal_writer().line(
+            f"The tests left {len(left)} file(s) in media/ (first: {left[0]}): uploads must go to the run's "
+            "MEDIA_ROOT or a test's own folder.",
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

@@ -97,7 +97,7 @@ class Stack:
         self.portal.env.pop("EMAIL_BACKEND")  # the production backend: SMTP
         self.queue = self.portal.env["CELERY_QUEUE"]
         self.portal.manage("migrate", "--noinput", "-v0")
-        self.portal.manage("seed_demo")
+        self.portal.manage("seed_demo", "--allow-production")
         self.portal.start()
         self.worker = self.start_worker()
         self.beat = self.start_beat()

@@ -45,6 +45,7 @@ class ContestRoundFactory(factory.django.DjangoModelFactory):
         purpose="Hưởng ứng cuộc thi",
     )
     school_deadline = factory.LazyAttribute(lambda round_: date(round_.edition.year, 3, 31))
+    delete_entries_on = factory.LazyAttribute(lambda round_: date(round_.edition.year + 1, 6, 30))
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):

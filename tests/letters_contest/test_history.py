@@ -75,6 +75,7 @@ def contest(area):
         organiser=c.office,
         campaign=campaign,
         school_deadline=date(2024, 3, 31),
+        delete_entries_on=date(2025, 6, 30),
     )
     c.content = Criterion.objects.create(round=c.round, name="Nội dung", weight=60, max_score=10)
     c.style = Criterion.objects.create(round=c.round, name="Ngôn ngữ", weight=40, max_score=10)

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Q, Sum
 
 from campaigns.models import Campaign, Review
@@ -234,3 +234,42 @@ def test_the_demo_refuses_a_registry_that_has_todays_map_without_the_old_one():
     with pytest.raises(RuntimeError, match="without the old one"):
         seed()
     assert not AdministrativeUnit.objects.filter(level="district").exists()
+
+
+def test_it_refuses_to_load_the_demo_in_the_production_profile(settings):
+    """Issue 19, finding 8: the demo's administrator and its published password must not
+    appear on a production database by a mistaken command."""
+    settings.PRODUCTION_PROFILE = True
+    with pytest.raises(CommandError) as refused:
+        seed()
+    assert "--allow-production" in str(refused.value)
+    assert "admin@demo.vn" in str(refused.value)
+    assert not get_user_model().objects.exists()
+
+
+def test_it_loads_the_demo_in_the_production_profile_only_when_told(settings):
+    settings.PRODUCTION_PROFILE = True
+    seed("--before-reform", "--allow-production")
+    assert get_user_model().objects.filter(email="admin@demo.vn", is_superuser=True).exists()
+
+
+def test_the_production_profile_is_what_the_process_started_in():
+    """DJANGO_DEBUG=0 in the environment is the production profile, whatever the tests do to
+    DEBUG: manage.py itself refuses, before touching any database."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as live_settings
+
+    env = {**os.environ, "DJANGO_DEBUG": "0", "SECRET_KEY": "x" * 60, "DATABASE_URL": "sqlite:////nonexistent/db"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=live_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "seed_demo refused: this is the production profile" in result.stderr

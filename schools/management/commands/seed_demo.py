@@ -2,7 +2,8 @@ from importlib import import_module, util
 from pathlib import Path
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from schools.demo import DEMO_PASSWORD, USERS, USERS_TODAY
 
@@ -37,8 +38,22 @@ class Command(BaseCommand):
             help="load only the demo as it stood before 1 July 2025 (the old map); a later run without it "
             "brings it to today",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load the demo even in the production profile (DJANGO_DEBUG=0): only on a throwaway "
+            "database, since it creates an administrator with a published password",
+        )
 
-    def handle(self, *args, before_reform=False, **options):
+    def handle(self, *args, before_reform=False, allow_production=False, **options):
+        # The demo's logins, the administrator's among them, share a password printed in
+        # README: on a real portal that is an open door.
+        if settings.PRODUCTION_PROFILE and not allow_production:
+            raise CommandError(
+                "seed_demo refused: this is the production profile (DJANGO_DEBUG=0), and the demo creates "
+                f"admin@demo.vn and other accounts with the published password {DEMO_PASSWORD}. "
+                "On a throwaway database only, run it with --allow-production."
+            )
         modules = []
         for config in apps.get_app_configs():
             if config.name.startswith("django"):
