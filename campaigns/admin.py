@@ -1,4 +1,8 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin
+
+from core.images import inspect
 
 from .models import (
     AgendaItem,
@@ -31,8 +35,31 @@ class ResponsibilityInline(admin.StackedInline):
     autocomplete_fields = ["office"]
 
 
+class CampaignAdminForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["banner"]  # the admin adds the others
+
+    def clean_banner(self):
+        """A banner is stored as sent and decoded by browsers, not by us; still, an image
+        that would be a decompression bomb in a visitor's browser is refused from its
+        header, like every uploaded image (core.images)."""
+        banner = self.cleaned_data.get("banner")
+        if banner and hasattr(banner, "content_type"):  # a new upload, not the kept file
+            banner.seek(0)
+            inspect(
+                banner.read(),
+                name=banner.name,
+                formats={"JPEG", "PNG", "WEBP"},
+                max_pixels=settings.NEED_PHOTO_MAX_PIXELS,
+            )
+            banner.seek(0)
+        return banner
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignAdminForm
     list_display = ["name", "kind", "scope", "starts_on", "ends_on", "is_published"]
     list_filter = ["kind", "is_published"]
     search_fields = ["name"]

@@ -6,7 +6,9 @@ DEBUG on. `DATABASE_URL` and `REDIS_URL` switch to PostgreSQL and Redis; the pro
 profile (`DJANGO_DEBUG=0`) only tightens. Every variable is listed in `.env.example`.
 """
 
+import hashlib
 import ipaddress
+import tempfile
 from pathlib import Path
 
 import environ
@@ -263,6 +265,8 @@ ACCOUNT_RATE_LIMITS = {
     "pledge": "10/m/ip,60/h/ip",
     "upload_need": "20/m/user",
     "upload_letter": "60/m/user",
+    # Delivery proofs: photos, like a need's (needs.views.need_act, "deliver").
+    "upload_proof": "10/m/user,60/h/user",
     # Anyone checking the signatures of a downloaded document (documents.views.verify)
     "verify_signature": "10/m/ip,100/h/ip",
     # Signed-in visitors commenting on a usage plan (receiving.views.comment)
@@ -369,6 +373,34 @@ NEED_PHOTO_PENDING_HOURS = env.int("NEED_PHOTO_PENDING_HOURS", default=24)
 # A contest round's entries without an award are deleted this many days after its deadline
 # for schools, unless the organiser sets another date when opening the round.
 CONTEST_RETENTION_DAYS = env.int("CONTEST_RETENTION_DAYS", default=365)
+# Every uploaded image (need photos, delivery proofs, contest letters) passes core.images
+# before it is decoded: the memory its pixels would take (width × height × channels,
+# after a JPEG's scaled-down decode) per image and per request. A 12-megapixel phone
+# photo is 36 MB at full size (a quarter of that decoded for a 1600-pixel copy); a
+# 6300 × 6300 RGBA PNG (159 MB, seconds of CPU) is refused from its header.
+IMAGE_DECODE_MAX_BYTES = env.int("IMAGE_DECODE_MAX_BYTES", default=64 * 1024 * 1024)
+IMAGE_DECODE_MAX_BYTES_PER_REQUEST = env.int("IMAGE_DECODE_MAX_BYTES_PER_REQUEST", default=256 * 1024 * 1024)
+# Progressive JPEGs have about ten scans; thousands make a tiny file cost minutes of CPU.
+IMAGE_JPEG_MAX_SCANS = env.int("IMAGE_JPEG_MAX_SCANS", default=100)
+# Images decoded at once on this machine, by all web processes together (a byte-range
+# lock on one file per slot), and how long an upload waits for a slot before it is told
+# to try again: the other web processes keep serving pages meanwhile.
+IMAGE_DECODES_AT_ONCE = env.int("IMAGE_DECODES_AT_ONCE", default=2)
+IMAGE_DECODE_WAIT_SECONDS = env.float("IMAGE_DECODE_WAIT_SECONDS", default=10.0)
+IMAGE_DECODE_LOCK_FILE = env(
+    "IMAGE_DECODE_LOCK_FILE",
+    default=str(
+        Path(tempfile.gettempdir())
+        / f"portal-image-decode-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}.lock"
+    ),
+)
+# A bank statement is read only this far: its file, the uncompressed XML inside an xlsx
+# (a zip; 5,000 rows of a bank's export are about 2 MB), its rows and columns. A longer
+# statement is split by the officer.
+STATEMENT_MAX_BYTES = env.int("STATEMENT_MAX_BYTES", default=5 * 1024 * 1024)
+STATEMENT_MAX_UNCOMPRESSED_BYTES = env.int("STATEMENT_MAX_UNCOMPRESSED_BYTES", default=8 * 1024 * 1024)
+STATEMENT_MAX_ROWS = env.int("STATEMENT_MAX_ROWS", default=5000)
+STATEMENT_MAX_COLUMNS = 40
 # A verified need expires this many days after its wanted-by date passed unfunded.
 NEED_EXPIRY_GRACE_DAYS = env.int("NEED_EXPIRY_GRACE_DAYS", default=30)
 # Trust signals in the verification queue: a school that sent this many needs for

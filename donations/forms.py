@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
@@ -91,8 +92,10 @@ class StatementForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if upload.size > settings.STATEMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": settings.STATEMENT_MAX_BYTES // (1024 * 1024)}
+            )
         if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
             raise forms.ValidationError(_("Send a .csv or .xlsx file."))
         return upload

@@ -8,9 +8,11 @@ an earlier import) is reported as a duplicate and never applied twice.
 import csv
 import io
 import re
+import zipfile
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.formatting import format_number
@@ -53,10 +55,39 @@ class StatementError(Exception):
     pass
 
 
+def _too_many_rows() -> StatementError:
+    return StatementError(
+        _("The statement has more than %(rows)s rows; split it into smaller files.")
+        % {"rows": format_number(settings.STATEMENT_MAX_ROWS)}
+    )
+
+
 def _rows_from_csv(data: bytes) -> list[list[str]]:
     text = data.decode("utf-8-sig", errors="replace")
     dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    rows = []
+    for row in csv.reader(io.StringIO(text), dialect):
+        if len(rows) >= settings.STATEMENT_MAX_ROWS:
+            raise _too_many_rows()
+        rows.append(row[: settings.STATEMENT_MAX_COLUMNS])
+    return rows
+
+
+def _check_zip(data: bytes) -> None:
+    """An xlsx is a zip of XML: refuse it, from the zip's directory alone, when its
+    content would unpack to more than STATEMENT_MAX_UNCOMPRESSED_BYTES (a 0.1 MB file can
+    hold millions of rows). The sizes are the declared ones, and Python's zip reader
+    never returns more than a member declares."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > settings.STATEMENT_MAX_UNCOMPRESSED_BYTES:
+        raise StatementError(
+            _("The statement unpacks to %(size)s MB, more than %(limit)s MB; split it into smaller files.")
+            % {
+                "size": format_number(unpacked // (1024 * 1024)),
+                "limit": format_number(settings.STATEMENT_MAX_UNCOMPRESSED_BYTES // (1024 * 1024)),
+            }
+        )
 
 
 def _rows_from_excel(data: bytes) -> list[list[str]]:
@@ -64,7 +95,11 @@ def _rows_from_excel(data: bytes) -> list[list[str]]:
 
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     rows = []
-    for values in sheet.iter_rows(values_only=True):
+    # Read as a stream, row by row, never past the limits: a sheet that claims a million
+    # rows or 16,384 columns costs no more than one of the largest accepted size.
+    for values in sheet.iter_rows(values_only=True, max_col=settings.STATEMENT_MAX_COLUMNS):
+        if len(rows) >= settings.STATEMENT_MAX_ROWS:
+            raise _too_many_rows()
         rows.append(
             [
                 "" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, datetime | date) else str(v))
@@ -117,8 +152,18 @@ def _find_header(table) -> tuple[int, dict[str, int]]:
 
 def read_statement(name: str, data: bytes) -> list[Row]:
     """The statement's credit rows, whatever the bank's column order."""
+    if len(data) > settings.STATEMENT_MAX_BYTES:
+        raise StatementError(
+            _("The file is larger than %(limit)s MB.")
+            % {"limit": format_number(settings.STATEMENT_MAX_BYTES // (1024 * 1024))}
+        )
+    excel = name.lower().endswith((".xlsx", ".xlsm"))
     try:
-        table = _rows_from_excel(data) if name.lower().endswith((".xlsx", ".xlsm")) else _rows_from_csv(data)
+        if excel:
+            _check_zip(data)
+        table = _rows_from_excel(data) if excel else _rows_from_csv(data)
+    except StatementError:
+        raise
     except Exception as error:  # a damaged or foreign file: say so, never a 500
         raise StatementError(_("This file cannot be read as CSV or Excel.")) from error
     start, columns = _find_header(table)

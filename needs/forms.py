@@ -2,6 +2,7 @@ import re
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
-    """Several photos in one input; each is checked by needs.images in the view."""
+    """Several photos in one input, at most NEED_PHOTOS_MAX: more is refused here, before
+    any is opened. Each is checked by needs.images (through core.images) in the view."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
@@ -80,6 +82,10 @@ class MultiplePhotoField(forms.FileField):
             if self.required:
                 raise forms.ValidationError(self.error_messages["required"], code="required")
             return []
+        if len(files) > settings.NEED_PHOTOS_MAX:
+            raise forms.ValidationError(
+                _("Send at most %(max)s photos at once.") % {"max": settings.NEED_PHOTOS_MAX}, code="too_many_files"
+            )
         single = super().clean
         return [single(item, initial) for item in files]
 

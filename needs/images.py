@@ -3,17 +3,14 @@ limits, and store it re-encoded: the re-encode drops EXIF (GPS included) and any
 hidden after the image data."""
 
 import io
-import warnings
 from dataclasses import dataclass
 
 import imagehash
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
-from core.formatting import format_number
+from core.images import decode_slot, open_upload
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 LARGE_SIDE = 1600
@@ -57,58 +54,21 @@ def _encode(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+@decode_slot()
 def process_photo(upload) -> ProcessedImage:
     """Validate an upload by its content and return the large and thumbnail JPEGs.
 
     Raises ValidationError with a message a school clerk can act on.
     """
-    name = getattr(upload, "name", "") or ""
-    max_bytes = settings.NEED_PHOTO_MAX_BYTES
-    if upload.size > max_bytes:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(limit)s MB. Please send a smaller photo.")
-            % {"name": name, "limit": max_bytes // (1024 * 1024)},
-            code="too_large",
-        )
-    max_pixels = settings.NEED_PHOTO_MAX_PIXELS
-    not_an_image = ValidationError(
-        _("“%(name)s” is not a JPEG, PNG or WebP photo.") % {"name": name}, code="not_an_image"
+    # Refused from its header alone when it would cost too much to decode (core.images);
+    # decoded, and processed below, inside one of the machine's few decode slots.
+    image = open_upload(
+        upload,
+        formats=ALLOWED_FORMATS,
+        max_bytes=settings.NEED_PHOTO_MAX_BYTES,
+        max_pixels=settings.NEED_PHOTO_MAX_PIXELS,
+        keep_long_side=LARGE_SIDE,
     )
-    upload.seek(0)
-    data = upload.read()
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns, then refuses, on decompression bombs: both are refusals here.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in ALLOWED_FORMATS:
-                raise not_an_image
-            width, height = image.size
-            if width * height > max_pixels:
-                raise ValidationError(
-                    _("“%(name)s” is %(width)s × %(height)s pixels; the limit is %(limit)s million pixels.")
-                    % {
-                        "name": name,
-                        "width": format_number(width),
-                        "height": format_number(height),
-                        "limit": max_pixels // 1_000_000,
-                    },
-                    code="too_many_pixels",
-                )
-            image.load()
-    except ValidationError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            _("“%(name)s” is too large to open safely.") % {"name": name}, code="decompression_bomb"
-        ) from None
-    except UnidentifiedImageError:
-        raise not_an_image from None
-    except (OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            _("“%(name)s” is damaged or incomplete. Please take or send the photo again.") % {"name": name},
-            code="damaged",
-        ) from None
 
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "P"):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.cache import cache_public_page
 from core.listing import filtered_page
-from core.ratelimit import limit_posts
+from core.ratelimit import limit_posts, refuse_post
 from receiving import selectors as receiving_selectors
 from receiving.forms import CommentForm
 from receiving.plans import COMMENT_WORKING_DAYS
@@ -232,6 +232,9 @@ def need_act(request, pk, action):
     # into "please fill in the form" (need_transition checks again under the lock).
     if not need_roles(request.user, need) & services.ACTIONS[action].roles:
         raise PermissionDenied
+    # A delivery carries photos, each decoded: limited like a need's photos.
+    if action == "deliver" and (refused := refuse_post(request, "upload_proof")) is not None:
+        return refused
     form = DeliveryForm(request.POST, request.FILES) if action == "deliver" else ActionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))

@@ -114,8 +114,10 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_clean_cache(settings):
+def _fast_hashing_and_clean_cache(settings, tmp_path_factory):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The image decode slots' lock file, in pytest's temporary folder, not the system's.
+    settings.IMAGE_DECODE_LOCK_FILE = str(tmp_path_factory.getbasetemp() / "image-decode.lock")
     # A request to an /en/ page leaves English active in the thread; each test starts in
     # the default language, as a new request would.
     translation.activate(settings.LANGUAGE_CODE)

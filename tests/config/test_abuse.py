@@ -68,6 +68,25 @@ def test_uploads_are_limited_per_account(client, area):
     assert client.post(reverse("needs:create", args=[area.school_b.pk]), {}).status_code != 429
 
 
+def test_delivery_proofs_are_limited_per_account(client, area):
+    """Issue 19, finding 2: a delivery carries photos to decode, like a need; it had no
+    limit at all."""
+    from needs.models import Need
+
+    need = NeedFactory(school=area.school_a, status=Need.Status.FUNDED)
+    client.force_login(area.staff_a)
+    url = reverse("needs:act", args=[need.pk, "deliver"])
+    statuses = [client.post(url, {"note": ""}).status_code for _ in range(11)]
+    assert statuses[:10] == [302] * 10  # back to the need, with the form's errors
+    assert statuses[10] == 429
+    # Only deliveries count: the need's other actions are not held back.
+    assert client.post(reverse("needs:act", args=[need.pk, "cancel"]), {"note": "Trùng."}).status_code != 429
+    # Nor is another school's clerk.
+    other = NeedFactory(school=area.school_b, status=Need.Status.FUNDED)
+    client.force_login(area.staff_b)
+    assert client.post(reverse("needs:act", args=[other.pk, "deliver"]), {"note": ""}).status_code == 302
+
+
 def test_with_redis_down_people_still_sign_in_and_pledge(client, people, area):
     down = {
         "default": {

@@ -113,3 +113,29 @@ def test_withdrawing_consent_erases_the_pupils_data_and_letter(client, area, con
     assert (entry.pupil_name, entry.date_of_birth, entry.letter_text, entry.status) == ("", None, "", "withdrawn")
     assert not entry.letter_file
     assert not os.path.exists(path)
+
+
+def test_a_letter_photo_that_is_a_decompression_bomb_is_refused_before_decoding(client, area, contest, monkeypatch):
+    """Issue 19, finding 2: contest letters go through the same guard as need photos."""
+    from PIL import ImageFile
+
+    from tests.support.images import png_bomb
+
+    decoded = []
+    original = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda image: decoded.append(image.size) or original(image))
+    round_, _ = contest
+    client.force_login(area.staff_a)
+
+    response = client.post(
+        reverse("letters_contest:entry_create", args=[round_.pk]),
+        {**entry_data(area), "letter_file": png_bomb("thu-bom.png")},
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_letter_file_error"' in html
+    assert "“thu-bom.png” cần 152 MB bộ nhớ để mở" in html
+    assert "Lò Thị Mai" in html  # what was typed is kept
+    assert decoded == []
+    assert not Entry.objects.exists()
