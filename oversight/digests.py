@@ -388,9 +388,12 @@ def message_id(digest: Digest) -> str:
     return f"<digest-{digest.office.pk}-{digest.period}-{digest.start:%Y%m%d}@{domain}>"
 
 
-def deliver(digest: Digest, to: list[str]) -> tuple[str, str]:
+def deliver(digest: Digest, to: list[str], *, fixed_id: bool = False) -> tuple[str, str]:
+    """Send the digest. The run's mail has its fixed Message-ID (`message_id`); a preview
+    gets a fresh one, so it can never make a mail system drop the real digest."""
     subject, text, html = render_digest(digest)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers={"Message-ID": message_id(digest)})
+    headers = {"Message-ID": message_id(digest)} if fixed_id else {}
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
     workbook = _workbook(digest)
     if workbook is not None:
@@ -459,7 +462,7 @@ def send_digest(office: Office, period: str, day: date, *, claimant: str = "") -
         if digest.is_empty and not wants_empty:
             DigestRun.objects.filter(pk=run.pk).update(status=DigestRun.Status.SKIPPED, recipients=", ".join(to))
             return "skipped"
-        subject, html = deliver(digest, to)
+        subject, html = deliver(digest, to, fixed_id=True)
     except Exception as error:
         DigestRun.objects.filter(pk=run.pk).update(status=DigestRun.Status.FAILED, error=str(error)[:2000])
         raise

@@ -61,7 +61,7 @@ def reclaim_abandoned_digests() -> dict:
             run.office, run.period, digests.day_of(run), claimant=f"{digests.RECLAIMANT}{run.pk}"
         )
         logger.warning("Digest run %s (%s) abandoned by its worker, reclaimed: %s", run.pk, run.office, outcome)
-        return outcome == "sent"
+        return outcome != "already"  # sent, or nothing to send: resolved either way
 
     return each_row("digests.reclaim", list(digests.abandoned_runs().order_by("pk")), reclaim)
 
