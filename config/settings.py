@@ -177,6 +177,8 @@ CELERY_BEAT_SCHEDULE = {
     "reclaim-abandoned-digests": {
         "task": "oversight.tasks.reclaim_abandoned_digests",
         "schedule": env.float("DIGEST_RECLAIM_SECONDS", default=300.0),
+        # A busy worker skips a run it could not start in time rather than pile them up.
+        "options": {"expires": env.float("DIGEST_RECLAIM_SECONDS", default=300.0)},
     },
     "reminders": {"task": "campaigns.tasks.send_reminders", "schedule": crontab(hour=8, minute=30)},
     "delete-expired-contest-entries": {

@@ -117,3 +117,19 @@ def test_an_old_school_name_with_a_line_break_does_not_stop_the_reminders(area):
     assert result["stale_schools"] == {"done": 1, "failed": 0}
     (message,) = [m for m in mail.outbox if area.staff_a.email in m.to]
     assert "\n" not in message.subject and "Trường Pú Xi Bcc" in message.subject
+
+
+def test_the_data_migration_makes_old_names_one_line(area):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("schools.migrations.0010_single_line_names")
+    School.objects.filter(pk=area.school_a.pk).update(name=HOSTILE)
+    Office.objects.filter(pk=area.office_a.pk).update(short_name="PGD\nTuần Giáo")
+
+    migration.clean_names(apps, None)
+
+    assert School.objects.get(pk=area.school_a.pk).name == "Trường Pú Xi Bcc: all@example.com"
+    assert Office.objects.get(pk=area.office_a.pk).short_name == "PGD Tuần Giáo"
+    assert School.objects.get(pk=area.school_b.pk).name == area.school_b.name

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 from io import StringIO
-from urllib.parse import urlsplit
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
