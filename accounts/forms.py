@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import SingleLineFormField
+
 from .models import User
 from .validators import validate_phone
 
@@ -8,7 +10,7 @@ from .validators import validate_phone
 class SignupExtraForm(forms.Form):
     """The fields allauth's sign-up form gets on top of e-mail and password."""
 
-    full_name = forms.CharField(
+    full_name = SingleLineFormField(
         label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     phone = forms.CharField(

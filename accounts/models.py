@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import SingleLineCharField
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -56,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = SingleLineCharField(_("full name"), max_length=150)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     is_staff = models.BooleanField(
         _("staff status"), default=False, help_text=_("Can sign in to the administration site.")

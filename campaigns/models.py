@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import SingleLineCharField
 from donations.models import Fund
 from needs.models import Category, Need
 from schools.models import AdministrativeUnit, Office
@@ -24,7 +25,7 @@ class Campaign(models.Model):
         NEEDS = "needs", _("Support programme for schools")
         CONTEST = "contest", _("Letter-writing contest plan")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineCharField(_("name"), max_length=200)
     slug = models.SlugField(_("web address"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEEDS)
     scope = models.ForeignKey(

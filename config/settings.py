@@ -187,6 +187,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "kwargs": {"period": "daily"},
     },
+    # Digests whose worker died mid-send (their claim's lease ran out): sent within
+    # minutes, not after the broker's hour-long visibility timeout (oversight.tasks).
+    "reclaim-abandoned-digests": {
+        "task": "oversight.tasks.reclaim_abandoned_digests",
+        "schedule": env.float("DIGEST_RECLAIM_SECONDS", default=300.0),
+        # A busy worker skips a run it could not start in time rather than pile them up.
+        "options": {"expires": env.float("DIGEST_RECLAIM_SECONDS", default=300.0)},
+    },
     "reminders": {"task": "campaigns.tasks.send_reminders", "schedule": crontab(hour=8, minute=30)},
     "delete-expired-contest-entries": {
         "task": "letters_contest.tasks.delete_expired_entries",
@@ -426,8 +434,11 @@ PLEDGE_MAIL_SWEEP_AFTER_SECONDS = env.int("PLEDGE_MAIL_SWEEP_AFTER_SECONDS", def
 # Officers are reminded of needs waiting longer than this for verification.
 NEED_WAITING_REMINDER_DAYS = env.int("NEED_WAITING_REMINDER_DAYS", default=7)
 
-# A digest claimed by a process that died may be taken over after this many seconds.
-DIGEST_CLAIM_LEASE_SECONDS = env.int("DIGEST_CLAIM_LEASE_SECONDS", default=900)
+# A digest claimed by a process that died may be taken over after this many seconds
+# (longer than any live send takes); beat's reclaim job (every DIGEST_RECLAIM_SECONDS,
+# CELERY_BEAT_SCHEDULE) sends it then, so it waits 10-15 minutes, not the hour of the
+# broker's visibility timeout.
+DIGEST_CLAIM_LEASE_SECONDS = env.int("DIGEST_CLAIM_LEASE_SECONDS", default=600)
 
 # A school profile not confirmed within this many days is flagged as stale.
 SCHOOL_PROFILE_STALE_DAYS = env.int("SCHOOL_PROFILE_STALE_DAYS", default=180)

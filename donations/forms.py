@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_phone
+from core.fields import SingleLineFormField
 from core.forms import VndField
 from needs.models import Need
 
@@ -36,7 +37,7 @@ class DonorForm(forms.Form):
         label=_("A message to the school"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
     anonymous = forms.BooleanField(label=_("Do not show my name publicly"), required=False)
-    name = forms.CharField(label=_("Your name, or your organisation's"), max_length=200)
+    name = SingleLineFormField(label=_("Your name, or your organisation's"), max_length=200)
     email = forms.EmailField(label=_("E-mail"), help_text=_("Payment details and updates are sent here."))
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[validate_phone])
     submission_token = forms.UUIDField(widget=forms.HiddenInput)

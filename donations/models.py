@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import SingleLineCharField
 from core.text import fold
 from documents.models import IssuedDocument
 from needs.models import Need
@@ -87,9 +88,9 @@ class DonorProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="donor_profile")
     kind = models.CharField(_("donor type"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineCharField(_("name"), max_length=200)
     tax_code = models.CharField(_("tax code"), max_length=20, blank=True)
-    display_name = models.CharField(
+    display_name = SingleLineCharField(
         _("public name"), max_length=200, blank=True, help_text=_("How the honour roll names you.")
     )
     anonymous_by_default = models.BooleanField(_("give anonymously by default"), default=False)
@@ -121,7 +122,7 @@ class Fund(models.Model):
     """
 
     office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="funds")
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineCharField(_("name"), max_length=200)
     slug = models.SlugField(_("web address"), max_length=80, unique=True)
     description = models.TextField(_("what the fund is for"), blank=True)
     is_open = models.BooleanField(_("open for gifts"), default=True)
@@ -183,7 +184,7 @@ class Sponsorship(models.Model):
     donor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsorships"
     )
-    donor_name = models.CharField(_("name"), max_length=200)
+    donor_name = SingleLineCharField(_("name"), max_length=200)
     donor_email = models.EmailField(_("e-mail"))
     donor_phone = models.CharField(_("phone"), max_length=20, blank=True)
     anonymous = models.BooleanField(_("give anonymously"), default=False)
@@ -313,7 +314,7 @@ class Pledge(models.Model):
     donor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="pledges"
     )
-    donor_name = models.CharField(_("name"), max_length=200)
+    donor_name = SingleLineCharField(_("name"), max_length=200)
     donor_email = models.EmailField(_("e-mail"))
     donor_phone = models.CharField(_("phone"), max_length=20, blank=True)
     kind = models.CharField(_("kind of gift"), max_length=6, choices=Kind.choices, default=Kind.MONEY)

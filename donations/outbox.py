@@ -29,6 +29,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.jobs import each_row
+from core.mail import render_subject
+
 from .models import Pledge, PledgeNotice
 
 logger = logging.getLogger(__name__)
@@ -73,6 +76,14 @@ def backoff(attempts: int) -> timedelta:
 def deliver(notice_id: int) -> bool:
     """Send one waiting mail. True if this call sent it; False if it was sent or claimed
     already, or the send failed (then it waits for a later try)."""
+    try:
+        return _attempt(notice_id)
+    except Exception:
+        return False
+
+
+def _attempt(notice_id: int) -> bool:
+    """`deliver`, with a failed send raised after it is recorded (for the sweep's count)."""
     now = timezone.now()
     lease = timedelta(seconds=settings.PLEDGE_MAIL_LEASE_SECONDS)
     claimed = PledgeNotice.objects.filter(_due(now), pk=notice_id).update(
@@ -88,23 +99,25 @@ def deliver(notice_id: int) -> bool:
             not_before=timezone.now() + backoff(notice.attempts), last_error=f"{type(error).__name__}: {error}"[:300]
         )
         logger.warning("Pledge mail %s failed (attempt %s); it will be tried again", notice_id, notice.attempts)
-        return False
+        raise
     PledgeNotice.objects.filter(pk=notice_id).update(sent_at=timezone.now(), not_before=None, last_error="")
     return True
 
 
-def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> int:
-    """Send the mails still waiting. Rows younger than `older_than` (by default
-    PLEDGE_MAIL_SWEEP_AFTER_SECONDS) are left to the worker they were just handed to."""
+def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict:
+    """Send the mails still waiting: {"done": sent, "failed": sends that failed (each
+    logged with its id, and tried again after its back-off)}. Rows younger than
+    `older_than` (by default PLEDGE_MAIL_SWEEP_AFTER_SECONDS) are left to the worker
+    they were just handed to."""
     if older_than is None:
         older_than = timedelta(seconds=settings.PLEDGE_MAIL_SWEEP_AFTER_SECONDS)
     now = timezone.now()
     waiting = (
         PledgeNotice.objects.filter(_due(now), created_at__lte=now - older_than)
-        .order_by("created_at")
+        .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(deliver(pk) for pk in list(waiting))
+    return each_row("outbox.sweep", list(waiting), _attempt)
 
 
 def _send(notice: PledgeNotice) -> None:
@@ -131,7 +144,7 @@ def _send(notice: PledgeNotice) -> None:
             # A gift to a fund has no need page to link to.
             "need_link": settings.SITE_URL + pledge.need.get_absolute_url() if pledge.need_id else "",
         }
-        subject = render_to_string(f"donations/email/{kind}_subject.txt", context).strip()
+        subject = render_subject(f"donations/email/{kind}_subject.txt", context)
         text = render_to_string(f"donations/email/{kind}.txt", context)
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     message = EmailMultiAlternatives(

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.formatting import format_vnd
+from core.jobs import each_row
 from needs import lunch
 from needs.models import LunchMonth, Need
 from needs.services import ActionInvalid, need_transition
@@ -251,7 +252,7 @@ def instalments_of(sponsorship: Sponsorship):
     return sponsorship.instalments.order_by(F("month").asc(nulls_first=True), "pk")
 
 
-def send_due_notices(*, today: date | None = None) -> int:
+def send_due_notices(*, today: date | None = None) -> dict:
     """Nightly: each month's payment mail, once, for instalments falling due within
     SPONSORSHIP_NOTICE_DAYS (the first month's went with the sponsorship: PLEDGED). The
     outbox row is the claim: (pledge, kind) is unique, so a second run sends nothing."""
@@ -268,32 +269,34 @@ def send_due_notices(*, today: date | None = None) -> int:
         .exclude(notices__kind__in=[PledgeNotice.Kind.DUE, PledgeNotice.Kind.PLEDGED])
         .order_by("due_on", "pk")
     )
-    queued = 0
-    for pledge in waiting:
+
+    def queue(pledge) -> bool:
         try:
             with transaction.atomic():
-                if not PledgeNotice.objects.filter(pledge=pledge, kind=PledgeNotice.Kind.DUE).exists():
-                    outbox.queue_notice(pledge, PledgeNotice.Kind.DUE)
-                    queued += 1
+                if PledgeNotice.objects.filter(pledge=pledge, kind=PledgeNotice.Kind.DUE).exists():
+                    return False
+                outbox.queue_notice(pledge, PledgeNotice.Kind.DUE)
         except IntegrityError:  # another run queued it at the same moment
-            continue
-    return queued
+            return False
+        return True
+
+    return each_row("sponsorships.due", list(waiting), queue)
 
 
-def close_ended_years(*, today: date | None = None) -> int:
+def close_ended_years(*, today: date | None = None) -> dict:
     """Nightly: a lunch need whose school year is over, with no month still waiting for
     its payment (those expire as usual first), closes with what was covered; its
-    sponsorships end. Returns how many needs closed."""
+    sponsorships end. Returns {"done": needs closed, "failed": needs that raised (logged)}."""
     today = today or timezone.localdate()
     candidates = Need.objects.filter(
         lunch_pupils__isnull=False, status__in=Need.FUNDING_STATUSES, lunch_first_month__lt=lunch.month_start(today)
     )
-    closed = 0
-    for need in candidates:
+
+    def close(need) -> bool:
         if not lunch.year_has_ended(need, today):
-            continue
+            return False
         if Pledge.objects.filter(need=need, status=P.PLEDGED).exists():
-            continue  # a month still waits for its payment or its expiry
+            return False  # a month still waits for its payment or its expiry
         try:
             with transaction.atomic():
                 _lock_need(need.pk)
@@ -313,6 +316,7 @@ def close_ended_years(*, today: date | None = None) -> int:
                     }
                 need_transition(need=need, action="close_year", note=note)
         except ActionInvalid:
-            continue
-        closed += 1
-    return closed
+            return False
+        return True
+
+    return each_row("sponsorships.close_year", list(candidates.order_by("pk")), close, atomic=True)

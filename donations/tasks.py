@@ -1,7 +1,8 @@
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
+
+from core.jobs import each_row
 
 from . import outbox
 from .models import Pledge, PledgeNotice
@@ -14,7 +15,7 @@ def send_pledge_notice(notice_id: int) -> bool:
 
 
 @shared_task
-def sweep_pledge_notices() -> int:
+def sweep_pledge_notices() -> dict:
     """Every minute: send the mails still waiting in the outbox (broker down when they
     were written, worker killed, mail server down)."""
     return outbox.sweep()
@@ -24,7 +25,8 @@ def sweep_pledge_notices() -> int:
 def remind_and_expire_pledges() -> dict:
     """Daily: remind donors whose pledge waits past the reminder day, and expire those
     past their date. Each pledge is claimed before its side effect, so a second run
-    neither reminds twice nor releases an amount twice."""
+    neither reminds twice nor releases an amount twice. Each part says {"done": n,
+    "failed": m}: a pledge that raises is logged with its id, the others go on."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -46,19 +48,25 @@ def remind_and_expire_pledges() -> dict:
         )
         .exclude(expires_on__lt=today)
     )
-    for pledge in due.only("pk"):
-        with transaction.atomic():  # the claim and the mail in the outbox, together
-            claimed = Pledge.objects.filter(pk=pledge.pk, reminder_sent_at__isnull=True).update(
-                reminder_sent_at=timezone.now()
-            )
-            if claimed:
-                outbox.queue_notice(pledge, PledgeNotice.Kind.REMINDER)
-                reminded += 1
-    expired = sum(
-        services.pledge_expire(pledge=pledge)
-        for pledge in Pledge.objects.filter(
-            status=Pledge.Status.PLEDGED, expires_on__lt=today, source_fund__isnull=True
-        ).only("pk", "need_id", "fund_id")
+
+    def remind(pledge) -> bool:
+        # The claim and the mail in the outbox, together (each_row's transaction).
+        claimed = Pledge.objects.filter(pk=pledge.pk, reminder_sent_at__isnull=True).update(
+            reminder_sent_at=timezone.now()
+        )
+        if claimed:
+            outbox.queue_notice(pledge, PledgeNotice.Kind.REMINDER)
+        return bool(claimed)
+
+    reminded = each_row("pledges.remind", list(due.only("pk").order_by("pk")), remind, atomic=True)
+    expiring = Pledge.objects.filter(status=Pledge.Status.PLEDGED, expires_on__lt=today, source_fund__isnull=True).only(
+        "pk", "need_id", "fund_id"
+    )
+    expired = each_row(
+        "pledges.expire",
+        list(expiring.order_by("pk")),
+        lambda pledge: services.pledge_expire(pledge=pledge),
+        atomic=True,
     )
     return {"reminded": reminded, "expired": expired}
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.fields import SingleLineCharField
 from core.text import fold
 from schools.models import AdministrativeUnit, School, SchoolSite
 
@@ -116,7 +117,7 @@ class Need(models.Model):
         AdministrativeUnit, editable=False, db_index=False, on_delete=models.PROTECT, related_name="+"
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    title = models.CharField(_("title"), max_length=160)
+    title = SingleLineCharField(_("title"), max_length=160)
     description = models.TextField(_("description"))
     pupils_benefiting = models.PositiveIntegerField(_("pupils benefiting"))
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)

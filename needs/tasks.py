@@ -4,6 +4,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from core.jobs import each_row
+
 from .models import Need
 from .services import ActionInvalid, delete_abandoned_photos, need_transition
 
@@ -17,17 +19,19 @@ def overdue_needs():
 
 
 @shared_task
-def expire_overdue_needs() -> int:
+def expire_overdue_needs() -> dict:
     """Expire overdue needs (daily). Safe to run twice: the transition re-checks the
-    status under a row lock, so a need expired by another run is skipped."""
-    expired = 0
-    for need in overdue_needs().only("pk"):
+    status under a row lock, so a need expired by another run is skipped. A need whose
+    expiry raises is logged with its id and counted; the others still expire."""
+
+    def expire(need) -> bool:
         try:
             need_transition(need=need, action="expire", note="Quá hạn cần hỗ trợ mà chưa đủ kinh phí.")
-            expired += 1
         except ActionInvalid:
-            continue
-    return expired
+            return False
+        return True
+
+    return each_row("needs.expire", list(overdue_needs().only("pk").order_by("pk")), expire, atomic=True)
 
 
 @shared_task

@@ -8,6 +8,7 @@ after a worker died finds its own claim (same task id) and finishes the job.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,6 +21,7 @@ from django.utils import timezone, translation
 
 from campaigns.models import Task
 from core.exports import XLSX_TYPE, Sheet, xlsx_bytes
+from core.mail import render_subject
 from donations.models import Pledge
 from needs.models import Need, NeedEvent
 from schools.models import AdministrativeUnit, Membership, Office, School
@@ -28,6 +30,8 @@ from . import comparison, dashboard
 from .models import DigestPreference, DigestRun, DigestSettings, Frequency
 
 LIST_LIMIT = 25
+# The claimant of a digest taken over by oversight.tasks.reclaim_abandoned_digests.
+RECLAIMANT = "reclaim-"
 # The moves of needs a digest counts, by the status they moved to.
 MOVES = (Need.Status.VERIFIED, Need.Status.RETURNED, Need.Status.FUNDED, Need.Status.DELIVERED)
 
@@ -370,21 +374,53 @@ def render_digest(digest: Digest) -> tuple[str, str, str]:
     """(subject, text, html) in Vietnamese."""
     context = {"digest": digest, "office": digest.office, "c": digest.content, "site_name": settings.SITE_NAME}
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("oversight/email/digest_subject.txt", context).strip()
+        subject = render_subject("oversight/email/digest_subject.txt", context)
         text = render_to_string("oversight/email/digest.txt", context)
         html = render_to_string("oversight/email/digest.html", context)
     return subject, text, html
 
 
-def deliver(digest: Digest, to: list[str]) -> tuple[str, str]:
+def message_id(digest: Digest) -> str:
+    """One Message-ID per office and period, whoever sends it and however often: a digest
+    sent again after a worker died between the mail server's "accepted" and the run's
+    "sent" carries the same id, so mail systems can drop the copy."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<digest-{digest.office.pk}-{digest.period}-{digest.start:%Y%m%d}@{domain}>"
+
+
+def deliver(digest: Digest, to: list[str], *, fixed_id: bool = False) -> tuple[str, str]:
+    """Send the digest. The run's mail has its fixed Message-ID (`message_id`); a preview
+    gets a fresh one, so it can never make a mail system drop the real digest."""
     subject, text, html = render_digest(digest)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    headers = {"Message-ID": message_id(digest)} if fixed_id else {}
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers)
     message.attach_alternative(html, "text/html")
     workbook = _workbook(digest)
     if workbook is not None:
         message.attach(workbook_name(digest), workbook, XLSX_TYPE)
     message.send()
     return subject, html
+
+
+def abandoned_runs():
+    """Digests whose claim ran out: "sending" (or still "pending") for longer than the
+    lease, so the process that took them died (a worker killed, a machine lost). The
+    broker would hand the task back only after its visibility timeout (an hour by
+    default, and it must stay above the longest task); `reclaim_abandoned_digests`
+    sends these within minutes instead."""
+    expired = timezone.now() - timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS)
+    return DigestRun.objects.filter(
+        Q(status=DigestRun.Status.SENDING, claimed_at__lt=expired)
+        | Q(status=DigestRun.Status.PENDING, created_at__lt=expired)
+        # A reclaimed digest whose send failed has no task to retry it: the next
+        # reclaim after the lease does.
+        | Q(status=DigestRun.Status.FAILED, claimed_by__startswith=RECLAIMANT, claimed_at__lt=expired)
+    ).select_related("office__unit")
+
+
+def day_of(run: DigestRun) -> date:
+    """The day whose run reports on this run's period (`period_bounds` backwards)."""
+    return run.period_end + timedelta(days=1)
 
 
 def send_digest(office: Office, period: str, day: date, *, claimant: str = "") -> str:
@@ -426,7 +462,7 @@ def send_digest(office: Office, period: str, day: date, *, claimant: str = "") -
         if digest.is_empty and not wants_empty:
             DigestRun.objects.filter(pk=run.pk).update(status=DigestRun.Status.SKIPPED, recipients=", ".join(to))
             return "skipped"
-        subject, html = deliver(digest, to)
+        subject, html = deliver(digest, to, fixed_id=True)
     except Exception as error:
         DigestRun.objects.filter(pk=run.pk).update(status=DigestRun.Status.FAILED, error=str(error)[:2000])
         raise

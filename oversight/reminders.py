@@ -2,9 +2,7 @@
 with needs waiting too long. (Donors are reminded by donations.tasks.) Each is claimed
 in ReminderLog before it is sent, once a month for a school, once a week for an officer."""
 
-import logging
 from datetime import timedelta
-from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,12 +11,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core.jobs import each_row
+from core.mail import render_subject
 from needs.models import Need
 from schools.models import Membership, School
 
 from .models import ReminderLog
-
-logger = logging.getLogger(__name__)
 
 
 def _claim(kind, key, period) -> bool:
@@ -32,54 +30,55 @@ def _claim(kind, key, period) -> bool:
 
 def _send(template, context, to) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"oversight/email/{template}_subject.txt", context).strip()
+        subject = render_subject(f"oversight/email/{template}_subject.txt", context)
         body = render_to_string(f"oversight/email/{template}.txt", context)
     send_mail(subject, body, None, to)
 
 
 def _claim_and_send(kind, key, period, template, context, to) -> bool:
-    """Claim, then send. A mail server that fails releases the claim, so tomorrow's run
-    tries again within the same period instead of the reminder being lost."""
+    """Claim, then send. A send that fails releases the claim, so tomorrow's run tries
+    again within the same period instead of the reminder being lost; the failure is
+    raised for the job to count (core.jobs)."""
     if not _claim(kind, key, period):
         return False
     try:
         _send(template, context, to)
-    except (OSError, SMTPException):
+    except Exception:
         ReminderLog.objects.filter(kind=kind, key=key, period=period).delete()
-        logger.warning("Reminder %s %s not sent (mail server); tried again on the next run", kind, key, exc_info=True)
-        return False
+        raise
     return True
 
 
-def remind_stale_schools() -> int:
+def remind_stale_schools() -> dict:
     month = timezone.localdate().strftime("%Y-%m")
-    sent = 0
     staff = Membership.objects.filter(role=Membership.Role.SCHOOL_STAFF).select_related("user")
     emails = {}
     for membership in staff:
         emails.setdefault(membership.school_id, []).append(membership.user.email)
-    for school in School.objects.stale().only("pk", "name", "focal_point_email", "profile_confirmed_at"):
+
+    def remind(school) -> bool:
         to = sorted(set(emails.get(school.pk, []) + ([school.focal_point_email] if school.focal_point_email else [])))
         if not to:
-            continue
+            return False
         link = settings.SITE_URL + reverse("schools:detail", args=[school.pk])
         context = {"school": school, "link": link, "site_name": settings.SITE_NAME}
-        sent += _claim_and_send("stale-school", str(school.pk), month, "stale_school", context, to)
-    return sent
+        return _claim_and_send("stale-school", str(school.pk), month, "stale_school", context, to)
+
+    schools = School.objects.stale().only("pk", "name", "focal_point_email", "profile_confirmed_at").order_by("pk")
+    return each_row("reminders.stale_school", schools, remind)
 
 
-def remind_officers_of_waiting_needs() -> int:
+def remind_officers_of_waiting_needs() -> dict:
     week = timezone.localdate().strftime("%G-W%V")
     cutoff = timezone.now() - timedelta(days=settings.NEED_WAITING_REMINDER_DAYS)
     waiting = list(Need.objects.filter(status=Need.Status.SUBMITTED, submitted_at__lt=cutoff).select_related("school"))
     if not waiting:
-        return 0
-    sent = 0
-    officers = Membership.objects.filter(role=Membership.Role.OFFICER).select_related("user", "office__unit")
-    for membership in officers:
+        return {"done": 0, "failed": 0}
+
+    def remind(membership) -> bool:
         mine = [need for need in waiting if need.school.handled_by(membership.office.unit)]
         if not mine:
-            continue
+            return False
         context = {
             "office": membership.office,
             "needs": mine,
@@ -87,7 +86,11 @@ def remind_officers_of_waiting_needs() -> int:
             "link": settings.SITE_URL + reverse("needs:queue"),
             "site_name": settings.SITE_NAME,
         }
-        sent += _claim_and_send(
+        return _claim_and_send(
             "waiting-needs", str(membership.pk), week, "waiting_needs", context, [membership.user.email]
         )
-    return sent
+
+    officers = (
+        Membership.objects.filter(role=Membership.Role.OFFICER).select_related("user", "office__unit").order_by("pk")
+    )
+    return each_row("reminders.waiting_needs", officers, remind)

@@ -5,6 +5,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.utils import timezone
 
+from core.jobs import each_row
 from schools.models import Office
 
 from . import digests
@@ -38,19 +39,38 @@ def send_office_digest(self, office_id: int, period: str, day: str) -> str:
 
 
 @shared_task(name="campaigns.tasks.send_due_digests")
-def send_due_digests(period: str = "weekly", day: str | None = None) -> int:
-    """Queue one task per education office (the beat schedule calls this)."""
+def send_due_digests(period: str = "weekly", day: str | None = None) -> dict:
+    """Queue one task per education office (the beat schedule calls this). An office
+    whose task cannot be queued is logged and counted; the others are queued."""
     day = day or timezone.localdate().isoformat()
-    offices = list(digests.digest_offices().values_list("pk", flat=True))
-    for office_id in offices:
-        send_office_digest.delay(office_id, period, day)
-    return len(offices)
+    offices = list(digests.digest_offices().values_list("pk", flat=True).order_by("pk"))
+    return each_row("digests.queue", offices, lambda office_id: send_office_digest.delay(office_id, period, day))
+
+
+@shared_task(name="oversight.tasks.reclaim_abandoned_digests")
+def reclaim_abandoned_digests() -> dict:
+    """Every few minutes (beat): send the digests whose claim ran out because the worker
+    sending them died. The broker hands such a task back only after its visibility
+    timeout (an hour), which must stay above the longest task; this finds them by their
+    lease (DIGEST_CLAIM_LEASE_SECONDS) instead. A digest the mail server accepted just
+    before the worker died goes again with the same Message-ID (digests.message_id), so
+    mail systems drop the copy; the archive shows it sent once it has gone."""
+
+    def reclaim(run) -> bool:
+        outcome = digests.send_digest(
+            run.office, run.period, digests.day_of(run), claimant=f"{digests.RECLAIMANT}{run.pk}"
+        )
+        logger.warning("Digest run %s (%s) abandoned by its worker, reclaimed: %s", run.pk, run.office, outcome)
+        return outcome != "already"  # sent, or nothing to send: resolved either way
+
+    return each_row("digests.reclaim", list(digests.abandoned_runs().order_by("pk")), reclaim)
 
 
 @shared_task(name="campaigns.tasks.send_reminders")
 def send_reminders() -> dict:
     """Daily: schools with a stale profile (monthly each), officers with needs waiting
-    too long (weekly each). Donors' pledge reminders run in donations.tasks."""
+    too long (weekly each). Donors' pledge reminders run in donations.tasks. Each part
+    says {"done": sent, "failed": rows that failed (logged with their id)}."""
     from . import reminders
 
     return {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.validators import validate_phone
+from core.fields import SingleLineCharField
 from core.text import fold
 
 
@@ -41,7 +42,7 @@ class AdministrativeUnit(models.Model):
         COMMUNE = "commune", _("Commune")
 
     code = models.CharField(_("official code"), max_length=10)
-    name = models.CharField(_("name"), max_length=120)
+    name = SingleLineCharField(_("name"), max_length=120)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -202,8 +203,8 @@ class Office(models.Model):
 
     EDUCATION_KINDS = (Kind.EDUCATION_OFFICE, Kind.EDUCATION_DEPARTMENT)
 
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    name = SingleLineCharField(_("name"), max_length=200)
+    short_name = SingleLineCharField(_("short name"), max_length=60, blank=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     unit = models.ForeignKey(
@@ -326,7 +327,7 @@ class School(models.Model):
         FULL = "full", _("Boarding")
 
     code = models.CharField(_("official code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineCharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     commune = models.ForeignKey(
         AdministrativeUnit,
@@ -362,13 +363,13 @@ class School(models.Model):
         _("ethnic-minority pupils (%)"), default=0, validators=[MaxValueValidator(100)]
     )
     boarding = models.CharField(_("boarding"), max_length=10, choices=Boarding.choices, default=Boarding.NONE)
-    focal_point_name = models.CharField(_("focal point"), max_length=150, blank=True)
+    focal_point_name = SingleLineCharField(_("focal point"), max_length=150, blank=True)
     focal_point_phone = models.CharField(
         _("focal point's phone"), max_length=20, blank=True, validators=[validate_phone]
     )
     focal_point_email = models.EmailField(_("focal point's e-mail"), blank=True)
     # Signs the school's documents (thank-you letters) above the title "HIỆU TRƯỞNG".
-    principal_name = models.CharField(_("principal"), max_length=150, blank=True, default="", db_default="")
+    principal_name = SingleLineCharField(_("principal"), max_length=150, blank=True, default="", db_default="")
     # Name, code and place names without diacritics, so "tuan giao" finds "Tuần Giáo".
     search_text = models.TextField(editable=False, default="")
     profile_confirmed_at = models.DateTimeField(_("profile confirmed current on"), null=True, blank=True)

@@ -246,7 +246,7 @@ def test_the_nightly_job_neither_reminds_nor_expires_an_allocation(w):
     Pledge.objects.filter(source_fund=w.fund).update(
         created_at=long_ago, expires_on=timezone.localdate() - timezone.timedelta(days=1)
     )
-    assert remind_and_expire_pledges() == {"reminded": 0, "expired": 0}
+    assert remind_and_expire_pledges() == {"reminded": {"done": 0, "failed": 0}, "expired": {"done": 0, "failed": 0}}
     assert Pledge.objects.get(source_fund=w.fund).status == Pledge.Status.PLEDGED
 
 

@@ -452,7 +452,7 @@ def test_the_nightly_job_reminds_and_expires_fund_gifts_like_any(area, fund, set
     )
     Pledge.objects.filter(pk=lapsed.pk).update(expires_on=today - timedelta(days=1))
 
-    assert remind_and_expire_pledges() == {"reminded": 1, "expired": 1}
+    assert remind_and_expire_pledges() == {"reminded": {"done": 1, "failed": 0}, "expired": {"done": 1, "failed": 0}}
 
     fund.refresh_from_db()
     assert fund.amount_pledged == 1_000_000

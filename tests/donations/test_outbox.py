@@ -36,7 +36,7 @@ def test_the_mail_is_written_with_the_pledge_and_sent_once_after_commit(
     assert notice.sent_at is not None and notice.attempts == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<pledge-notice-{notice.pk}@")
-    assert outbox.deliver(notice.pk) is False and outbox.sweep(older_than=timedelta(0)) == 0
+    assert outbox.deliver(notice.pk) is False and outbox.sweep(older_than=timedelta(0))["done"] == 0
     assert len(mail.outbox) == 1
 
 
@@ -52,8 +52,8 @@ def test_with_the_broker_down_the_donor_still_gets_their_pledge_and_the_sweep_se
     notice = PledgeNotice.objects.get()
     assert notice.sent_at is None and notice.attempts == 0 and len(mail.outbox) == 0
 
-    assert outbox.sweep() == 0  # younger than a minute: left to the worker it was handed to
-    assert outbox.sweep(older_than=timedelta(0)) == 1
+    assert outbox.sweep()["done"] == 0  # younger than a minute: left to the worker it was handed to
+    assert outbox.sweep(older_than=timedelta(0))["done"] == 1
     notice.refresh_from_db()
     assert notice.sent_at is not None and len(mail.outbox) == 1
 
@@ -72,10 +72,10 @@ def test_a_failed_send_waits_longer_each_time_and_is_never_dropped(need, setting
             waits.append(round((notice.not_before - before).total_seconds() / 30))
     assert waits == [1, 2, 4, 8]
     assert notice.attempts == 4 and "Connection refused" in notice.last_error and notice.sent_at is None
-    assert outbox.sweep(older_than=timedelta(0)) == 0  # still waiting out its back-off
+    assert outbox.sweep(older_than=timedelta(0))["done"] == 0  # still waiting out its back-off
 
     PledgeNotice.objects.filter(pk=notice.pk).update(not_before=timezone.now() - timedelta(seconds=1))
-    assert outbox.sweep(older_than=timedelta(0)) == 1
+    assert outbox.sweep(older_than=timedelta(0))["done"] == 1
     notice.refresh_from_db()
     assert notice.sent_at is not None and notice.last_error == "" and len(mail.outbox) == 1
 
@@ -86,9 +86,9 @@ def test_a_mail_claimed_by_a_worker_is_not_sent_by_another_until_the_claim_runs_
     notice = PledgeNotice.objects.get(pledge=pledge)
     # A worker claimed it and died before sending.
     PledgeNotice.objects.filter(pk=notice.pk).update(not_before=timezone.now() + timedelta(minutes=10), attempts=1)
-    assert outbox.deliver(notice.pk) is False and outbox.sweep(older_than=timedelta(0)) == 0
+    assert outbox.deliver(notice.pk) is False and outbox.sweep(older_than=timedelta(0))["done"] == 0
     PledgeNotice.objects.filter(pk=notice.pk).update(not_before=timezone.now() - timedelta(seconds=1))
-    assert outbox.sweep(older_than=timedelta(0)) == 1
+    assert outbox.sweep(older_than=timedelta(0))["done"] == 1
     assert len(mail.outbox) == 1
 
 
@@ -98,7 +98,7 @@ def test_erasing_a_donor_drops_the_mails_still_waiting_for_them(need):
     assert PledgeNotice.objects.filter(pledge=pledge, sent_at__isnull=True).exists()
     donor_erase(user=donor)
     assert not PledgeNotice.objects.filter(pledge=pledge).exists()
-    assert outbox.sweep(older_than=timedelta(0)) == 0 and len(mail.outbox) == 0
+    assert outbox.sweep(older_than=timedelta(0))["done"] == 0 and len(mail.outbox) == 0
 
 
 @pytest.mark.parametrize("attempts, seconds", [(1, 30), (2, 60), (3, 120), (8, 3600), (20, 3600)])

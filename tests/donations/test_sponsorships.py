@@ -157,9 +157,9 @@ def test_due_notices_go_once_each_with_that_months_reference(lunch_need, setting
     september, october, november = list(sponsorships.instalments_of(sponsorship))[:3]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert sponsorships.send_due_notices(today=date(2027, 9, 20)) == 0  # October is 11 days away
-        assert sponsorships.send_due_notices(today=date(2027, 9, 26)) == 1  # within 5 days
-        assert sponsorships.send_due_notices(today=date(2027, 9, 27)) == 0  # once
+        assert sponsorships.send_due_notices(today=date(2027, 9, 20))["done"] == 0  # October is 11 days away
+        assert sponsorships.send_due_notices(today=date(2027, 9, 26))["done"] == 1  # within 5 days
+        assert sponsorships.send_due_notices(today=date(2027, 9, 27))["done"] == 0  # once
     assert list(PledgeNotice.objects.filter(kind="due").values_list("pledge_id", flat=True)) == [october.pk]
     (message,) = mail.outbox
     assert message.to == ["minh@example.vn"]
@@ -182,13 +182,13 @@ def test_a_due_notice_with_the_mail_server_down_is_sent_once_when_it_is_back(
 
     mail_down = mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
     with mail_down, django_capture_on_commit_callbacks(execute=True):
-        assert sponsorships.send_due_notices(today=date(2027, 9, 28)) == 1
+        assert sponsorships.send_due_notices(today=date(2027, 9, 28))["done"] == 1
     notice = PledgeNotice.objects.get(pledge=october, kind="due")
     assert notice.sent_at is None and notice.attempts == 1 and "Connection refused" in notice.last_error
-    assert sponsorships.send_due_notices(today=date(2027, 9, 29)) == 0  # no second row
+    assert sponsorships.send_due_notices(today=date(2027, 9, 29))["done"] == 0  # no second row
     PledgeNotice.objects.filter(pk=notice.pk).update(not_before=timezone.now() - timedelta(seconds=1))
-    assert outbox.sweep(older_than=timedelta(0)) == 1
-    assert outbox.sweep(older_than=timedelta(0)) == 0
+    assert outbox.sweep(older_than=timedelta(0))["done"] == 1
+    assert outbox.sweep(older_than=timedelta(0))["done"] == 0
     assert len(mail.outbox) == 1 and october.reference in mail.outbox[0].body
 
 
@@ -200,9 +200,9 @@ def test_a_due_notice_with_the_broker_down_waits_for_the_sweep(lunch_need, djang
     mail.outbox.clear()
     broker_down = mock.patch("donations.tasks.send_pledge_notice.delay", side_effect=BrokerDown("Connection refused"))
     with broker_down, django_capture_on_commit_callbacks(execute=True):
-        assert sponsorships.send_due_notices(today=date(2027, 9, 28)) == 1
+        assert sponsorships.send_due_notices(today=date(2027, 9, 28))["done"] == 1
     assert len(mail.outbox) == 0
-    assert outbox.sweep(older_than=timedelta(0)) == 1
+    assert outbox.sweep(older_than=timedelta(0))["done"] == 1
     assert len(mail.outbox) == 1
 
 
@@ -211,7 +211,7 @@ def test_a_later_month_is_neither_reminded_nor_expired_before_it_falls_due(lunch
     sponsorship, _ = sponsor(lunch_need, pupils=10, today=timezone.localdate())
     # Made long ago, due in the future: counted from the due date, not from creation.
     Pledge.objects.filter(sponsorship=sponsorship).update(created_at=timezone.now() - timedelta(days=60))
-    assert remind_and_expire_pledges() == {"reminded": 0, "expired": 0}
+    assert remind_and_expire_pledges() == {"reminded": {"done": 0, "failed": 0}, "expired": {"done": 0, "failed": 0}}
 
 
 def test_a_missed_month_is_reminded_once_then_released_and_the_school_is_told(
@@ -229,15 +229,27 @@ def test_a_missed_month_is_reminded_once_then_released_and_the_school_is_told(
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert remind_and_expire_pledges() == {"reminded": 1, "expired": 0}
-        assert remind_and_expire_pledges() == {"reminded": 0, "expired": 0}
+        assert remind_and_expire_pledges() == {
+            "reminded": {"done": 1, "failed": 0},
+            "expired": {"done": 0, "failed": 0},
+        }
+        assert remind_and_expire_pledges() == {
+            "reminded": {"done": 0, "failed": 0},
+            "expired": {"done": 0, "failed": 0},
+        }
     assert [m.to for m in mail.outbox] == [["minh@example.vn"]]
 
     Pledge.objects.filter(pk=september.pk).update(expires_on=today - timedelta(days=1))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert remind_and_expire_pledges() == {"reminded": 0, "expired": 1}
-        assert remind_and_expire_pledges() == {"reminded": 0, "expired": 0}
+        assert remind_and_expire_pledges() == {
+            "reminded": {"done": 0, "failed": 0},
+            "expired": {"done": 1, "failed": 0},
+        }
+        assert remind_and_expire_pledges() == {
+            "reminded": {"done": 0, "failed": 0},
+            "expired": {"done": 0, "failed": 0},
+        }
     september.refresh_from_db()
     assert september.status == Pledge.Status.EXPIRED
     assert pledged_pupils(lunch_need) == [0] + [10] * 8
@@ -291,13 +303,13 @@ def test_the_year_end_closes_the_need_with_what_was_covered(lunch_need, area):
             pledge_receive(pledge=pledge, actor=area.staff_a, amount=pledge.amount, received_on=pledge.month)
     pledge_receive(pledge=second.instalments.get(), actor=area.staff_a, amount=7_500_000, received_on=BEFORE)
     # The months not paid expire as usual; until then the year is not closed.
-    assert sponsorships.close_ended_years(today=date(2028, 6, 2)) == 0
-    assert sponsorships.close_ended_years(today=date(2028, 5, 20)) == 0  # May not over
+    assert sponsorships.close_ended_years(today=date(2028, 6, 2))["done"] == 0
+    assert sponsorships.close_ended_years(today=date(2028, 5, 20))["done"] == 0  # May not over
     Pledge.objects.filter(sponsorship=first, status="pledged").update(expires_on=date(2000, 1, 1))
-    assert remind_and_expire_pledges()["expired"] == 6
+    assert remind_and_expire_pledges()["expired"]["done"] == 6
 
-    assert sponsorships.close_ended_years(today=date(2028, 6, 2)) == 1
-    assert sponsorships.close_ended_years(today=date(2028, 6, 3)) == 0
+    assert sponsorships.close_ended_years(today=date(2028, 6, 2))["done"] == 1
+    assert sponsorships.close_ended_years(today=date(2028, 6, 3))["done"] == 0
     lunch_need.refresh_from_db()
     assert lunch_need.status == Need.Status.CLOSED
     event = NeedEvent.objects.filter(need=lunch_need).latest("pk")
@@ -340,7 +352,7 @@ def test_two_donors_racing_for_the_last_pupils_never_feed_more_than_the_need(are
 
 
 def test_the_nightly_task_runs_both_and_twice_does_nothing_more(lunch_need):
-    assert lunch_sponsorships_nightly() == {"due": 0, "closed": 0}
+    assert lunch_sponsorships_nightly() == {"due": {"done": 0, "failed": 0}, "closed": {"done": 0, "failed": 0}}
 
 
 def test_only_the_donor_stops_a_sponsorship(lunch_need, client, area):

@@ -28,8 +28,8 @@ def test_reminders_go_once_and_late_pledges_expire(area, settings, django_captur
     with django_capture_on_commit_callbacks(execute=True):
         second = remind_and_expire_pledges()
 
-    assert first == {"reminded": 1, "expired": 1}
-    assert second == {"reminded": 0, "expired": 0}
+    assert first == {"reminded": {"done": 1, "failed": 0}, "expired": {"done": 1, "failed": 0}}
+    assert second == {"reminded": {"done": 0, "failed": 0}, "expired": {"done": 0, "failed": 0}}
     assert [m.subject for m in mail.outbox] == [f"Nhắc nhở về cam kết {waiting.reference}"]
     late.refresh_from_db()
     need.refresh_from_db()

@@ -40,10 +40,10 @@ def test_entries_past_the_deletion_date_go_unless_awarded_and_the_access_record_
     EntryAccessFactory(entry=entries[1], user=organiser, action="view")
     round_.delete_entries_on = timezone.localdate() + timedelta(days=1)
     round_.save()
-    assert delete_expired_entries() == 0
+    assert delete_expired_entries()["done"] == 0
     round_.delete_entries_on = date(2024, 6, 30)
     round_.save()
-    assert delete_expired_entries() == 1
+    assert delete_expired_entries()["done"] == 1
     assert list(Entry.objects.values_list("code", flat=True)) == [entries[0].code]
     record = EntryAccess.objects.get(entry_code=entries[1].code)
     assert record.entry is None and record.user == organiser

@@ -67,7 +67,7 @@ def test_on_the_current_map_commune_offices_and_the_department_with_schools_get_
 
 def test_the_weekly_job_sends_to_those_offices_only(current_map):
     offices, officers = current_map
-    assert send_due_digests("weekly", "2026-11-30") == 2
+    assert send_due_digests("weekly", "2026-11-30")["done"] == 2
     assert set(DigestRun.objects.values_list("office", "status")) == {
         (offices["commune"].pk, "sent"),
         (offices["department"].pk, "sent"),
@@ -87,7 +87,7 @@ def test_on_the_old_map_district_offices_still_get_digests(area):
     for office in Office.objects.filter(kind__in=Office.EDUCATION_KINDS):
         assert (office in digest_offices()) == _handles_a_school(office), office
     NeedFactory(school=area.school_a, status=Need.Status.SUBMITTED)
-    assert send_due_digests("weekly", "2026-11-30") == 3
+    assert send_due_digests("weekly", "2026-11-30")["done"] == 3
     assert DigestRun.objects.filter(status="sent").count() == 3
     district = next(m for m in mail.outbox if area.officer_a.email in m.to)
     assert "Nhu cầu chờ xác minh: 1" in district.body

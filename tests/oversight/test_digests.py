@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 from io import StringIO
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -164,3 +165,62 @@ def test_officers_read_their_digests_and_ask_for_a_preview(client, area, week):
     assert client.get(reverse("dashboard:digest", args=[run.pk])).status_code == 404
     client.post(reverse("dashboard:digests"), {"office": area.office_b.pk, "scope": "mine", "frequency": "off"})
     assert area.officer_b.email not in recipients(area.office_b, "weekly")
+
+
+def test_a_digest_sent_again_after_a_crash_carries_the_same_message_id(area, week, settings):
+    """Issue 19, finding 4: a worker killed after the mail server accepted the digest and
+    before the run was marked sent makes the digest go again; the copy must be droppable."""
+    assert send_digest(area.office_a, "weekly", MONDAY) == "sent"
+    # As if the worker had died before marking it: the claim is abandoned.
+    DigestRun.objects.update(status="sending", claimed_at=timezone.now() - timedelta(hours=1))
+    assert send_digest(area.office_a, "weekly", MONDAY) == "sent"
+    first, again = (m.extra_headers["Message-ID"] for m in mail.outbox)
+    assert first == again == f"<digest-{area.office_a.pk}-weekly-20261116@{urlsplit(settings.SITE_URL).hostname}>"
+    # Another office, another period: another id.
+    assert send_digest(area.office_b, "weekly", MONDAY) == "sent"
+    assert send_digest(area.office_a, "weekly", MONDAY + timedelta(days=7)) == "sent"
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert len(ids) == 4 and len(set(ids)) == 3
+
+
+def test_a_preview_never_shares_the_real_digests_message_id(client, area, week):
+    client.force_login(area.officer_a)
+    client.post(reverse("dashboard:digest_preview"), {"office": area.office_a.pk})
+    client.post(reverse("dashboard:digest_preview"), {"office": area.office_a.pk})
+    ids = [m.message()["Message-ID"] for m in mail.outbox]
+    assert len(ids) == 2 and len(set(ids)) == 2 and not any(i.startswith("<digest-") for i in ids)
+
+
+def test_an_abandoned_digest_is_reclaimed_and_shown_sent_in_the_archive(client, area, week, settings):
+    from oversight.tasks import reclaim_abandoned_digests
+
+    lease = timedelta(seconds=settings.DIGEST_CLAIM_LEASE_SECONDS)
+    dead = DigestRunFactory(
+        office=area.office_a, status="sending", claimed_by="killed", claimed_at=timezone.now() - lease - timedelta(1)
+    )
+    alive = DigestRunFactory(office=area.office_b, status="sending", claimed_by="busy", claimed_at=timezone.now())
+    stuck = DigestRunFactory(office=area.office_province, status="pending")
+    DigestRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - lease - timedelta(1))
+
+    assert reclaim_abandoned_digests() == {"done": 2, "failed": 0}
+    assert reclaim_abandoned_digests() == {"done": 0, "failed": 0}  # nothing left to collect
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    stuck.refresh_from_db()
+    assert (dead.status, dead.claimed_by, dead.attempts) == ("sent", f"reclaim-{dead.pk}", 1)
+    assert alive.status == "sending"  # within its lease: its worker is still at it
+    assert stuck.status == "sent" and stuck.claimed_by == f"reclaim-{stuck.pk}"
+    domain = urlsplit(settings.SITE_URL).hostname
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<digest-{area.office_a.pk}-weekly-20261116@{domain}>"
+    client.force_login(area.officer_a)
+    archive = client.get(reverse("dashboard:digests")).content.decode()
+    assert "Báo cáo tuần 16/11–22/11/2026" in archive
+
+
+def test_beat_collects_abandoned_digests_every_few_minutes_without_a_short_visibility_timeout(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["reclaim-abandoned-digests"]
+    assert entry["task"] == "oversight.tasks.reclaim_abandoned_digests"
+    assert entry["schedule"] <= 600 and settings.DIGEST_CLAIM_LEASE_SECONDS <= 900
+    # The broker's redelivery stays above the longest task.
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] >= 3600

@@ -18,8 +18,11 @@ def test_stale_schools_and_officers_with_waiting_needs_are_reminded_once(area, s
     first = send_reminders()
     second = send_reminders()
 
-    assert first == {"stale_schools": 1, "waiting_needs": 2}  # the district officer and the provincial one
-    assert second == {"stale_schools": 0, "waiting_needs": 0}
+    assert first == {
+        "stale_schools": {"done": 1, "failed": 0},
+        "waiting_needs": {"done": 2, "failed": 0},
+    }  # the district officer and the provincial one
+    assert second == {"stale_schools": {"done": 0, "failed": 0}, "waiting_needs": {"done": 0, "failed": 0}}
     to_school = [m for m in mail.outbox if area.staff_a.email in m.to]
     assert len(to_school) == 1 and area.school_a.name in to_school[0].subject
     to_officer = [m for m in mail.outbox if m.to == [area.officer_a.email]]
@@ -38,7 +41,11 @@ def test_a_reminder_the_mail_server_refused_is_sent_on_the_next_run(area, settin
 
     refused = ConnectionRefusedError(111, "Connection refused")
     with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=refused):
-        assert send_reminders() == {"stale_schools": 0, "waiting_needs": 0}
+        # Counted as failed (and logged), and released for the next run.
+        assert send_reminders() == {
+            "stale_schools": {"done": 0, "failed": 1},
+            "waiting_needs": {"done": 0, "failed": 2},
+        }
     assert mail.outbox == []
-    assert send_reminders() == {"stale_schools": 1, "waiting_needs": 2}
-    assert send_reminders() == {"stale_schools": 0, "waiting_needs": 0}
+    assert send_reminders() == {"stale_schools": {"done": 1, "failed": 0}, "waiting_needs": {"done": 2, "failed": 0}}
+    assert send_reminders() == {"stale_schools": {"done": 0, "failed": 0}, "waiting_needs": {"done": 0, "failed": 0}}

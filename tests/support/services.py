@@ -104,11 +104,12 @@ class RedisServer:
         wait_for(lambda: not listening(self.port), message="redis to stop")
 
 
-def celery_worker(env: dict, queue: str) -> subprocess.Popen:
+def celery_worker(env: dict, queue: str, log: Path | None = None) -> subprocess.Popen:
     return processes.start(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue,
          "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=warning"],
         env=env,
+        log=log,
     )  # fmt: skip
 
 
