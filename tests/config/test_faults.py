@@ -360,12 +360,6 @@ def test_with_postgresql_stopped_the_portal_answers_503_and_loses_nothing(stack,
     context.close()
 
 
-@pytest.mark.xfail(
-    reason="on the loaded shared machine the digest task published from `manage.py shell` was not taken by the "
-    "worker within 180 s in two runs (not diagnosed before the deadline); the same path passes in process "
-    "(tests/oversight/test_digests.py) and with a real SMTP server outside the worker",
-    strict=False,
-)
 def test_a_worker_killed_after_the_mail_server_accepted_a_digest_sends_it_once_per_message_id(stack):
     """Issue 19, finding 4. The worker is killed between the server's "250 accepted" and
     the run's "sent". The replacement worker keeps the broker's default visibility
