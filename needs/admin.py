@@ -39,5 +39,8 @@ class NeedAdmin(admin.ModelAdmin):
 
 @admin.register(NeedPhoto)
 class NeedPhotoAdmin(admin.ModelAdmin):
-    list_display = ["pk", "need", "kind", "width", "height", "created_at"]
-    raw_id_fields = ["need", "uploaded_by"]
+    list_display = ["pk", "need", "kind", "public_copy", "width", "height", "created_at"]
+    list_filter = ["public_copy"]
+    raw_id_fields = ["need", "uploaded_by", "child_consent_by", "guardian_consent_by", "public_copy_checked_by"]
+    # The decision on the public copy is the officer's (needs.services.photo_check), with its history.
+    readonly_fields = ["public_copy", "public_copy_checked_by", "public_copy_checked_at", "original"]

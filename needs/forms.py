@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import VndField
 
+from .faces import PupilsAnswer
 from .lunch import MAX_MONTHS, month_start
 from .models import Category, Need, NeedItem
 
@@ -90,7 +91,45 @@ class MultiplePhotoField(forms.FileField):
         return [single(item, initial) for item in files]
 
 
-class NeedForm(forms.ModelForm):
+class PupilsInPhotosMixin(forms.Form):
+    """Asked with every upload (Personal Data Protection Law 91/2025): can pupils be
+    recognised, and has the school both consents? needs.faces decides what follows."""
+
+    pupils_recognisable = forms.TypedChoiceField(
+        label=_("Can pupils be recognised in these photos?"),
+        choices=[("no", _("No: no pupil's face can be recognised")), ("yes", _("Yes: pupils can be recognised"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "If yes, their faces are blurred on the public copy and the education office checks it before it is "
+            "shown, unless the school has recorded both consents below."
+        ),
+    )
+    child_consent = forms.BooleanField(
+        label=_("The pupils in the photos (from age 7) have agreed to its publication"), required=False
+    )
+    guardian_consent = forms.BooleanField(
+        label=_("Their parents or guardians have agreed in writing to its publication"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("photos") and cleaned.get("pupils_recognisable") is None:
+            self.add_error("pupils_recognisable", _("Say whether pupils can be recognised in the photos you send."))
+            cleaned.pop("photos", None)  # not stored until the question is answered
+        return cleaned
+
+    def pupils_answer(self) -> PupilsAnswer:
+        return PupilsAnswer(
+            recognisable=self.cleaned_data.get("pupils_recognisable"),
+            child_consent=bool(self.cleaned_data.get("child_consent")),
+            guardian_consent=bool(self.cleaned_data.get("guardian_consent")),
+        )
+
+
+class NeedForm(PupilsInPhotosMixin, forms.ModelForm):
     photos = MultiplePhotoField(
         label=_("Photos"),
         required=False,
@@ -253,7 +292,7 @@ class ActionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(PupilsInPhotosMixin, forms.Form):
     note = forms.CharField(
         label=_("What was delivered, when, and to whom"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
@@ -262,3 +301,5 @@ class DeliveryForm(forms.Form):
         required=True,
         help_text=_("At least one photo of what arrived: donors see it as proof."),
     )
+
+    field_order = ["note", "photos", "pupils_recognisable", "child_consent", "guardian_consent"]

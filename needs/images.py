@@ -12,6 +12,8 @@ from PIL import Image, ImageOps
 
 from core.images import decode_slot, open_upload
 
+from . import faces
+
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 LARGE_SIDE = 1600
 THUMB_SIZE = (480, 360)
@@ -23,6 +25,10 @@ class ProcessedImage:
     thumb: ContentFile
     phash: int
     dhash: int
+    # With blur_faces: the photo as sent (large), kept privately when a face was blurred,
+    # and how many faces were found (None: the detector was not run).
+    original: ContentFile | None = None
+    faces: int | None = None
 
 
 def _signed(value: imagehash.ImageHash) -> int:
@@ -54,9 +60,17 @@ def _encode(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+def public_copies(image: Image.Image) -> tuple[bytes, bytes]:
+    """The large and thumbnail JPEGs of an RGB image."""
+    large = image.copy()
+    large.thumbnail((LARGE_SIDE, LARGE_SIDE), Image.Resampling.LANCZOS)
+    return _encode(large), _encode(ImageOps.fit(image, THUMB_SIZE, Image.Resampling.LANCZOS))
+
+
 @decode_slot()
-def process_photo(upload) -> ProcessedImage:
-    """Validate an upload by its content and return the large and thumbnail JPEGs.
+def process_photo(upload, *, blur_faces: bool = False) -> ProcessedImage:
+    """Validate an upload by its content and return the large and thumbnail JPEGs; with
+    blur_faces, pupils' faces are blurred on both (needs.faces) and the original kept.
 
     Raises ValidationError with a message a school clerk can act on.
     """
@@ -78,15 +92,21 @@ def process_photo(upload) -> ProcessedImage:
         image = background
     else:
         image = image.convert("RGB")
-    large = image.copy()
-    large.thumbnail((LARGE_SIDE, LARGE_SIDE), Image.Resampling.LANCZOS)
-    thumb = ImageOps.fit(image, THUMB_SIZE, Image.Resampling.LANCZOS)
-    large_bytes = _encode(large)
+    original, found = None, None
+    if blur_faces:
+        blurred, boxes = faces.blur_faces(image)
+        found = len(boxes)
+        if boxes:
+            original = ContentFile(public_copies(image)[0], name="original.jpg")
+            image = blurred
+    large_bytes, thumb_bytes = public_copies(image)
     with Image.open(io.BytesIO(large_bytes)) as stored:
         phash, dhash = perceptual_hashes(stored.convert("RGB"))
     return ProcessedImage(
         large=ContentFile(large_bytes, name="large.jpg"),
-        thumb=ContentFile(_encode(thumb), name="thumb.jpg"),
+        thumb=ContentFile(thumb_bytes, name="thumb.jpg"),
         phash=phash,
         dhash=dhash,
+        original=original,
+        faces=found,
     )

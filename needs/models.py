@@ -347,12 +347,34 @@ def _photo_path(instance, filename):
     return f"needs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{filename[filename.rfind('.') :]}"
 
 
+def _original_path(instance, filename):
+    # Outside `needs/`, the only folder served by address (core.media): the photo as the
+    # school sent it, with pupils' faces, reached only through needs.views.photo_original.
+    return f"private/photo-originals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+class NeedPhotoQuerySet(models.QuerySet):
+    def publishable(self):
+        """The photos anyone may see (NeedPhoto.PUBLISHABLE says why)."""
+        return self.filter(public_copy__in=NeedPhoto.PUBLISHABLE)
+
+
 class NeedPhoto(models.Model):
     """A photo of the need, or of its delivery. Stored re-encoded without EXIF."""
 
     class Kind(models.TextChoices):
         NEED = "need", _("Photo of the need")
         PROOF = "proof", _("Proof of delivery")
+
+    class PublicCopy(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("No check needed")
+        WAITING = "waiting", _("Waiting for the education office")
+        CONFIRMED = "confirmed", _("Confirmed by the education office")
+        HIDDEN = "hidden", _("Hidden by the education office")
+
+    # The one rule of who sees a photo: these states are public, the others are seen by the
+    # school and its officers only (needs.permissions).
+    PUBLISHABLE = (PublicCopy.NOT_NEEDED, PublicCopy.CONFIRMED)
 
     need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.NEED)
@@ -373,15 +395,62 @@ class NeedPhoto(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Children in photos (Personal Data Protection Law 91/2025): a pupil's image is personal
+    # data, published only with the consent of the pupil (from age 7) and of the guardian.
+    # The school says whether pupils can be recognised (empty: photos posted before the
+    # question, or by a command); without both consents faces are blurred on the public copy
+    # (needs.faces), which waits for an officer of the school's office to confirm it.
+    pupils_recognisable = models.BooleanField(_("pupils can be recognised"), null=True, blank=True)
+    child_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    child_consent_at = models.DateTimeField(null=True, blank=True)
+    guardian_consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    guardian_consent_at = models.DateTimeField(null=True, blank=True)
+    # The photo as sent, kept for the school and its officers only when the public copy is
+    # blurred (large and thumb are then the blurred copy).
+    original = models.ImageField(upload_to=_original_path, blank=True)
+    faces_found = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)  # empty: detector not run
+
+    public_copy = models.CharField(
+        _("public copy"), max_length=10, choices=PublicCopy.choices, default=PublicCopy.NOT_NEEDED
+    )
+    public_copy_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    public_copy_checked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NeedPhotoQuerySet.as_manager()
     history = HistoricalRecords()  # who added, attached or removed a photo (the files' names, not the images)
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["position", "pk"]
+        constraints = [
+            # An officer's decision on the public copy always says when it was taken.
+            models.CheckConstraint(
+                condition=~Q(public_copy__in=["confirmed", "hidden"]) | Q(public_copy_checked_at__isnull=False),
+                name="needs_needphoto_checked_when",
+            ),
+        ]
 
     def __str__(self):
         return self.caption or self.large.name
+
+    @property
+    def is_publishable(self) -> bool:
+        return self.public_copy in self.PUBLISHABLE
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.public_copy == self.PublicCopy.WAITING
+
+    @property
+    def has_both_consents(self) -> bool:
+        return bool(self.child_consent_at and self.guardian_consent_at)
 
 
 class NeedEvent(models.Model):

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from schools.permissions import roles_of
 
-from .models import Need
+from .models import Need, NeedPhoto
 
 SYSTEM = "system"
 
@@ -50,3 +50,32 @@ def get_need_for_editing(request, pk) -> Need:
     if not need_roles(request.user, need) & {"staff", "officer"}:
         raise PermissionDenied
     return need
+
+
+def photos_seen_by(roles: set[str], photos):
+    """The photos of a need a person sees: its school and officers see them all (those
+    waiting for the officer and those hidden too); everyone else only those whose public
+    copy may be published (NeedPhoto.PUBLISHABLE)."""
+    if roles & {"staff", "officer"}:
+        return list(photos)
+    return [photo for photo in photos if photo.is_publishable]
+
+
+def get_photo_original(request, pk, photo_pk) -> NeedPhoto:
+    """A photo's original (pupils' faces unblurred): for the school's staff and its
+    officers only, never by address. Outsiders of a private need get 404, of a public one 403."""
+    need = get_need_for_viewing(request, pk)
+    if not need_roles(request.user, need) & {"staff", "officer"}:
+        raise PermissionDenied
+    return get_object_or_404(NeedPhoto.objects.exclude(original=""), pk=photo_pk, need=need)
+
+
+def get_photo_for_checking(request, pk, photo_pk) -> NeedPhoto:
+    """A photo whose public copy an officer of the need's school confirms or hides; its
+    school sees it and may not (403)."""
+    need = get_need_for_viewing(request, pk)
+    if "officer" not in need_roles(request.user, need):
+        raise PermissionDenied
+    photo = get_object_or_404(NeedPhoto, pk=photo_pk, need=need)
+    photo.need = need
+    return photo

@@ -6,7 +6,10 @@ from .models import Need, NeedEvent, NeedPhoto
 
 
 def card_photos() -> Prefetch:
-    return Prefetch("photos", queryset=NeedPhoto.objects.filter(kind=NeedPhoto.Kind.NEED), to_attr="need_photos")
+    # Cards are public (lists, home, a school's page): only photos that may be published.
+    return Prefetch(
+        "photos", queryset=NeedPhoto.objects.publishable().filter(kind=NeedPhoto.Kind.NEED), to_attr="need_photos"
+    )
 
 
 def with_card_columns(needs: QuerySet[Need]) -> QuerySet[Need]:
@@ -67,3 +70,14 @@ def needs_for_school_page(school, *, insider: bool) -> list[Need]:
     needs = Need.objects.filter(school=school)
     needs = needs.exclude(status=Need.Status.CANCELLED) if insider else needs.public()
     return list(needs.select_related("site").order_by("-created_at"))
+
+
+def photos_waiting(units) -> QuerySet[NeedPhoto]:
+    """Photos with pupils' faces blurred whose public copy waits for an officer of these
+    units (None: every unit), oldest first, with their need and school."""
+    photos = NeedPhoto.objects.filter(public_copy=NeedPhoto.PublicCopy.WAITING, need__isnull=False)
+    if units is not None:
+        from schools.selectors import schools_in_units
+
+        photos = photos.filter(need__school__in=schools_in_units(units))
+    return photos.select_related("need__school").order_by("created_at", "pk")

@@ -1,19 +1,23 @@
 """Writes to needs. Every change of status goes through `need_transition`, which checks
 the table below, locks the row, and records who did what in the same transaction."""
 
+import io
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from PIL import Image
 
-from . import lunch
-from .images import hashes_of_file, process_photo
+from . import faces, lunch
+from .faces import NOT_ASKED, PupilsAnswer
+from .images import hashes_of_file, perceptual_hashes, process_photo, public_copies
 from .models import Need, NeedEvent, NeedItem, NeedPhoto
 from .permissions import SYSTEM, need_roles
 from .signals import need_status_changed
@@ -238,12 +242,25 @@ def bulk_verify(*, needs: list[Need], actor) -> tuple[int, list[str]]:
     return done, refused
 
 
-def photo_create(*, upload, actor, kind=NeedPhoto.Kind.NEED, need=None, upload_token=None) -> NeedPhoto:
-    """Store a validated upload (raises ValidationError otherwise) as a photo."""
-    return _photo_store(process_photo(upload), actor=actor, kind=kind, need=need, upload_token=upload_token)
+def photo_create(
+    *, upload, actor, kind=NeedPhoto.Kind.NEED, need=None, upload_token=None, pupils: PupilsAnswer = NOT_ASKED
+) -> NeedPhoto:
+    """Store a validated upload (raises ValidationError otherwise) as a photo.
+
+    `pupils` is the school's answer about the pupils in it (needs.faces): recognisable
+    pupils without both consents are blurred on the public copy, which then waits for the
+    officer (photo_check); not asked, the detector decides, and a photo with a face found
+    waits too. The consents are recorded as given by `actor` now."""
+    processed = process_photo(upload, blur_faces=pupils.blur)
+    return _photo_store(processed, actor=actor, kind=kind, need=need, upload_token=upload_token, pupils=pupils)
 
 
-def _photo_store(processed, *, actor, kind, need=None, upload_token=None) -> NeedPhoto:
+def _photo_store(
+    processed, *, actor, kind, need=None, upload_token=None, pupils: PupilsAnswer = NOT_ASKED
+) -> NeedPhoto:
+    now = timezone.now()
+    recognisable = pupils.recognisable
+    waiting = bool(recognisable and pupils.blur) or (recognisable is None and bool(processed.faces))
     photo = NeedPhoto(
         need=need,
         kind=kind,
@@ -251,12 +268,78 @@ def _photo_store(processed, *, actor, kind, need=None, upload_token=None) -> Nee
         uploaded_by=actor,
         phash=processed.phash,
         dhash=processed.dhash,
+        pupils_recognisable=recognisable,
+        faces_found=processed.faces,
+        public_copy=NeedPhoto.PublicCopy.WAITING if waiting else NeedPhoto.PublicCopy.NOT_NEEDED,
     )
+    if recognisable and pupils.child_consent:
+        photo.child_consent_by, photo.child_consent_at = actor, now
+    if recognisable and pupils.guardian_consent:
+        photo.guardian_consent_by, photo.guardian_consent_at = actor, now
     photo.large.save("photo.jpg", processed.large, save=False)
     photo.thumb.save("photo.jpg", processed.thumb, save=False)
+    if processed.original is not None:
+        photo.original.save("original.jpg", processed.original, save=False)
     photo._history_user = actor
     photo.save()
     return photo
+
+
+def photo_check(*, photo: NeedPhoto, officer, publish: bool) -> NeedPhoto:
+    """The officer's decision on a public copy waiting for them: publish it (the faces
+    that had to be blurred are) or hide the photo (a face was missed: the school posts
+    another). Only officers of the need's school decide; the history keeps who and when."""
+    if photo.need is None or "officer" not in need_roles(officer, photo.need):
+        raise ActionNotAllowed
+    with transaction.atomic():
+        locked = NeedPhoto.objects.select_for_update().get(pk=photo.pk)
+        if not locked.is_waiting:
+            raise ActionInvalid(_("This photo has already been checked."))
+        locked.public_copy = NeedPhoto.PublicCopy.CONFIRMED if publish else NeedPhoto.PublicCopy.HIDDEN
+        locked.public_copy_checked_by, locked.public_copy_checked_at = officer, timezone.now()
+        locked._history_user = officer
+        locked.save(update_fields=["public_copy", "public_copy_checked_by", "public_copy_checked_at"])
+    return locked
+
+
+def photo_blur_published(*, photo: NeedPhoto) -> bool:
+    """Put a photo stored before the question through the same step: where the detector
+    finds a face, the public copy is blurred (new names: the old files, with faces, are
+    removed), the original kept privately, and the photo waits for the officer. Returns
+    whether faces were found. Photos the detector has seen are left alone, so the command
+    can run again."""
+    if photo.faces_found is not None or photo.pupils_recognisable is not None:
+        return False
+    photo.large.open("rb")
+    try:
+        original_bytes = photo.large.read()
+    finally:
+        photo.large.close()
+    with Image.open(io.BytesIO(original_bytes)) as stored:
+        blurred, boxes = faces.blur_faces(stored.convert("RGB"))
+    old_files = [photo.large.name, photo.thumb.name]
+    with transaction.atomic():
+        photo = NeedPhoto.objects.select_for_update().get(pk=photo.pk)
+        if photo.faces_found is not None:
+            return False
+        photo.faces_found = len(boxes)
+        photo._history_user = None  # the system's
+        if not boxes:
+            photo.save(update_fields=["faces_found"])
+            return False
+        large_bytes, thumb_bytes = public_copies(blurred)
+        photo.original.save("original.jpg", ContentFile(original_bytes), save=False)
+        photo.large.save("photo.jpg", ContentFile(large_bytes), save=False)
+        photo.thumb.save("photo.jpg", ContentFile(thumb_bytes), save=False)
+        with Image.open(io.BytesIO(large_bytes)) as stored:
+            photo.phash, photo.dhash = perceptual_hashes(stored)
+            photo.width, photo.height = stored.size
+        photo.public_copy = NeedPhoto.PublicCopy.WAITING
+        photo.save()
+    storage = photo.large.storage
+    for name in old_files:
+        storage.delete(name)
+    return True
 
 
 def photo_fill_hashes(*, batch: int = 500) -> int:
@@ -277,19 +360,19 @@ def photo_fill_hashes(*, batch: int = 500) -> int:
     return filled
 
 
-def need_deliver(*, need: Need, actor, note: str, uploads) -> Need:
+def need_deliver(*, need: Need, actor, note: str, uploads, pupils: PupilsAnswer = NOT_ASKED) -> Need:
     """Confirm a delivery with its photos of proof, all or nothing: a refused delivery
     stores nothing, neither rows nor files (issue 19: the files of refused posts stayed on
     disk). Every photo is checked before anything is written, the files only once the
     delivery is allowed. Raises ValidationError for a photo that is not one, ActionInvalid
     or ActionNotAllowed as need_transition does."""
-    processed = [process_photo(upload) for upload in uploads]
+    processed = [process_photo(upload, blur_faces=pupils.blur) for upload in uploads]
     stored = []
     try:
         with transaction.atomic():
             need = need_transition(need=need, action="deliver", actor=actor, note=note)
             for photo in processed:
-                stored.append(_photo_store(photo, actor=actor, kind=NeedPhoto.Kind.PROOF, need=need))
+                stored.append(_photo_store(photo, actor=actor, kind=NeedPhoto.Kind.PROOF, need=need, pupils=pupils))
     except BaseException:
         for photo in stored:  # the rows went with the transaction; the files are ours to remove
             _delete_files(photo)
@@ -298,7 +381,7 @@ def need_deliver(*, need: Need, actor, note: str, uploads) -> Need:
 
 
 def _delete_files(photo: NeedPhoto) -> None:
-    for image in (photo.large, photo.thumb):
+    for image in (photo.large, photo.thumb, photo.original):
         if image.name:
             image.storage.delete(image.name)
 
@@ -335,5 +418,6 @@ def photo_delete(*, photo: NeedPhoto, actor) -> None:
         photo._history_user = actor
         photo.delete()
     # The files go once the row is gone: a failed delete leaves a photo that still shows.
-    photo.large.delete(save=False)
-    photo.thumb.delete(save=False)
+    _delete_files(photo)
+    if photo.original:
+        photo.original.delete(save=False)

@@ -40,8 +40,11 @@ def need_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=NeedPhoto, dispatch_uid="invalidate-delete-needphoto")
 def photo_changed(sender, instance, **kwargs):
     if instance.need_id:
-        school_id = Need.objects.filter(pk=instance.need_id).values_list("school_id", flat=True).first()
-        bump(f"need:{instance.need_id}", f"school:{school_id}")
+        need = Need.objects.filter(pk=instance.need_id).values("school_id", "status").first() or {}
+        school_id, status = need.get("school_id"), need.get("status")
+        # A public need's card shows its first publishable photo (an officer's check changes it).
+        lists = ("public-needs",) if status in Need.PUBLIC_OR_LEAVING_STATUSES else ()
+        bump(f"need:{instance.need_id}", f"school:{school_id}", *lists)
 
 
 @receiver(post_save, sender=School, dispatch_uid="invalidate-needs-of-school")

@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.cache import cache_public_page
 from core.listing import filtered_page
@@ -26,7 +26,15 @@ from .filters import NeedFilter
 from .forms import ActionForm, DeliveryForm, NeedForm, NeedItemFormSet
 from .lunch import lunch_calendar
 from .models import CATEGORY_INFO, Category, Need, NeedEvent, NeedPhoto
-from .permissions import can_edit_need, get_need_for_editing, get_need_for_viewing, need_roles
+from .permissions import (
+    can_edit_need,
+    get_need_for_editing,
+    get_need_for_viewing,
+    get_photo_for_checking,
+    get_photo_original,
+    need_roles,
+    photos_seen_by,
+)
 
 PAGE_SIZE = 12
 
@@ -67,7 +75,7 @@ def need_detail(request, pk):
     if not roles:
         # Visitors see milestones, not the conversation between school and office.
         events = [e for e in events if e.kind == NeedEvent.Kind.STATUS and e.to_status in Need.PUBLIC_STATUSES]
-    photos = list(need.photos.all())
+    photos = photos_seen_by(roles, need.photos.all())
     return render(
         request,
         "needs/need_detail.html",
@@ -91,6 +99,7 @@ def need_detail(request, pk):
             "can_keep_plan": bool(roles & {"staff", "officer"}),
             "comment_form": CommentForm(),
             "comment_days": COMMENT_WORKING_DAYS,
+            "photos_to_check": [p for p in photos if p.is_waiting] if "officer" in roles else [],
         },
     )
 
@@ -150,7 +159,11 @@ def _need_form(request, *, school: School, need: Need | None):
                 uploads = uploads[: max(room, 0)]
             for upload in uploads:
                 try:
-                    pending.append(services.photo_create(upload=upload, actor=request.user, upload_token=token))
+                    pending.append(
+                        services.photo_create(
+                            upload=upload, actor=request.user, upload_token=token, pupils=form.pupils_answer()
+                        )
+                    )
                 except ValidationError as error:
                     photo_errors.extend(error.messages)
         for message in photo_errors:
@@ -222,6 +235,37 @@ def need_photo_delete(request, pk, photo_pk):
 
 
 @login_required
+@require_GET
+def photo_original(request, pk, photo_pk):
+    """The photo as the school sent it, pupils' faces unblurred: never by its file's
+    address (core.media serves `needs/` only), never kept by a shared cache."""
+    photo = get_photo_original(request, pk, photo_pk)
+    response = FileResponse(photo.original.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def photo_check(request, pk, photo_pk):
+    """The officer publishes a blurred public copy or hides the photo."""
+    photo = get_photo_for_checking(request, pk, photo_pk)
+    decision = request.POST.get("decision")
+    if decision not in ("publish", "hide"):
+        messages.error(request, _("Choose to publish the blurred copy or to hide the photo."))
+    else:
+        try:
+            services.photo_check(photo=photo, officer=request.user, publish=decision == "publish")
+            if decision == "publish":
+                messages.success(request, _("The blurred copy is now public."))
+            else:
+                messages.success(request, _("The photo is hidden from the public. Ask the school for another one."))
+        except services.ActionInvalid as error:
+            messages.error(request, error.message)
+    return redirect("needs:queue") if request.POST.get("next") == "queue" else redirect(photo.need)
+
+
+@login_required
 @require_POST
 def need_act(request, pk, action):
     """Every status action of the lifecycle, from the buttons on the need page."""
@@ -243,7 +287,9 @@ def need_act(request, pk, action):
     try:
         if action == "deliver":
             uploads = form.cleaned_data["photos"][: settings.NEED_PHOTOS_MAX]
-            services.need_deliver(need=need, actor=request.user, note=note, uploads=uploads)
+            services.need_deliver(
+                need=need, actor=request.user, note=note, uploads=uploads, pupils=form.pupils_answer()
+            )
         else:
             services.need_transition(need=need, action=action, actor=request.user, note=note)
     except ValidationError as error:
@@ -292,7 +338,8 @@ def verification_queue(request):
     from trust.selectors import attach_signals
 
     attach_signals(queue)
-    return render(request, "needs/verification_queue.html", {"queue": queue, "units": units})
+    photos = list(selectors.photos_waiting(units))
+    return render(request, "needs/verification_queue.html", {"queue": queue, "units": units, "photos_to_check": photos})
 
 
 @login_required

@@ -57,6 +57,7 @@ READ_ONLY_VIEWS = {
     "needs:list",
     "needs:detail",
     "needs:my_school",
+    "needs:photo_original",  # the photo as sent, to the school and its officers
     # donations
     "donations:detail",
     "donations:letter",

@@ -38,7 +38,7 @@ from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from donations.sponsorships import sponsorship_create
 from letters_contest.models import Award
-from needs.models import Need
+from needs.models import Need, NeedPhoto
 from oversight.models import DigestRun
 from receiving.models import ReceiptRecord, SettlementReport
 from tests.accounts.factories import UserFactory
@@ -185,6 +185,21 @@ MATRIX = [
     # A verified need is no longer editable: its insiders are sent back to its page.
     row("needs:edit[verified]", lambda w: [w.need_verified.pk], expect(403, **allow(SCHOOL_A, 302))),
     post("needs:photo_delete", lambda w: [w.need_draft.pk, w.photo.pk], expect(404, **allow(SCHOOL_A, 302))),
+    # A photo as the school sent it (pupils' faces unblurred): its school and officers only;
+    # the need is public, so anyone else signed in gets 403.
+    row("needs:photo_original", lambda w: [w.need_verified.pk, w.photo_blurred.pk], expect(403, **allow(SCHOOL_A))),
+    row(
+        "needs:photo_original[draft]",
+        lambda w: [w.need_draft.pk, w.photo_blurred_draft.pk],
+        expect(404, **allow(SCHOOL_A)),
+    ),
+    # The blurred public copy is published (or hidden) by the officers who verify; its school may not.
+    post(
+        "needs:photo_check",
+        lambda w: [w.need_verified.pk, w.photo_blurred.pk],
+        expect(403, **allow(AREA_A, 302)),
+        data=lambda w: {"decision": "publish"},
+    ),
     need_action("submit", "draft", expect(404, **allow(SCHOOL_A, 302))),
     need_action("cancel", "draft", expect(404, **allow(SCHOOL_A, 302))),
     need_action("verify", "submitted", expect(404, staff_this=403, **allow(AREA_A, 302))),
@@ -552,6 +567,10 @@ def build_world(area) -> SimpleNamespace:
     w.need_funded = NeedFactory(school=w.school_a, status=S.FUNDED)
     w.need_delivered = NeedFactory(school=w.school_a, status=S.DELIVERED)
     w.photo = NeedPhotoFactory(need=w.need_draft, uploaded_by=w.staff_a)
+    # Photos with pupils' faces blurred, waiting for the officer, their originals kept privately
+    waiting = {"public_copy": NeedPhoto.PublicCopy.WAITING, "pupils_recognisable": True, "uploaded_by": w.staff_a}
+    w.photo_blurred = NeedPhotoFactory(need=w.need_verified, original=ContentFile(jpeg(), "original.jpg"), **waiting)
+    w.photo_blurred_draft = NeedPhotoFactory(need=w.need_draft, original=ContentFile(jpeg(), "original.jpg"), **waiting)
 
     # Donations: the donor's own pledges (one still to pay, one received), and a guest's
     donor = DonorDetails(name="Trần Thu Hà", email=w.donor.email, user=w.donor)
@@ -818,6 +837,9 @@ class TestRules:
             client.force_login(getattr(shared_world, USER_OF[role]))
         assert client.get(shared_world.photo.thumb.url).status_code == 200
         assert client.get(shared_world.entry.letter_file.url).status_code == 404
+        # A photo's original, pupils' faces unblurred, is not public even to its school by address.
+        assert shared_world.photo_blurred.original.name.startswith("private/")
+        assert client.get(shared_world.photo_blurred.original.url).status_code == 404
 
     def test_the_health_probes_answer_anyone(self, client, shared_world):
         assert client.get(reverse("health")).status_code == 200

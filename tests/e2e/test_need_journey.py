@@ -36,6 +36,7 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
     clerk.fill("input[name='items-1-unit_cost']", "95000")
     assert clerk.locator("#items-total").inner_text() == "13.750.000\u00a0₫"
     clerk.set_input_files("input[name=photos]", str(photo))
+    clerk.check("input[name=pupils_recognisable][value=no]")
     screenshot(clerk, "need-1-school-posts-on-phone")
     clerk.get_by_role("button", name="Lưu và gửi xác minh").click()
     expect(clerk.get_by_text("Đã gửi tới cơ quan giáo dục để xác minh.")).to_be_visible()

@@ -23,6 +23,7 @@ WRITING_VIEWS = {
     "needs:act",
     "needs:photo_delete",
     "needs:queue",
+    "needs:photo_check",
 }
 
 
@@ -53,6 +54,7 @@ def need_form(*items, initial=0, **changes):
         "pupils_benefiting": "60",
         "urgency": "3",
         "wanted_by": "",
+        "pupils_recognisable": "no",
         "items-TOTAL_FORMS": str(len(items)),
         "items-INITIAL_FORMS": str(initial),
         "items-MIN_NUM_FORMS": "1",
@@ -159,7 +161,11 @@ def test_it_records_who_took_each_step_of_the_lifecycle(client, area):
         (area.staff_a, "submit", {}),
         (area.officer_province, "verify", {}),
         (area.officer_a, "fund", {}),
-        (area.staff_a, "deliver", {"note": "Đã nhận 60 chăn ngày 12/11.", "photos": png()}),
+        (
+            area.staff_a,
+            "deliver",
+            {"note": "Đã nhận 60 chăn ngày 12/11.", "photos": png(), "pupils_recognisable": "no"},
+        ),
         (area.officer_a, "close", {}),
     ]
     for actor, action, data in steps:
@@ -205,7 +211,7 @@ def test_a_refused_delivery_leaves_no_proof_photo_and_no_history(client, area):
     rows = need.history.count()
     client.force_login(area.staff_a)
 
-    assert _act(client, need, "deliver", note="Đã nhận.", photos=png()).status_code == 302
+    assert _act(client, need, "deliver", note="Đã nhận.", photos=png(), pupils_recognisable="no").status_code == 302
 
     need.refresh_from_db()
     assert need.status == S.VERIFIED
@@ -273,3 +279,21 @@ def test_the_services_outside_a_request_record_the_user_they_are_given(area):
     assert history_of(blankets) == [("+", None), ("~", area.staff_a)]
     assert blankets.history.latest("history_id").description == "Đệm"
     assert history_of(NeedPhoto, photo_pk) == [("+", None), ("-", area.officer_a)]
+
+
+def test_it_records_which_officer_published_a_blurred_photo(client, area):
+    from needs.faces import PupilsAnswer
+    from tests.support.images import face_photo
+
+    need = NeedFactory(school=area.school_a, status=S.VERIFIED)
+    photo = services.photo_create(
+        upload=face_photo(), actor=area.staff_a, need=need, pupils=PupilsAnswer(recognisable=True)
+    )
+    client.force_login(area.officer_a)
+
+    client.post(reverse("needs:photo_check", args=[need.pk, photo.pk]), {"decision": "publish"})
+
+    photo.refresh_from_db()
+    assert photo.public_copy == NeedPhoto.PublicCopy.CONFIRMED
+    assert history_of(photo) == [("+", area.staff_a), ("~", area.officer_a)]
+    assert photo.history.latest("history_id").public_copy_checked_by == area.officer_a

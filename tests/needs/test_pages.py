@@ -267,7 +267,8 @@ def test_delivery_needs_a_proof_photo(client, area, settings, tmp_path):
     assert need.status == S.FUNDED
 
     client.post(
-        reverse("needs:act", args=[need.pk, "deliver"]), {"note": "Đã nhận 60 chăn ngày 12/11.", "photos": png()}
+        reverse("needs:act", args=[need.pk, "deliver"]),
+        {"note": "Đã nhận 60 chăn ngày 12/11.", "photos": png(), "pupils_recognisable": "no"},
     )
 
     need.refresh_from_db()

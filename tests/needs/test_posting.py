@@ -34,6 +34,7 @@ def form_data(**changes):
         "pupils_benefiting": "60",
         "urgency": "3",
         "wanted_by": "",
+        "pupils_recognisable": "no",
         "items-TOTAL_FORMS": "2",
         "items-INITIAL_FORMS": "0",
         "items-MIN_NUM_FORMS": "1",

@@ -4,6 +4,7 @@ import functools
 import io
 import struct
 import zlib
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -61,3 +62,17 @@ def phone_jpeg_bytes() -> bytes:
 
 def phone_jpeg(name="dien-thoai.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, phone_jpeg_bytes(), content_type="image/jpeg")
+
+
+# A real photo with one frontal face the bundled Haar cascade finds (scikit-image's
+# astronaut, public domain; tests/trust/photos/README.md), and one with no face at all.
+REAL_PHOTOS = Path(__file__).resolve().parent.parent / "trust" / "photos"
+FACE_BOX = (136, 51, 77, 77)  # where the detector finds the astronaut's face (left, top, width, height)
+
+
+def face_photo(name="hoc-sinh.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (REAL_PHOTOS / "astronaut.jpg").read_bytes(), content_type="image/jpeg")
+
+
+def faceless_photo(name="ca-phe.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (REAL_PHOTOS / "coffee.jpg").read_bytes(), content_type="image/jpeg")
