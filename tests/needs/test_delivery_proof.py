@@ -37,7 +37,9 @@ def files_in(folder: Path) -> list[Path]:
 
 
 def _deliver(client, need, photos):
-    return client.post(reverse("needs:act", args=[need.pk, "deliver"]), {"note": NOTE, "photos": photos})
+    return client.post(
+        reverse("needs:act", args=[need.pk, "deliver"]), {"note": NOTE, "photos": photos, "pupils_recognisable": "no"}
+    )
 
 
 def test_refused_deliveries_store_nothing_and_the_page_shows_only_the_real_proof(client, area, media):

@@ -103,7 +103,8 @@ def test_a_delivery_proof_bomb_is_refused_before_decoding(client, area, decodes)
     client.force_login(area.staff_a)
 
     response = client.post(
-        reverse("needs:act", args=[need.pk, "deliver"]), {"note": "Đã nhận 60 chăn.", "photos": png_bomb()}
+        reverse("needs:act", args=[need.pk, "deliver"]),
+        {"note": "Đã nhận 60 chăn.", "photos": png_bomb(), "pupils_recognisable": "no"},
     )
 
     assert response.status_code == 302
@@ -120,7 +121,7 @@ def test_seven_delivery_proofs_are_refused_with_a_message(client, area, decodes)
 
     client.post(
         reverse("needs:act", args=[need.pk, "deliver"]),
-        {"note": "Đã nhận.", "photos": [png(f"{i}.png") for i in range(7)]},
+        {"note": "Đã nhận.", "photos": [png(f"{i}.png") for i in range(7)], "pupils_recognisable": "no"},
     )
 
     assert "Mỗi lần chỉ gửi tối đa 6 ảnh." in client.get(need.get_absolute_url()).content.decode()
