@@ -22,17 +22,9 @@ install: $(STAMP)
 # gettext compiles the translation catalogue; Pango and fonts let WeasyPrint write PDFs.
 # Official documents are set in Liberation Serif 2.x (fonts-liberation2: Times metrics with
 # every Vietnamese letter and ₫); where Chromium pulls in the 1.07 package under the same
-# family name, fontconfig takes the higher version (core/documents.py).
-<<<<<<< HEAD
-# HarfBuzz's subsetter (libharfbuzz-subset0) cuts the fonts into each PDF four times faster
-# than WeasyPrint's fallback (fontTools).
-# Installed with apt when we are root; otherwise the message says what to install.
-SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
-system-deps:
-	@{ command -v msgfmt >/dev/null && ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset \
-	   && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
-	   && [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]; } || { \
-=======
+# family name, fontconfig takes the higher version (core/documents.py). HarfBuzz's subsetter
+# (libharfbuzz-subset0) cuts the fonts into each PDF four times faster than WeasyPrint's
+# fallback (fontTools).
 # Each check names its package; whatever is missing is installed with apt when we are root,
 # otherwise the message gives the one apt-get line to run (README, "Prerequisites").
 define need_packages
@@ -40,7 +32,6 @@ define need_packages
 	  package=$${check%%:*}; test=$${check#*:}; eval "$$test" >/dev/null 2>&1 || missing="$$missing $$package"; \
 	done; \
 	if [ -n "$$missing" ]; then \
->>>>>>> h5
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "Missing system packages. Please run:  sudo apt-get install -y$$missing"; exit 1; fi; \
@@ -50,6 +41,7 @@ SYSTEM_CHECKS := \
 	'gettext:command -v msgfmt' \
 	'libpango-1.0-0:/sbin/ldconfig -p | grep -q libpango-1.0.so' \
 	'libpangoft2-1.0-0:/sbin/ldconfig -p | grep -q libpangoft2-1.0' \
+	'libharfbuzz-subset0:/sbin/ldconfig -p | grep -q libharfbuzz-subset' \
 	'fonts-dejavu-core:test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf' \
 	'fonts-liberation2:test -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf'
 # Browser tests drive Debian's Chromium with Playwright, never a downloaded browser;
