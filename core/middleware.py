@@ -68,9 +68,10 @@ class NulQueryMiddleware:
         refused = [name for name, values in request.GET.lists() if "\x00" in name or any("\x00" in v for v in values)]
         if refused or "\x00" in request.META.get("QUERY_STRING", ""):
             if request.path.startswith("/api/"):
-                # The open-data API answers in its documented error shape (opendata.schemas.Error).
+                # The open-data API answers as for any other bad parameter: 422 naming it, in
+                # its documented error shape (opendata.schemas.Error).
                 message = _("Null characters are not allowed.")
                 errors = {name.replace("\x00", ""): [message] for name in refused}
-                return JsonResponse({"detail": _("Some parameters are not valid."), "errors": errors}, status=400)
+                return JsonResponse({"detail": _("Some parameters are not valid."), "errors": errors}, status=422)
             raise BadRequest("NUL character in the query string")
         return self.get_response(request)

@@ -70,7 +70,7 @@ def test_the_reported_request_is_refused_with_the_portals_400_page(client, area)
 
 def test_the_open_data_api_answers_in_its_own_error_shape(client, area):
     response = client.get("/api/v1/needs?province=%00")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert set(body) == {"detail", "errors"} and list(body["errors"]) == ["province"]

@@ -51,8 +51,8 @@ def test_a_bad_search_is_refused_next_to_the_box_and_kept(client, world, school_
     assert response.status_code == 200
     assert response.context["found"] is None
     assert response.context["search_form"].errors["q"]
-    nul = client.get(school_page, {"q": "tran\x00"})
-    assert nul.status_code == 200 and nul.context["search_form"].errors["q"]
+    # A NUL cannot be typed in the box: the portal's one layer answers a crafted address 400.
+    assert client.get(school_page, {"q": "tran\x00"}).status_code == 400
 
 
 def test_the_page_with_a_search_runs_a_fixed_number_of_queries(client, world, school_page, django_assert_num_queries):
