@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from needs.models import Need, NeedPhoto
 from tests.support.browser import DESKTOP, PHONE, new_page, screenshot, sign_in
 from tests.support.images import FACE_BOX, REAL_PHOTOS
+from tests.support.need_form import fill_need_form
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,17 +35,15 @@ def test_a_photo_of_recognisable_pupils_is_blurred_and_waits_for_the_officer(bro
 
     # The school clerk posts from a phone: pupils can be recognised, no consent recorded.
     sign_in(clerk, "school@demo.vn")
-    clerk.goto(live_server.url + "/needs/my-school/")
-    clerk.get_by_role("link", name="Đăng nhu cầu").first.click()
-    clerk.select_option("select[name=category]", "equipment")
-    clerk.fill("input[name=title]", TITLE)
-    clerk.fill("textarea[name=description]", "Mùa đông nhiệt độ xuống 5 độ, các em lớp 2 chưa có áo ấm.")
-    clerk.fill("input[name=pupils_benefiting]", "24")
-    clerk.select_option("select[name=urgency]", "3")
-    clerk.fill("input[name='items-0-description']", "Áo khoác lông vũ")
-    clerk.fill("input[name='items-0-quantity']", "24")
-    clerk.fill("input[name='items-0-unit']", "cái")
-    clerk.fill("input[name='items-0-unit_cost']", "250000")
+    fill_need_form(
+        clerk,
+        category="equipment",
+        title=TITLE,
+        description="Mùa đông nhiệt độ xuống 5 độ, các em lớp 2 chưa có áo ấm.",
+        pupils=24,
+        urgency=3,
+        items=[("Áo khoác lông vũ", 24, "cái", 250000)],
+    )
     clerk.set_input_files("input[name=photos]", str(REAL_PHOTOS / "astronaut.jpg"))
     clerk.get_by_label("Có: có thể nhận ra học sinh").check()
     screenshot(clerk, "children-photo-1-school-says-pupils-recognisable-390")

@@ -4,6 +4,7 @@ from playwright.sync_api import expect
 
 from needs.models import Need
 from tests.support.browser import PHONE, new_page, screenshot, sign_in
+from tests.support.need_form import fill_need_form
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,22 +19,15 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
 
     # The school clerk posts from a phone: two items, one photo, submit.
     sign_in(clerk, "school@demo.vn")
-    clerk.goto(live_server.url + "/needs/my-school/")
-    clerk.get_by_role("link", name="Đăng nhu cầu").first.click()
-    clerk.select_option("select[name=category]", "meals")
-    clerk.fill("input[name=title]", TITLE)
-    clerk.fill("textarea[name=description]", "Các em ăn trưa ngồi dưới đất, bếp nấu bằng củi ám khói.")
-    clerk.fill("input[name=pupils_benefiting]", "48")
-    clerk.select_option("select[name=urgency]", "3")
-    clerk.fill("input[name='items-0-description']", "Bếp đun cải tiến")
-    clerk.fill("input[name='items-0-quantity']", "2")
-    clerk.fill("input[name='items-0-unit']", "cái")
-    clerk.fill("input[name='items-0-unit_cost']", "4500000")
-    clerk.get_by_role("button", name="Thêm hạng mục").click()
-    clerk.fill("input[name='items-1-description']", "Bộ khay cơm inox")
-    clerk.fill("input[name='items-1-quantity']", "50")
-    clerk.fill("input[name='items-1-unit']", "bộ")
-    clerk.fill("input[name='items-1-unit_cost']", "95000")
+    fill_need_form(
+        clerk,
+        category="meals",
+        title=TITLE,
+        description="Các em ăn trưa ngồi dưới đất, bếp nấu bằng củi ám khói.",
+        pupils=48,
+        urgency=3,
+        items=[("Bếp đun cải tiến", 2, "cái", 4500000), ("Bộ khay cơm inox", 50, "bộ", 95000)],
+    )
     assert clerk.locator("#items-total").inner_text() == "13.750.000\u00a0₫"
     clerk.set_input_files("input[name=photos]", str(photo))
     clerk.check("input[name=pupils_recognisable][value=no]")
