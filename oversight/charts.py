@@ -1,0 +1,120 @@
+"""Geometry of the dashboard's charts, drawn as SVG by the server (no script, no CDN).
+
+Each chart has axes with ticks, a value on every bar, and a legend entry per series;
+the sizes are in the SVG's own units, chosen so that the text stays readable when the
+chart is drawn 358 px wide on a phone."""
+
+import math
+
+from django.utils.translation import gettext as _
+
+from core.formatting import format_number
+
+WIDTH = 400
+LEFT, RIGHT = 46, 8
+PANEL_HEIGHT = 96
+PANEL_GAP = 52  # room for a panel's title above it and the week labels under the last
+TOP = 34  # the legend
+
+
+def nice_ticks(top: float, count: int = 4) -> list[float]:
+    """0 and round steps (1, 2, 2.5 or 5 times a power of ten) up to at least `top`."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    ticks = [0]
+    while ticks[-1] < top:
+        ticks.append(round(ticks[-1] + step, 10))
+    return ticks
+
+
+def decimal(value: float) -> str:
+    """12.5 -> "12,5"; whole numbers with thousands dots (Vietnamese style)."""
+    if float(value).is_integer():
+        return format_number(int(value))
+    return f"{value:.1f}".replace(".", ",")
+
+
+def money_unit(top: int) -> tuple[int, str]:
+    if top >= 1_000_000:
+        return 1_000_000, _("million ₫")
+    return 1_000, _("thousand ₫")
+
+
+def _panel(values, *, scale: float, top_y: float, title: str, series: str, count: int) -> dict:
+    scaled = [value / scale for value in values]
+    ticks = nice_ticks(max([*scaled, 0]))
+    ceiling = ticks[-1]
+    plot_width = WIDTH - LEFT - RIGHT
+    slot = plot_width / count
+    base = top_y + PANEL_HEIGHT
+    bars = []
+    for index, value in enumerate(scaled):
+        height = value / ceiling * PANEL_HEIGHT if ceiling else 0
+        x = LEFT + index * slot + slot * 0.15
+        bars.append(
+            {
+                "x": round(x, 1),
+                "y": round(base - height, 1),
+                "w": round(slot * 0.7, 1),
+                "h": round(height, 1),
+                "value": values[index],
+                "text": decimal(value) if value else "",
+                "text_x": round(x + slot * 0.35, 1),
+                "text_y": round(base - height - 3, 1),
+            }
+        )
+    return {
+        "title": title,
+        "series": series,
+        "title_y": top_y - 8,
+        "top": top_y,
+        "base": base,
+        "bars": bars,
+        "ticks": [{"y": round(base - tick / ceiling * PANEL_HEIGHT, 1), "text": decimal(tick)} for tick in ticks],
+    }
+
+
+def weekly_chart(series: list[dict]) -> dict:
+    """Two panels on one time axis: money pledged per week (bars, in millions or
+    thousands of dong) and needs delivered per week (bars, a count)."""
+    count = max(len(series), 1)
+    scale, unit = money_unit(max([row["pledged"] for row in series] + [0]))
+    pledged = _panel(
+        [row["pledged"] for row in series],
+        scale=scale,
+        top_y=TOP + 16,
+        title=_("Money pledged (%(unit)s)") % {"unit": unit},
+        series="pledged",
+        count=count,
+    )
+    delivered = _panel(
+        [row["delivered"] for row in series],
+        scale=1,
+        top_y=pledged["base"] + PANEL_GAP,
+        title=_("Needs delivered"),
+        series="delivered",
+        count=count,
+    )
+    slot = (WIDTH - LEFT - RIGHT) / count
+    labels = [
+        {"x": round(LEFT + index * slot + slot / 2, 1), "text": row["week"].strftime("%d/%m")}
+        for index, row in enumerate(series)
+        if index % 2 == (len(series) - 1) % 2  # every other week, the last one always
+    ]
+    height = delivered["base"] + 22
+    return {
+        "width": WIDTH,
+        "height": round(height),
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "panels": [pledged, delivered],
+        "labels": labels,
+        "labels_y": delivered["base"] + 14,
+        "legend": [
+            {"series": "pledged", "text": _("Money pledged"), "x": LEFT},
+            {"series": "delivered", "text": _("Needs delivered"), "x": LEFT + 150},
+        ],
+    }
