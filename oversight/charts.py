@@ -17,13 +17,17 @@ PANEL_GAP = 52  # room for a panel's title above it and the week labels under th
 TOP = 34  # the legend
 
 
-def nice_ticks(top: float, count: int = 4) -> list[float]:
-    """0 and round steps (1, 2, 2.5 or 5 times a power of ten) up to at least `top`."""
+def nice_ticks(top: float, count: int = 4, *, whole: bool = False) -> list[float]:
+    """0 and round steps (1, 2, 2.5 or 5 times a power of ten) up to at least `top`;
+    `whole` for counts: whole steps only."""
     if top <= 0:
         return [0, 1]
     raw = top / count
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    multiples = (1, 2, 5, 10) if whole else (1, 2, 2.5, 5, 10)
+    step = next(m * power for m in multiples if m * power >= raw)
+    if whole:
+        step = max(1, round(step))
     ticks = [0]
     while ticks[-1] < top:
         ticks.append(round(ticks[-1] + step, 10))
@@ -43,9 +47,9 @@ def money_unit(top: int) -> tuple[int, str]:
     return 1_000, _("thousand ₫")
 
 
-def _panel(values, *, scale: float, top_y: float, title: str, series: str, count: int) -> dict:
+def _panel(values, *, scale: float, top_y: float, title: str, series: str, count: int, whole=False) -> dict:
     scaled = [value / scale for value in values]
-    ticks = nice_ticks(max([*scaled, 0]))
+    ticks = nice_ticks(max([*scaled, 0]), whole=whole)
     ceiling = ticks[-1]
     plot_width = WIDTH - LEFT - RIGHT
     slot = plot_width / count
@@ -97,6 +101,7 @@ def weekly_chart(series: list[dict]) -> dict:
         title=_("Needs delivered"),
         series="delivered",
         count=count,
+        whole=True,
     )
     slot = (WIDTH - LEFT - RIGHT) / count
     labels = [

@@ -160,11 +160,13 @@ def grid_for(count: int, max_columns: int = 8) -> Grid:
 
 
 def tile_map(rows: list[dict], max_columns: int = 8) -> dict:
-    """Each place's cell (`row`, `column`, from 1): located places go, the most in need
-    first, to the free cell nearest their schools' mean position (north up); the others
-    fill the cells left, in rank order. No two places share a cell."""
-    grid = grid_for(len(rows), max_columns)
+    """The located places on a grid, each in a cell of its own (`row`, `column`, from 1):
+    the most in need first, each to the free cell nearest its schools' mean position
+    (north up). Places with no located school are kept apart (`unlocated`), in rank
+    order, rather than put where they are not."""
     located = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
+    unlocated = [r for r in rows if r["latitude"] is None or r["longitude"] is None]
+    grid = grid_for(len(located), max_columns)
     free = {(row, column) for row in range(1, grid.rows + 1) for column in range(1, grid.columns + 1)}
     tiles = []
     if located:
@@ -177,11 +179,11 @@ def tile_map(rows: list[dict], max_columns: int = 8) -> dict:
             want_column = 1 + (float(place["longitude"]) - min(lons)) / lon_span * (grid.columns - 1)
             cell = min(free, key=lambda c: ((c[0] - want_row) ** 2 + (c[1] - want_column) ** 2, c))
             free.discard(cell)
-            tiles.append({**place, "row": cell[0], "column": cell[1], "located": True})
-    for place in rows:
-        if place["latitude"] is None or place["longitude"] is None:
-            cell = min(free)
-            free.discard(cell)
-            tiles.append({**place, "row": cell[0], "column": cell[1], "located": False})
-    tiles.sort(key=lambda t: (t["row"], t["column"]))
-    return {"columns": grid.columns, "rows": grid.rows, "tiles": tiles, "unlocated": len(rows) - len(located)}
+            tiles.append({**place, "row": cell[0], "column": cell[1]})
+    return {
+        "columns": grid.columns,
+        "rows": grid.rows,
+        "tiles": tiles,
+        "unlocated": unlocated,
+        "unlocated_columns": min(max_columns, max(len(unlocated), 1)),
+    }

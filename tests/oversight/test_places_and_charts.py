@@ -98,18 +98,20 @@ def test_the_tile_map_gives_each_place_its_own_cell_north_up_and_west_left():
     )
     laid = tile_map(rows)
     cells = {(t["row"], t["column"]) for t in laid["tiles"]}
-    assert len(cells) == len(rows) == 9
+    assert len(cells) == len(laid["tiles"]) == 3
     assert all(1 <= r <= laid["rows"] and 1 <= c <= laid["columns"] for r, c in cells)
     by_name = {t["name"]: t for t in laid["tiles"]}
     assert by_name["North"]["row"] == 1 and by_name["South"]["row"] == laid["rows"]
     assert by_name["East"]["column"] == laid["columns"] and by_name["North"]["column"] == 1
-    assert laid["unlocated"] == 6 and not by_name["Nowhere 0"]["located"]
+    # Places with no located school are kept apart, in rank order, not put on the grid.
+    assert [t["name"] for t in laid["unlocated"]] == [f"Nowhere {n}" for n in range(6)]
 
 
 def test_nice_ticks_reach_the_top_in_round_steps():
     assert nice_ticks(7.3) == [0, 2, 4, 6, 8]
     assert nice_ticks(270.8) == [0, 100, 200, 300]
     assert nice_ticks(0) == [0, 1]
+    assert nice_ticks(10, whole=True) == [0, 5, 10] and nice_ticks(3, whole=True) == [0, 1, 2, 3]
 
 
 def test_the_weekly_chart_has_axes_values_and_a_legend_for_both_series():
