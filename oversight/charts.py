@@ -123,3 +123,50 @@ def weekly_chart(series: list[dict]) -> dict:
             {"series": "delivered", "text": _("Needs delivered"), "x": LEFT + 150},
         ],
     }
+
+
+CATEGORY_ROW = 46  # a category's name, then its two bars
+
+
+def category_chart(categories: list[dict]) -> dict:
+    """Money requested and pledged per category, as horizontal bars (names above their
+    bars, so long names fit a phone), on one axis in millions or thousands of dong."""
+    scale, unit = money_unit(max([row["requested"] or 0 for row in categories] + [0]))
+    ticks = nice_ticks(max([(row["requested"] or 0) / scale for row in categories] + [0]))
+    ceiling = ticks[-1]
+    left, right = 8, WIDTH - 44  # room for the value after the longest bar
+    span = right - left
+    top = TOP + 22
+    rows = []
+    for index, row in enumerate(categories):
+        y = top + index * CATEGORY_ROW
+        bars = []
+        for offset, series in ((14, "requested"), (26, "pledged")):
+            value = (row[series] or 0) / scale
+            width = value / ceiling * span if ceiling else 0
+            bars.append(
+                {
+                    "series": series,
+                    "y": y + offset,
+                    "w": round(width, 1),
+                    "text": decimal(value),
+                    "text_x": round(left + width + 4, 1),
+                    "text_y": y + offset + 9,
+                }
+            )
+        rows.append({"label": row["label"], "y": y + 9, "bars": bars})
+    bottom = top + len(categories) * CATEGORY_ROW
+    return {
+        "width": WIDTH,
+        "height": bottom + 22,
+        "left": left,
+        "top": top,
+        "bottom": bottom,
+        "rows": rows,
+        "title": _("Money requested and pledged (%(unit)s)") % {"unit": unit},
+        "ticks": [{"x": round(left + tick / ceiling * span, 1), "text": decimal(tick)} for tick in ticks],
+        "legend": [
+            {"series": "requested", "text": _("Requested"), "x": left},
+            {"series": "pledged", "text": _("Pledged"), "x": left + 110},
+        ],
+    }

@@ -39,6 +39,7 @@ def dashboard_view(request):
         "funds_and_lunches": figures["funds_and_lunches"],
         "series": figures["series"],
         "chart": charts.weekly_chart(figures["series"]),
+        "category_chart": charts.category_chart(figures["categories"]),
         "units": roles_of(request.user).officer_units,
     }
     return render(request, "oversight/dashboard.html", context)

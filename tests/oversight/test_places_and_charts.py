@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from needs.models import Need
-from oversight.charts import nice_ticks, weekly_chart
+from oversight.charts import category_chart, nice_ticks, weekly_chart
 from oversight.dashboard import Area
 from oversight.places import places, rank, tile_map, tone
 from tests.needs.factories import NeedFactory
@@ -136,3 +136,21 @@ def test_the_weekly_chart_has_axes_values_and_a_legend_for_both_series():
         assert expected in texts, expected
     assert svg.count('class="bar series-pledged"') == 3 and svg.count('class="bar series-delivered"') == 2
     assert 'role="img"' in svg and "<a " not in svg
+
+
+def test_the_category_chart_draws_both_series_with_their_values():
+    categories = [
+        {"label": "Nước sạch", "requested": 155_360_000, "pledged": 111_912_000},
+        {"label": "Khác", "requested": 0, "pledged": 0},
+    ]
+    with translation.override("vi"):
+        chart = category_chart(categories)
+        svg = render_to_string("oversight/_category_chart.html", {"chart": chart})
+    water, other = chart["rows"]
+    assert [bar["text"] for bar in water["bars"]] == ["155,4", "111,9"]
+    assert water["bars"][1]["w"] == pytest.approx(water["bars"][0]["w"] * 111_912 / 155_360, abs=0.1)
+    assert [bar["w"] for bar in other["bars"]] == [0, 0]
+    texts = re.findall(r"<text[^>]*>([^<]+)</text>", svg)
+    for expected in ["Nước sạch", "155,4", "111,9", "Đề nghị", "Đã cam kết", "200"]:
+        assert expected in texts, expected
+    assert svg.count('class="bar series-requested"') == 1 and svg.count('class="bar series-pledged"') == 1
