@@ -23,6 +23,8 @@ from donations.selectors import funds_in_unit
 from needs.models import Category, LunchMonth, Need
 from schools.models import AdministrativeUnit, School, SchoolSite, stale_filter
 
+from . import places
+
 S = Need.Status
 
 
@@ -66,11 +68,11 @@ def figures(area: Area) -> dict:
             "provincial": provincial,
             "headline": headline(area),
             "categories": needs_by_category(area),
-            "places": league_table(area) if provincial else needs_by_place(area, "commune"),
+            # Every place of the area, ranked (oversight/places.py): the map and its table.
+            "places": places.places(area),
             "attention": attention(area),
             "funds_and_lunches": funds_and_lunches(area),
             "series": weekly_series(area),
-            "points": school_map(area),
         }
 
     return cached(
@@ -345,20 +347,6 @@ def weekly_series(area: Area, weeks: int = 12) -> list[dict]:
             {"week": week, "pledged": by_week_pledged.get(week, 0), "delivered": by_week_delivered.get(week, 0)}
         )
     return series
-
-
-def school_map(area: Area) -> list[dict]:
-    """Schools with coordinates and what they still lack (the missing money of their
-    needs open for gifts)."""
-    unmet = Coalesce(
-        Sum(F("needs__amount_requested") - F("needs__amount_pledged"), filter=Q(needs__status=S.VERIFIED)), 0
-    )
-    return list(
-        area.schools()
-        .exclude(latitude=None)
-        .annotate(unmet=unmet)
-        .values("pk", "name", "latitude", "longitude", "unmet")
-    )
 
 
 def school_report(area: Area) -> list[dict]:

@@ -2,97 +2,22 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.cache import area as area_namespace
-from core.cache import cached
 from core.exports import csv_response, xlsx_response
 from donations.models import Pledge
 from needs.models import Need
 from schools.permissions import roles_of
 
-from . import audit, dashboard, digests, permissions, services
+from . import audit, charts, dashboard, digests, permissions, places, services
 from .models import DigestPreference, DigestRun, DigestSettings, Frequency
-
-MAP_WIDTH, MAP_HEIGHT, MAP_PAD = 640, 420, 24
-CHART_HEIGHT = 140
-
-
-def _project(points):
-    """Place schools on an SVG by their coordinates (no map tiles: nothing from outside)."""
-    if not points:
-        return []
-    lats = [float(p["latitude"]) for p in points]
-    lons = [float(p["longitude"]) for p in points]
-    lat_span = (max(lats) - min(lats)) or 0.01
-    lon_span = (max(lons) - min(lons)) or 0.01
-    placed = []
-    for point, lat, lon in zip(points, lats, lons, strict=True):
-        unmet = point["unmet"] or 0
-        placed.append(
-            {
-                **point,
-                "x": round(MAP_PAD + (lon - min(lons)) / lon_span * (MAP_WIDTH - 2 * MAP_PAD), 1),
-                "y": round(MAP_PAD + (max(lats) - lat) / lat_span * (MAP_HEIGHT - 2 * MAP_PAD), 1),
-                "r": 5 if unmet == 0 else 7 if unmet < 30_000_000 else 10,
-                "level": "none" if unmet == 0 else "some" if unmet < 30_000_000 else "high",
-            }
-        )
-    return placed
-
-
-def _bars(series):
-    top = max([row["pledged"] for row in series] + [1])
-    width = 100 / len(series)
-    return [
-        {
-            **row,
-            "x": round(index * width + width * 0.15, 2),
-            "w": round(width * 0.7, 2),
-            "h": round(row["pledged"] / top * CHART_HEIGHT, 1),
-            "y": round(CHART_HEIGHT - row["pledged"] / top * CHART_HEIGHT, 1),
-        }
-        for index, row in enumerate(series)
-    ]
-
-
-def _map_html(area: dashboard.Area, points) -> str:
-    """The school map and its table, rendered once per unit, day and language and kept
-    like the figures: a province has thousands of schools, too many to draw per view."""
-    unit = area.unit
-
-    def render_map():
-        return render_to_string(
-            "oversight/_dashboard_map.html",
-            {
-                "points": _project(points),
-                "map_width": MAP_WIDTH,
-                "map_height": MAP_HEIGHT,
-                # One reverse for every school: "/schools/0/" without its "0/".
-                "school_url": reverse("schools:detail", args=[0])[:-2],
-            },
-        )
-
-    html = cached(
-        "dashboard-map",
-        (area_namespace(unit.province_id or unit.pk),),
-        render_map,
-        timeout=settings.DASHBOARD_CACHE_SECONDS,
-        parts=(unit.pk, ",".join(area.levels or ()), timezone.localdate(), get_language()),
-    )
-    return mark_safe(html)  # noqa: S308 (rendered by the template engine, autoescaped)
 
 
 @login_required
@@ -106,13 +31,15 @@ def dashboard_view(request):
         "headline": figures["headline"],
         "categories": figures["categories"],
         "places": figures["places"],
-        # On the new map a province's league table compares its communes.
-        "places_are_communes": bool(figures["places"]) and all(row["is_commune"] for row in figures["places"]),
+        # On the new map a province's table compares its communes.
+        "places_are_communes": bool(figures["places"]) and all(row["kind"] == "commune" for row in figures["places"]),
+        "tile_map": places.tile_map(figures["places"]),
+        "missing_bounds": places.MISSING_BOUNDS,
         "attention": figures["attention"],
         "funds_and_lunches": figures["funds_and_lunches"],
-        "series": _bars(figures["series"]),
-        "chart_height": CHART_HEIGHT,
-        "map_html": _map_html(area, figures["points"]),
+        "series": figures["series"],
+        "chart": charts.weekly_chart(figures["series"]),
+        "category_chart": charts.category_chart(figures["categories"]),
         "units": roles_of(request.user).officer_units,
     }
     return render(request, "oversight/dashboard.html", context)
@@ -133,11 +60,12 @@ EXPORTS = {
         (3, 4, 5),
     ),
     "places": (
-        lambda area: (
-            dashboard.league_table(area) if area.unit.level == "province" else dashboard.needs_by_place(area, "commune")
-        ),
+        lambda area: places.places(area),
         [
+            "Hạng",
             "Địa bàn",
+            "Còn thiếu (đồng)",
+            "Nhu cầu đang nhận tặng",
             "Số nhu cầu",
             "Đã bàn giao",
             "Đề nghị (đồng)",
@@ -146,7 +74,10 @@ EXPORTS = {
             "Tỷ lệ cam kết",
         ],
         lambda r: [
+            r["rank"],
             r["name"],
+            r["missing"],
+            r["open"],
             r["count"],
             r["delivered"],
             r["requested"],
@@ -154,7 +85,7 @@ EXPORTS = {
             r["received"],
             round(r["share_funded"], 4),
         ],
-        (3, 4, 5),
+        (2, 6, 7, 8),
     ),
     "funds": (
         lambda area: dashboard.fund_report(area),
