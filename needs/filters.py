@@ -75,11 +75,13 @@ class NeedFilter(PlaceFilterSet):
         fields = ["q", "category", "province", "district", "commune", "level", "urgency", "status"]
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("sort"):
-            # Unless the visitor chose: the best matches first for a search, else the
-            # most urgent; the form shows the order the list is in.
+        searching = data is not None and bool(str(data.get("q", "")).strip())
+        if data is not None and (not data.get("sort") or (data.get("sort") == "relevant" and not searching)):
+            # Unless the visitor chose: the best matches first for a search, else (and
+            # for "best match" with nothing typed) the most urgent; the form shows the
+            # order the list is in.
             data = data.copy()
-            data["sort"] = "relevant" if data.get("q", "").strip() else "urgent"
+            data["sort"] = "relevant" if searching else "urgent"
         super().__init__(data, *args, **kwargs)
         self.form.fields["sort"].initial = "urgent"
 
