@@ -452,6 +452,8 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
 PUBLIC_LIST_SECONDS = env.int("PUBLIC_LIST_SECONDS", default=60)
 # A search counts its matches up to this many and then says "more than".
 SEARCH_COUNT_CAP = env.int("SEARCH_COUNT_CAP", default=10_000)
+# "Best match" ranks this many of a search's matches (needs.selectors.ranked_matches).
+SEARCH_RANK_CANDIDATES = env.int("SEARCH_RANK_CANDIDATES", default=300)
 
 # --- Digital signatures (documents.signing, documents.verification) -------------------
 # Stored PKCS#12 keys and their passwords are encrypted under a key derived from this.

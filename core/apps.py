@@ -11,4 +11,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import checks  # noqa: F401
+        from .text import register_sql_fold
+
+        # SQLite has no translate(): `core.text.Folded` calls Python's fold there.
+        connection_created.connect(register_sql_fold, dispatch_uid="core-sql-fold")

@@ -2,7 +2,7 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import Lookup, Q, TextField
+from django.db.models import Func, Lookup, Q, TextField
 
 
 def fold(text: str) -> str:
@@ -60,3 +60,55 @@ def search_filter(value: str, field: str = "search_text") -> Q:
     for word in words:
         query &= Q(**{f"{field}__contains": word})
     return query
+
+
+def _fold_table() -> tuple[str, str]:
+    """`fold` as a character table for SQL's translate(): every Latin letter with a
+    diacritic (upper and lower case, đ too) to its plain lower-case letter, then the
+    combining marks of decomposed text, which translate() drops (no partner)."""
+    source, target = [], []
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        plain = fold(char)
+        if len(plain) == 1 and plain.isascii() and plain.isalpha() and plain != char:
+            source.append(char)
+            target.append(plain)
+    marks = [chr(code) for code in range(0x300, 0x370)]
+    return "".join(source + marks), "".join(target)
+
+
+FOLD_FROM, FOLD_TO = _fold_table()
+
+
+class Folded(Func):
+    """A text column folded in SQL as `fold` folds it in Python (diacritics off, lower
+    case), for ranking a few rows already found: never for a search over a whole table
+    (that reads the stored `search_text`). PostgreSQL: translate() over lower(); SQLite:
+    `fold` itself, registered on each connection (`register_sql_fold`)."""
+
+    output_field = TextField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"LOWER({sql})", params
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"translate(lower({sql}), %s, %s)", [*params, FOLD_FROM, FOLD_TO]
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"portal_fold({sql})", params
+
+
+def register_sql_fold(sender, connection, **kwargs):
+    """`portal_fold(text)` on every SQLite connection (connection_created), for `Folded`."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("portal_fold", 1, fold, deterministic=True)
+
+
+def word_pattern(word: str) -> str:
+    """A regular expression for one folded search word standing as a whole word: read
+    alike by PostgreSQL's `~` and by Python's `re` (Django's REGEXP on SQLite)."""
+    return f"(^|[^a-z0-9]){re.escape(word)}([^a-z0-9]|$)"

@@ -4,17 +4,30 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from donations.selectors import kept_year_figures
+from needs.selectors import near_completion
 from schools.models import School
 from schools.selectors import cached_registry_totals
 
 from .cache import cache_public_page
 
 
-@cache_public_page(lambda: ("registry",))
+# The needs' cards show money, which may lag as on the browse list (PUBLIC_LIST_SECONDS);
+# which needs are listed follows `public-needs`, the year's money the ledger.
+@cache_public_page(lambda: ("registry", "public-needs", "ledger"), timeout_setting="PUBLIC_LIST_SECONDS")
 def home(request):
-    return render(request, "home.html", {"totals": cached_registry_totals(School.objects.all())})
+    return render(
+        request,
+        "home.html",
+        {
+            "totals": cached_registry_totals(School.objects.all()),
+            "nearly_there": near_completion(),
+            "figures": kept_year_figures(timezone.localdate().year),
+        },
+    )
 
 
 @never_cache

@@ -467,6 +467,50 @@ def received_totals(*, unit=None, received_from=None, received_to=None) -> list[
     ]
 
 
+def year_figures(year: int) -> dict:
+    """Money raised and delivered in one calendar year across the country (the home page
+    and the transparency landing page), counted once as `transparency` counts it:
+
+    raised: donors' money that arrived that year, to a need or to a programme fund (the
+    ledger's lines: a fund's allocation to a need is never raised again);
+    delivered: money whose need was delivered that year, from donors straight to the
+    need or allocated from a fund (each đồng reaches a school once).
+    """
+    from datetime import date, datetime, time
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    raised = (
+        ledger_lines(received_from=date(year, 1, 1), received_to=date(year, 12, 31))
+        .filter(kind=Pledge.Kind.MONEY)
+        .aggregate(total=Sum("received_amount"), gifts=Count("pk"))
+    )
+    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min))
+    end = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min))
+    delivered = Pledge.objects.filter(
+        kind=Pledge.Kind.MONEY,
+        status=Pledge.Status.DELIVERED,
+        need__delivered_at__gte=start,
+        need__delivered_at__lt=end,
+    ).aggregate(total=Sum("received_amount"), needs=Count("need", distinct=True))
+    return {
+        "year": year,
+        "raised": raised["total"] or 0,
+        "gifts": raised["gifts"],
+        "delivered": delivered["total"] or 0,
+        "needs_delivered": delivered["needs"],
+    }
+
+
+def kept_year_figures(year: int) -> dict:
+    """`year_figures`, kept until money arrives or is allocated anywhere (the ledger's
+    namespace, donations.signals.LEDGER) or PUBLIC_CACHE_SECONDS pass."""
+    return cached(
+        "year-figures", ("ledger",), lambda: year_figures(year), timeout=settings.PUBLIC_CACHE_SECONDS, parts=(year,)
+    )
+
+
 def allocation_lines(*, fund=None) -> QuerySet[AllocationLine]:
     """The lines of approved allocation plans still standing (as `fund_allocations`), of
     one fund or of all, with their fund, need and decision; oldest first by id."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.cache import cache_public_page
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
 from documents.issuers import NoIssuer
@@ -253,6 +254,28 @@ def statement_preview(request, pk):
     return render(
         request, "donations/statement_preview.html", {"statement": statement, "groups": statement.rows_by_outcome()}
     )
+
+
+def _public_index(request, *, template: str):
+    """The country's landing page for the honour rolls or the transparency pages: this
+    year's money and every province, each a link to its own roll and page."""
+    year = timezone.localdate().year
+    provinces = AdministrativeUnit.objects.filter(level="province", abolished_on__isnull=True).order_by("name")
+    return render(
+        request,
+        template,
+        {"figures": selectors.kept_year_figures(year), "provinces": list(provinces.only("pk", "name"))},
+    )
+
+
+@cache_public_page(lambda: ("registry", "ledger"))
+def honour_index(request):
+    return _public_index(request, template="donations/honour_index.html")
+
+
+@cache_public_page(lambda: ("registry", "ledger"))
+def transparency_index(request):
+    return _public_index(request, template="donations/transparency_index.html")
 
 
 def honour_roll(request, unit_pk):

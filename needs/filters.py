@@ -8,6 +8,7 @@ from schools.filters import PlaceFilterSet
 from schools.models import School
 
 from .models import Category, Need
+from .selectors import ranked_matches
 
 PROGRESS_CHOICES = [
     ("none", _("No pledge yet")),
@@ -17,6 +18,7 @@ PROGRESS_CHOICES = [
 ]
 
 SORT_CHOICES = [
+    ("relevant", _("Best match")),
     ("urgent", _("Most urgent")),
     ("closest", _("Closest to the goal")),
     ("pupils", _("Most pupils")),
@@ -73,8 +75,14 @@ class NeedFilter(PlaceFilterSet):
         fields = ["q", "category", "province", "district", "commune", "level", "urgency", "status"]
 
     def __init__(self, data=None, *args, **kwargs):
+        searching = data is not None and bool(str(data.get("q", "")).strip())
+        if data is not None and (not data.get("sort") or (data.get("sort") == "relevant" and not searching)):
+            # Unless the visitor chose: the best matches first for a search, else (and
+            # for "best match" with nothing typed) the most urgent; the form shows the
+            # order the list is in.
+            data = data.copy()
+            data["sort"] = "relevant" if searching else "urgent"
         super().__init__(data, *args, **kwargs)
-        # Most urgent first unless the visitor chose otherwise.
         self.form.fields["sort"].initial = "urgent"
 
     def filter_search(self, queryset, name, value):
@@ -98,8 +106,20 @@ class NeedFilter(PlaceFilterSet):
         return queryset  # applied in `qs`, after every other filter
 
     @property
+    def ranks(self) -> bool:
+        """The list is the best matches of a search, ranked."""
+        cleaned = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return cleaned.get("sort") == "relevant" and bool(cleaned.get("q"))
+
+    @property
     def qs(self):
         queryset = super().qs
-        sort = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else None
-        sort = sort or "urgent"
+        cleaned = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        sort = cleaned.get("sort") or "urgent"
+        if sort == "relevant":
+            if cleaned.get("q"):
+                # The best few hundred matches, ranked (needs.selectors.ranked_matches):
+                # never every match, which a common word makes most of the country's needs.
+                return ranked_matches(queryset, cleaned["q"], order=SORT_ORDERS["urgent"])
+            sort = "urgent"
         return queryset.order_by(*SORT_ORDERS[sort])

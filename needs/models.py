@@ -277,6 +277,11 @@ class Need(models.Model):
         return self.status == self.Status.VERIFIED
 
     @property
+    def is_fully_pledged(self) -> bool:
+        """Every đồng asked is pledged, and the need waits for its delivery."""
+        return self.status == self.Status.FUNDED
+
+    @property
     def is_returned(self) -> bool:
         """Sent back to the school with a question: it waits for the school's fix."""
         return self.status == self.Status.RETURNED

@@ -54,7 +54,14 @@ def need_list(request):
     return render(
         request,
         "needs/need_list.html",
-        {"filter": need_filter, "page": page, "query": query, "categories": _category_cards()},
+        {
+            "filter": need_filter,
+            "page": page,
+            "query": query,
+            "categories": _category_cards(),
+            # "Best match" ranks a bounded number of matches (needs.selectors.ranked_matches).
+            "ranked_cap": settings.SEARCH_RANK_CANDIDATES if need_filter.ranks else None,
+        },
     )
 
 
@@ -100,6 +107,9 @@ def need_detail(request, pk):
             "comment_form": CommentForm(),
             "comment_days": COMMENT_WORKING_DAYS,
             "photos_to_check": [p for p in photos if p.is_waiting] if "officer" in roles else [],
+            # Fully pledged: where a donor who came to give can give instead (the page is
+            # kept under this need's namespace: the list may lag PUBLIC_CACHE_SECONDS).
+            "similar": selectors.similar_needs(need) if need.is_fully_pledged else [],
         },
     )
 

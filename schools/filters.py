@@ -73,6 +73,18 @@ class PlaceFilterSet(django_filters.FilterSet):
     def filter_place(self, queryset, name, value):
         return queryset.filter(**{f"{self.school_prefix}{name}": value}) if value else queryset
 
+    @property
+    def active_count(self) -> int:
+        """How many filters narrow the list (the phone's "Filters (n)"): the order is no
+        filter, and neither is a value the list ignores (the form's `changed_data` counted
+        the default order as a change)."""
+        if not self.is_bound:
+            return 0
+        self.form.is_valid()
+        return sum(
+            1 for name, value in self.form.cleaned_data.items() if name != "sort" and value not in (None, "", [])
+        )
+
 
 class SchoolFilter(PlaceFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")

@@ -2,7 +2,8 @@
 already sent, bookmarks, beat's schedule rows and tasks waiting in Redis use them. The
 snapshot was taken before the apps were rearranged (issue 14); a rename must be a decision,
 made here on purpose, never a side effect of moving a module. New names are added on purpose
-too (the open-data API's, issue 18; the cleanup of abandoned photos, issue 19)."""
+too (the open-data API's, issue 18; the cleanup of abandoned photos, issue 19; the honour
+roll's and transparency's landing pages, issue 20)."""
 
 import json
 from pathlib import Path

@@ -19,8 +19,10 @@ from tests.schools.factories import CommuneFactory, SchoolFactory, SchoolSiteFac
 # page: (cold, warm) queries. Warm pages come whole from the page cache (0) or skip
 # the figures kept in the cache (totals, rolls).
 BUDGETS = {
-    "home": (2, 0),
+    # The registry's totals, the needs nearly funded (and their photos), the year's money.
+    "home": (6, 0),
     "needs": (4, 0),
+    "needs-search": (4, 0),  # ranked by relevance: the best few hundred matches, one query
     "need": (5, 0),
     "schools": (5, 0),
     "school": (3, 0),
@@ -29,6 +31,8 @@ BUDGETS = {
     "honour": (4, 1),
     "transparency": (5, 1),
     "transparency-school": (8, 2),  # its published settlement reports: read fresh, warm too
+    "transparency-index": (3, 0),  # the year's money (two sums) and the provinces
+    "honour-index": (3, 0),
 }
 
 
@@ -46,6 +50,7 @@ def _urls(area, campaign) -> dict[str, str]:
     return {
         "home": reverse("home"),
         "needs": reverse("needs:list") + "?sort=newest",
+        "needs-search": reverse("needs:list") + "?q=ve+sinh",
         "need": need.get_absolute_url(),
         "schools": reverse("schools:list"),
         "school": area.school_a.get_absolute_url(),
@@ -54,6 +59,8 @@ def _urls(area, campaign) -> dict[str, str]:
         "honour": reverse("donations:honour", args=[area.province.pk]),
         "transparency": reverse("donations:transparency", args=[area.province.pk]),
         "transparency-school": reverse("donations:transparency_school", args=[area.school_a.pk]),
+        "transparency-index": reverse("donations:transparency_index"),
+        "honour-index": reverse("donations:honour_index"),
     }
 
 
