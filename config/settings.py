@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Dashboards and the open-data API may read the replica, unless this browser just wrote.
+    "core.dbrouter.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL in a filter is a 400 here, before any list sends it to PostgreSQL.
     "core.middleware.NulQueryMiddleware",
@@ -128,6 +130,25 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica (a streaming standby of the primary), when there is one: dashboards,
+# exports, the open-data API and digests read it; everything else, and a person who has
+# just written, reads the primary (core/dbrouter.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        # In-process tests have no standby: the alias reads the test database itself.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"]
+REPLICA_READ_NAMESPACES = env.list("REPLICA_READ_NAMESPACES", default=["dashboard", "opendata"])
+# How long after a write a browser keeps reading the primary (its own writes).
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=30)
+# How long a value computed from the replica is kept in the cache (core.cache.cached).
+REPLICA_CACHE_SECONDS = env.int("REPLICA_CACHE_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------------

@@ -36,6 +36,8 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from .dbrouter import REPLICA, fresh_wanted, read_alias
+
 logger = logging.getLogger(__name__)
 
 # No key of the portal lives in Redis without an expiry: a version lives a month from its
@@ -89,13 +91,17 @@ def cached(
     raw = ":".join(str(p) for p in parts)
     key = f"c:{name}:{hashlib.blake2s(raw.encode(), digest_size=10).hexdigest()}:{versions(*namespaces)}"
     try:
-        value = cache.get(key)
+        value = None if fresh_wanted() else cache.get(key)
     except Exception:
         logger.warning("cache unavailable, computing %s", name, exc_info=True)
         return compute()
     if value is not None:
         return value
     value = compute()
+    if read_alias() == REPLICA:
+        # Read from the replica, which may not have replayed the change that bumped the
+        # version yet: keep it only briefly, or a stale value would outlive the lag.
+        timeout = min(timeout, settings.REPLICA_CACHE_SECONDS)
     try:
         cache.set(key, value, timeout)
     except Exception:

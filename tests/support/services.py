@@ -75,6 +75,40 @@ class PostgresCluster:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
+class StandbyCluster(PostgresCluster):
+    """A streaming replica of `primary` (pg_basebackup -R) on a port of its own, read-only,
+    whose replay a test can pause to see where each read goes."""
+
+    def __init__(self, primary: PostgresCluster):
+        super().__init__()
+        self.primary = primary
+
+    def create(self):
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run(
+            self.bin / "pg_basebackup", "-h", "127.0.0.1", "-p", self.primary.port, "-U", "postgres",
+            "-D", self.data, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync",
+        )  # fmt: skip
+        self.start()
+        return self
+
+    def pause_replay(self):
+        self.query("SELECT pg_wal_replay_pause()")
+
+    def resume_replay(self):
+        self.query("SELECT pg_wal_replay_resume()")
+
+    def catch_up(self, timeout: float = 30):
+        """Wait until the standby has replayed everything the primary wrote so far."""
+        target = self.primary.query("SELECT pg_current_wal_lsn()")
+        wait_for(
+            lambda: self.query(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn") == "t",
+            timeout=timeout,
+            message="the standby to replay the primary's writes",
+        )
+
+
 class RedisServer:
     """A Redis of its own that keeps nothing on disk."""
 
