@@ -68,9 +68,28 @@ def _too_many_rows() -> StatementError:
     )
 
 
+def _dialect(text: str):
+    """The sniffer reads the first lines as one table; a bank's title and account lines
+    above the table (one cell each) defeat it. Then the separator is the one the widest
+    line of the first ones uses most: the table's header."""
+    if not text.strip():
+        return csv.excel
+    try:
+        return csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        lines = text[:4096].splitlines()[:HEADER_SEARCH_ROWS]
+        delimiter = max(",;\t", key=lambda d: max((line.count(d) for line in lines), default=0))
+
+        class Found(csv.excel):
+            pass
+
+        Found.delimiter = delimiter
+        return Found
+
+
 def _rows_from_csv(data: bytes) -> list[list[str]]:
     text = data.decode("utf-8-sig", errors="replace")
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+    dialect = _dialect(text)
     rows = []
     for row in csv.reader(io.StringIO(text), dialect):
         if len(rows) >= settings.STATEMENT_MAX_ROWS:
@@ -195,6 +214,10 @@ def read_statement(name: str, data: bytes, names: dict[str, tuple[str, ...]] | N
                 continue
             if len(_header_map(values, names)) >= 3:
                 continue
+            date_cell = values[columns["date"]] if columns["date"] < len(values) else ""
+            described = columns["description"] < len(values) and values[columns["description"]].strip()
+            if _parse_date(date_cell) is None and not described:
+                continue  # a total or a closing balance, not a transaction
 
         def cell(column, values=values):
             index = columns.get(column)
