@@ -19,7 +19,7 @@ def statement_csv(*lines):
 def statement(client, area, pledges):
     """Officer A's preview: line 2 names no reference (2.000.000 ₫, the first pledge's
     amount), line 3 is 9.000.000 ₫ (more than any pledge), line 4 is matched by reference."""
-    first, second, third, outside = pledges
+    _first, second, _third, _outside = pledges
     client.force_login(area.officer_a)
     content = statement_csv(
         "20/11/2026;2.000.000;Ung ho hoc sinh vung cao;FT01",
@@ -35,7 +35,7 @@ def line_url(statement, line):
 
 
 def test_it_lists_waiting_pledges_of_the_same_amount_first(client, statement, pledges):
-    first, second, third, outside = pledges
+    first, _second, third, outside = pledges
     page = client.get(line_url(statement, 2)).content.decode()
     # The first pledge (2.000.000 ₫) before the newer ones; nothing of another district.
     assert page.index(first.reference) < page.index(third.reference)
@@ -44,7 +44,7 @@ def test_it_lists_waiting_pledges_of_the_same_amount_first(client, statement, pl
 
 
 def test_it_searches_by_reference_amount_and_name(client, statement, pledges):
-    first, second, third, outside = pledges
+    first, _second, third, _outside = pledges
     by_reference = client.get(line_url(statement, 2), {"q": third.reference.lower()}).content.decode()
     assert third.reference in by_reference and first.reference not in by_reference
     by_amount = client.get(line_url(statement, 2), {"q": "500.000"}).content.decode()
@@ -89,7 +89,7 @@ def test_matching_by_hand_receives_the_pledge_with_history(client, area, stateme
 
 
 def test_a_line_is_matched_once_and_a_pledge_received_once(client, statement, pledges):
-    first, second, third, outside = pledges
+    first, _second, third, _outside = pledges
     client.post(line_url(statement, 2), {"pledge": first.pk})
     # The same line to another pledge: refused, the other pledge still waits.
     client.post(line_url(statement, 2), {"pledge": third.pk})
@@ -187,7 +187,7 @@ def test_an_automatic_match_is_not_undone_here(client, statement, pledges):
 
 
 def test_matching_is_for_the_statements_uploader_and_the_pledges_of_their_area(client, area, statement, pledges):
-    first, second, third, outside = pledges
+    first, _second, _third, outside = pledges
     url = line_url(statement, 2)
     # Another district's officer: the statement is not theirs (404).
     client.force_login(area.officer_b)
