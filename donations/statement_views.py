@@ -155,8 +155,8 @@ def statement_line(request, pk, line):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def statement_unmatch(request, pk, line):
     statement, pledges_in_area = get_statement_for_matching(request, pk)
     row = _row_or_404(statement, line)
