@@ -1,20 +1,19 @@
-"""Browser journey at 390 px (issue 20, point 7): the district officer uploads an MB
+"""Browser journey at 390 px (issue 20, point 7): the commune office's officer uploads an MB
 statement whose credit carries no reference, matches the unmatched line by hand to the
 waiting pledge of the same amount, and the pledge shows as received."""
 
 import io
 
 import pytest
-from django.db.models import F
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from accounts.models import User
 from donations.models import StatementLine
 from donations.services import DonorDetails, pledge_create
-from needs.models import Need
 from schools.permissions import roles_of
 from schools.selectors import schools_in_units
+from tests.needs.factories import NeedFactory
 from tests.support.browser import screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -41,17 +40,10 @@ def fits_the_width(page) -> bool:
 
 
 def test_an_unmatched_line_is_matched_by_hand_and_the_pledge_is_received(phone, demo):
-    officer = User.objects.get(email="district@demo.vn")
-    # A donor pledged to a verified need of Tuần Giáo and forgot the reference in the transfer.
-    need = (
-        Need.objects.filter(
-            school__in=schools_in_units(roles_of(officer).officer_units),
-            status=Need.Status.VERIFIED,
-            amount_requested__gte=F("amount_pledged") + 750_000,
-        )
-        .order_by("pk")
-        .first()
-    )
+    officer = User.objects.get(email="commune@demo.vn")
+    # A donor pledged to a verified need of Mường Mùn and forgot the reference in the transfer.
+    school = schools_in_units(roles_of(officer).officer_units).order_by("pk").first()
+    need = NeedFactory(school=school, title="Chăn ấm cho học sinh bán trú", items=[("Chăn ấm", 10, "cái", 250_000)])
     pledge, _ = pledge_create(
         need=need, donor=DonorDetails(name="Nguyễn Thị Lan", email="lan@example.vn"), amount=750_000
     )
