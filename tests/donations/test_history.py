@@ -48,6 +48,7 @@ READING_VIEWS = {
     "donations:mine",
     "donations:my_data",
     "donations:my_data_download",
+    "donations:statement_template",
     "donations:honour",
     "donations:transparency",
     "donations:transparency_school",
