@@ -89,13 +89,15 @@ def statement_preview(request, pk):
             if skipped:
                 messages.warning(request, _("Not applied: %(refs)s") % {"refs": ", ".join(skipped)})
         return redirect("donations:statement", pk=statement.pk)
+    groups = selectors.statement_groups(statement)
     return render(
         request,
         "donations/statement_preview.html",
         {
             "statement": statement,
-            "groups": selectors.statement_groups(statement),
+            "groups": groups,
             "matchable": services.MATCHABLE_OUTCOMES,
+            "manual_count": sum(1 for rows in groups.values() for row in rows if row["manual"]),
         },
     )
 

@@ -85,6 +85,7 @@ def test_matching_by_hand_receives_the_pledge_with_history(client, area, stateme
     # The preview shows the line as matched by hand, no longer offered for matching.
     preview = client.get(preview_url).content.decode()
     assert preview.count("match-link") == 1
+    assert 'id="count-manual">1 dòng đã ghép tay.<' in preview
     assert first.reference in preview
 
 
