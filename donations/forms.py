@@ -9,7 +9,7 @@ from core.fields import SingleLineFormField
 from core.forms import VndField
 from needs.models import Need
 
-from .models import AllocationPlan, BankAccount, DonorProfile, Fund, Pledge, Sponsorship
+from .models import AllocationPlan, BankAccount, DonorProfile, Fund, Pledge, Sponsorship, StatementColumnMap
 from .services import DonorDetails
 
 MAX_PLEDGE = 10_000_000_000
@@ -85,6 +85,12 @@ class ReceiptForm(forms.Form):
 
 
 class StatementForm(forms.Form):
+    bank = forms.ChoiceField(
+        label=_("Bank"),
+        required=False,
+        choices=[("", _("Other bank (common column names)")), *StatementColumnMap.Bank.choices],
+        help_text=_("The bank whose export this is: its columns are read as the mapping below says."),
+    )
     file = forms.FileField(
         label=_("Bank statement (CSV or Excel)"),
         help_text=_("The bank's export of credits, with date, amount and description columns."),
@@ -100,6 +106,33 @@ class StatementForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
             raise forms.ValidationError(_("Send a .csv or .xlsx file."))
         return upload
+
+
+class ColumnMapForm(forms.Form):
+    """The header names of one bank's statement, several to a column separated by ";"."""
+
+    date_column = forms.CharField(label=_("Transaction date column"), max_length=300)
+    amount_column = forms.CharField(label=_("Credit amount column"), max_length=300)
+    description_column = forms.CharField(label=_("Description column"), max_length=300)
+    reference_column = forms.CharField(label=_("Bank reference column"), max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("date_column", "amount_column", "description_column"):
+            if field in cleaned and not [n for n in cleaned[field].split(";") if n.strip()]:
+                self.add_error(field, _("Give at least one column name."))
+        return cleaned
+
+
+class LineMatchForm(forms.Form):
+    pledge = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note (why this pledge)"), max_length=500, required=False)
+
+
+class LineUnmatchForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this match wrong?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DonorProfileForm(forms.ModelForm):

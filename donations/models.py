@@ -513,6 +513,8 @@ class StatementImport(models.Model):
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     file_name = models.CharField(max_length=255)
+    # The bank chosen on upload (StatementColumnMap.Bank), empty for the common names.
+    bank = models.CharField(max_length=20, blank=True)
     rows = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
@@ -531,18 +533,78 @@ class StatementImport(models.Model):
             grouped.setdefault(row["outcome"], []).append(row)
         return grouped
 
+    def row(self, line: int) -> dict | None:
+        return next((row for row in self.rows if row["line"] == line), None)
+
+    def line_key(self, row: dict) -> str:
+        """What StatementLine.transaction holds for the row: the bank's id, or the
+        import and line for a bank that gives none."""
+        return row["transaction"] or f"{self.pk}:{row['line']}"
+
 
 class StatementLine(models.Model):
-    """A bank transaction that confirmed a pledge; its id is never applied twice."""
+    """A bank transaction that confirmed a pledge; its id is never applied twice. Matched
+    by its reference (statement_apply), or by an officer's hand (`manual`,
+    statement_line_match), which the officer may undo while the pledge has not moved on;
+    the history keeps both, with who and why."""
 
     statement = models.ForeignKey(StatementImport, on_delete=models.CASCADE, related_name="lines")
     transaction = models.CharField(max_length=100, unique=True)
     pledge = models.ForeignKey(Pledge, on_delete=models.PROTECT, related_name="+")
     amount = models.BigIntegerField()
     booked_on = models.DateField()
+    manual = models.BooleanField(default=False)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    matched_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     def __str__(self):
         return self.transaction
+
+
+class StatementColumnMap(models.Model):
+    """The column names read from one bank's statements: an office's own, or the
+    default for every office (`office` empty). Without either, the names described in
+    donations.statement_banks.DEFAULTS are used."""
+
+    class Bank(models.TextChoices):
+        VIETCOMBANK = "vietcombank", "Vietcombank"
+        VIETINBANK = "vietinbank", "VietinBank"
+        BIDV = "bidv", "BIDV"
+        AGRIBANK = "agribank", "Agribank"
+        MB = "mb", "MB"
+
+    bank = models.CharField(_("bank"), max_length=20, choices=Bank.choices)
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    date_column = models.CharField(_("transaction date column"), max_length=300)
+    amount_column = models.CharField(_("credit amount column"), max_length=300)
+    description_column = models.CharField(_("description column"), max_length=300)
+    reference_column = models.CharField(_("bank reference column"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("statement column mapping")
+        verbose_name_plural = _("statement column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "office"], name="donations_statementcolumnmap_office_once"),
+            models.UniqueConstraint(
+                fields=["bank"], condition=Q(office__isnull=True), name="donations_statementcolumnmap_global_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_bank_display()} ({self.office or '—'})"
 
 
 class AllocationPlan(models.Model):

@@ -202,3 +202,38 @@ def get_plan_for_viewing(request, pk):
     if roles_of(request.user).is_officer:
         raise PermissionDenied
     raise Http404
+
+
+# --- bank statements (donations.statements) ------------------------------------------------
+
+
+def get_statement_for_matching(request, pk):
+    """A statement import is its uploader's work in progress: 403 for anyone who is not
+    an officer, 404 for another officer's import. Returns it with the pledges of the
+    officer's area, the only ones its lines may be matched to."""
+    from .models import StatementImport
+
+    pledges_in_area = pledges_in_officer_area(request.user)
+    statement = get_object_or_404(StatementImport, pk=pk, uploaded_by=request.user)
+    return statement, pledges_in_area
+
+
+def get_pledge_for_matching(request, pledges_in_area, pk) -> Pledge:
+    """A pledge outside the officer's area is not found (404); one they may see but not
+    confirm is refused (403)."""
+    pledge = get_object_or_404(pledges_in_area.select_related("need__school", "fund__office"), pk=pk)
+    if not can_confirm(request.user, pledge):
+        raise PermissionDenied
+    return pledge
+
+
+def office_for_column_maps(user):
+    """Whose statement column names an officer reads and saves: their (first) office's;
+    the superuser's are those of every office (None). 403 for anyone else."""
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return None
+    offices = offices_managing_funds(user)
+    if not offices:
+        raise PermissionDenied
+    return sorted(offices, key=lambda office: office.pk)[0]

@@ -521,3 +521,62 @@ def allocation_lines(*, fund=None) -> QuerySet[AllocationLine]:
     if fund is not None:
         lines = lines.filter(plan__fund=fund)
     return lines.select_related("plan__fund", "plan__document", "need__school").order_by("pk")
+
+
+# --- bank statements ----------------------------------------------------------------------
+
+MATCH_CANDIDATES = 20
+
+
+def match_candidates(pledges_in_area, *, amount: int | None, query: str = "") -> list[Pledge]:
+    """Waiting money pledges an officer may match a statement line to: those of the
+    line's amount first, then the newest; narrowed by a reference, an amount or a name."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    pledges = pledges_in_area.filter(status=Pledge.Status.PLEDGED, kind=Pledge.Kind.MONEY)
+    query = " ".join(query.split())[:100]
+    if query:
+        compact = query.replace(" ", "").upper()
+        digits = re.sub(r"[.,\s₫]|vnd|đ", "", query.lower())
+        wanted = Q(reference__icontains=compact) | Q(donor_name__icontains=query) | Q(search_name__contains=fold(query))
+        if digits.isdigit() and len(digits) <= 15:
+            wanted |= Q(amount=int(digits))
+        pledges = pledges.filter(wanted)
+    return list(
+        pledges.select_related("need__school", "fund")
+        .annotate(
+            other_amount=Case(When(amount=amount or 0, then=Value(0)), default=Value(1), output_field=IntegerField())
+        )
+        .order_by("other_amount", "-created_at", "-pk")[:MATCH_CANDIDATES]
+    )
+
+
+def column_names(bank: str, office):
+    """The column names read from `bank`'s statements for an officer of `office`: the
+    office's own, else those saved for every office, else the public description's."""
+    from .models import StatementColumnMap
+    from .statement_banks import DEFAULTS, from_saved
+
+    saved = {
+        m.office_id: m
+        for m in StatementColumnMap.objects.filter(bank=bank).filter(
+            Q(office__isnull=True) | Q(office=office) if office else Q(office__isnull=True)
+        )
+    }
+    if office and office.pk in saved:
+        return from_saved(saved[office.pk])
+    if None in saved:
+        return from_saved(saved[None])
+    return DEFAULTS[bank]
+
+
+def statement_groups(statement) -> dict[str, list[dict]]:
+    """The preview's rows by outcome, each with `key` and the hand-made match of its bank
+    line (`manual`, a StatementLine) if there is one."""
+    manual = {
+        line.transaction: line for line in statement.lines.filter(manual=True).select_related("pledge", "matched_by")
+    }
+    return {
+        outcome: [{**row, "manual": manual.get(statement.line_key(row))} for row in rows]
+        for outcome, rows in statement.rows_by_outcome().items()
+    }

@@ -29,6 +29,7 @@ from .models import (
     PledgeEvent,
     PledgeNotice,
     Sponsorship,
+    StatementColumnMap,
     StatementImport,
     StatementLine,
     new_reference,
@@ -274,7 +275,7 @@ def pledge_expire(*, pledge: Pledge) -> bool:
     return True
 
 
-def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge:
+def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on, note: str = "") -> Pledge:
     """The school or the office confirms what actually arrived, and when."""
     if amount <= 0:
         raise PledgeRefused(_("The amount received must be more than 0 ₫."))
@@ -298,7 +299,7 @@ def pledge_receive(*, pledge: Pledge, actor, amount: int, received_on) -> Pledge
         else:
             Need.objects.filter(pk=pledge.need_id).update(amount_received=F("amount_received") + amount)
             _move_lunch_months(pledge, received=1)
-        _record(pledge, P.PLEDGED, actor=actor)
+        _record(pledge, P.PLEDGED, actor=actor, note=note)
         outbox.queue_notice(pledge, PledgeNotice.Kind.RECEIVED)
         if pledge.month:
             # A month of lunches paid is that month's lunches served: delivered at once.
@@ -338,16 +339,118 @@ def claim_guest_pledges(*, user, email: str) -> int:
     return len(guest)
 
 
-def statement_import(*, actor, file_name: str, content: bytes, pledges_in_area) -> StatementImport:
+def statement_import(
+    *, actor, file_name: str, content: bytes, pledges_in_area, bank: str = "", columns=None
+) -> StatementImport:
     """Read an uploaded bank statement and keep its rows, matched against the pledges of
     the officer's area, for the preview. Nothing is confirmed until statement_apply.
-    Raises statements.StatementError for a file that cannot be read."""
-    rows = statements.read_statement(file_name, content)
+    `columns` are the bank's column names (statement_banks.ColumnNames), none for the
+    common names. Raises statements.StatementError for a file that cannot be read."""
+    rows = statements.read_statement(file_name, content, columns.as_lookup() if columns else None)
     classified = statements.classify(rows, pledges_in_area=pledges_in_area)
     with transaction.atomic():
         return StatementImport.objects.create(
-            uploaded_by=actor, file_name=file_name[:255], rows=statements.as_json(classified)
+            uploaded_by=actor, file_name=file_name[:255], bank=bank, rows=statements.as_json(classified)
         )
+
+
+# Lines an officer may match by hand: read, not applied, and not a duplicate.
+MATCHABLE_OUTCOMES = (statements.UNMATCHED, statements.AMBIGUOUS)
+
+
+def statement_line_match(*, statement: StatementImport, row: dict, pledge: Pledge, actor, note: str = ""):
+    """Match a statement line the reference did not match to a waiting pledge, by the
+    officer's hand: the pledge is received exactly as an automatic match receives it
+    (pledge_receive, under the need's or fund's lock), and the bank line is recorded
+    so it is never applied again. A line of more than the pledge is refused: it would
+    count more money on the need than was promised (no over-funding)."""
+    if row["outcome"] not in MATCHABLE_OUTCOMES or not row["amount"]:
+        raise PledgeRefused(_("Only a line that was read but not matched can be matched by hand."))
+    if pledge.kind != Pledge.Kind.MONEY:
+        raise PledgeRefused(_("A gift of goods is not paid by bank transfer."))
+    if row["amount"] > pledge.amount:
+        raise PledgeRefused(
+            _("The line (%(line)s) is more than the pledge (%(pledge)s): it cannot be matched to it.")
+            % {"line": format_vnd(row["amount"]), "pledge": format_vnd(pledge.amount)}
+        )
+    event_note = _("Matched by hand to line %(line)s of the statement %(file)s.") % {
+        "line": row["line"],
+        "file": statement.file_name,
+    }
+    try:
+        with transaction.atomic():
+            pledge = pledge_receive(
+                pledge=pledge,
+                actor=actor,
+                amount=row["amount"],
+                received_on=row["date"],
+                note=f"{event_note} {note}".strip()[:1000],
+            )
+            line = StatementLine(
+                statement=statement,
+                transaction=statement.line_key(row),
+                pledge=pledge,
+                amount=row["amount"],
+                booked_on=row["date"],
+                manual=True,
+                matched_by=actor,
+                note=note[:500],
+            )
+            line._history_user = actor
+            line.save(force_insert=True)
+    except IntegrityError as error:
+        raise PledgeRefused(_("This bank transaction has already been matched to a pledge.")) from error
+    return line
+
+
+def statement_line_unmatch(*, line: StatementLine, actor, reason: str) -> Pledge:
+    """Undo a match made by hand that was wrong: the pledge waits again, the money it
+    counted on its need or fund is taken back, and the bank line may be matched anew.
+    Only while the pledge is received and nothing followed (delivered, a month of
+    lunches served); the reason is kept in the pledge's events and the line's history."""
+    if not reason.strip():
+        raise PledgeRefused(_("Say why the match is undone."))
+    with transaction.atomic():
+        _lock_target(line.pledge)
+        pledge = Pledge.objects.select_for_update().get(pk=line.pledge_id)
+        line = StatementLine.objects.select_for_update().filter(pk=line.pk).first()
+        if line is None or not line.manual:
+            raise PledgeRefused(_("Only a match made by hand can be undone."))
+        if pledge.status != P.RECEIVED or pledge.month:
+            raise PledgeRefused(_("The pledge has moved on since it was received: the match cannot be undone."))
+        amount = pledge.received_amount or 0
+        pledge.status = P.PLEDGED
+        pledge.received_amount = pledge.received_on = pledge.received_by = None
+        pledge._history_user = actor
+        pledge.save(update_fields=["status", "received_amount", "received_on", "received_by", "updated_at"])
+        if pledge.fund_id:
+            Fund.objects.filter(pk=pledge.fund_id).update(amount_received=F("amount_received") - amount)
+        else:
+            Need.objects.filter(pk=pledge.need_id).update(amount_received=F("amount_received") - amount)
+            _move_lunch_months(pledge, received=-1)
+        _record(pledge, P.RECEIVED, actor=actor, note=reason.strip()[:1000])
+        # A "received" mail not sent yet would now be wrong.
+        PledgeNotice.objects.filter(pledge=pledge, kind=PledgeNotice.Kind.RECEIVED, sent_at__isnull=True).delete()
+        line._history_user = actor
+        line._change_reason = reason.strip()[:100]
+        line.delete()
+    return pledge
+
+
+def column_map_save(
+    *, bank: str, office, actor, date_column: str, amount_column: str, description_column: str, reference_column: str
+) -> StatementColumnMap:
+    """Save the column names of one bank's statements for an office (or for every
+    office, `office` None)."""
+    with transaction.atomic():
+        saved = StatementColumnMap.objects.select_for_update().filter(bank=bank, office=office).first()
+        saved = saved or StatementColumnMap(bank=bank, office=office)
+        saved.date_column, saved.amount_column = date_column, amount_column
+        saved.description_column, saved.reference_column = description_column, reference_column
+        saved.updated_by = actor
+        saved._history_user = actor
+        saved.save()
+    return saved
 
 
 def statement_apply(*, statement, actor, pledges_in_area) -> tuple[int, list[str]]:

@@ -21,6 +21,12 @@ from core.text import fold
 from .models import Pledge, StatementLine
 
 REFERENCE_RE = re.compile(r"DU[A-HJ-NP-Z2-9]{6}")
+# Where a reference may be cut by spaces ("DU AB CDEF"): pieces between other separators.
+_SEGMENT_SPLIT = re.compile(r"[^A-Z0-9 ]+")
+REFERENCE_LENGTH = 8
+# Banks put a title, the account and the period above the table: the header is looked
+# for in this many first rows.
+HEADER_SEARCH_ROWS = 30
 
 # Header names banks use, folded (no accents, lower case).
 COLUMNS = {
@@ -62,9 +68,28 @@ def _too_many_rows() -> StatementError:
     )
 
 
+def _dialect(text: str):
+    """The sniffer reads the first lines as one table; a bank's title and account lines
+    above the table (one cell each) defeat it. Then the separator is the one the widest
+    line of the first ones uses most: the table's header."""
+    if not text.strip():
+        return csv.excel
+    try:
+        return csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        lines = text[:4096].splitlines()[:HEADER_SEARCH_ROWS]
+        delimiter = max(",;\t", key=lambda d: max((line.count(d) for line in lines), default=0))
+
+        class Found(csv.excel):
+            pass
+
+        Found.delimiter = delimiter
+        return Found
+
+
 def _rows_from_csv(data: bytes) -> list[list[str]]:
     text = data.decode("utf-8-sig", errors="replace")
-    dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+    dialect = _dialect(text)
     rows = []
     for row in csv.reader(io.StringIO(text), dialect):
         if len(rows) >= settings.STATEMENT_MAX_ROWS:
@@ -109,12 +134,21 @@ def _rows_from_excel(data: bytes) -> list[list[str]]:
     return rows
 
 
-def _header_map(header: list[str]) -> dict[str, int]:
+def header_names(cell: str) -> set[str]:
+    """The names a header cell answers to, folded: the whole cell and each part of a
+    bilingual one ("Số tiền ghi có / Credit", "Ngày GD\n(Date)")."""
+    folded = fold(cell)
+    parts = {folded.strip(" :*.")}
+    parts.update(part.strip(" :*.") for part in re.split(r"[/\n()]", folded))
+    return {part for part in parts if part}
+
+
+def _header_map(header: list[str], columns: dict[str, tuple[str, ...]] | None = None) -> dict[str, int]:
     found = {}
     for index, name in enumerate(header):
-        key = fold(name).strip(" :")
-        for column, names in COLUMNS.items():
-            if key in names and column not in found:
+        keys = header_names(name)
+        for column, names in (columns or COLUMNS).items():
+            if keys & set(names) and column not in found:
                 found[column] = index
     return found
 
@@ -141,17 +175,20 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-def _find_header(table) -> tuple[int, dict[str, int]]:
+def _find_header(table, names=None) -> tuple[int, dict[str, int]]:
     """Banks put a title and account details above the header: look in the first rows."""
-    for index, header in enumerate(table[:15]):
-        columns = _header_map(header)
+    for index, header in enumerate(table[:HEADER_SEARCH_ROWS]):
+        columns = _header_map(header, names)
         if {"date", "amount", "description"} <= set(columns):
             return index, columns
     raise StatementError(_("No header with date, amount and description columns was found."))
 
 
-def read_statement(name: str, data: bytes) -> list[Row]:
-    """The statement's credit rows, whatever the bank's column order."""
+def read_statement(name: str, data: bytes, names: dict[str, tuple[str, ...]] | None = None) -> list[Row]:
+    """The statement's credit rows, whatever the bank's column order. `names` are a
+    bank's column names (statement_banks.ColumnNames.as_lookup()): then the amount is the
+    credit column, and a row with no credit (a debit) or a second header row (a
+    bilingual table) is not a row of the statement."""
     if len(data) > settings.STATEMENT_MAX_BYTES:
         raise StatementError(
             _("The file is larger than %(limit)s MB.")
@@ -166,11 +203,21 @@ def read_statement(name: str, data: bytes) -> list[Row]:
         raise
     except Exception as error:  # a damaged or foreign file: say so, never a 500
         raise StatementError(_("This file cannot be read as CSV or Excel.")) from error
-    start, columns = _find_header(table)
+    start, columns = _find_header(table, names)
     rows = []
     for offset, values in enumerate(table[start + 1 :], start=start + 2):
         if not any(v.strip() for v in values):
             continue
+        if names is not None:
+            credit = columns["amount"]
+            if credit >= len(values) or values[credit].strip() in ("", "0", "-"):
+                continue
+            if len(_header_map(values, names)) >= 3:
+                continue
+            date_cell = values[columns["date"]] if columns["date"] < len(values) else ""
+            described = columns["description"] < len(values) and values[columns["description"]].strip()
+            if _parse_date(date_cell) is None and not described:
+                continue  # a total or a closing balance, not a transaction
 
         def cell(column, values=values):
             index = columns.get(column)
@@ -189,6 +236,29 @@ def read_statement(name: str, data: bytes) -> list[Row]:
     return rows
 
 
+def find_references(description: str) -> list[str]:
+    """The pledge references written in a bank's description, in order, each once.
+
+    Banks wrap the donor's words in their own ("MBVCB.1234567.DU2345AB.CT tu ...",
+    "CT nhanh 247 den: ... DU2345AB"), and donors type the code in lower case or with
+    spaces ("du 2345 ab"). A reference is whole words, joined across spaces only, that
+    spell exactly "DU" + 6 code characters: never part of a longer word
+    ("XDU2345AB", "DU2345ABC"), so a bank's trace number cannot be mistaken for one.
+    """
+    found = []
+    for segment in _SEGMENT_SPLIT.split(fold(description).upper()):
+        words = segment.split()
+        for start in range(len(words)):
+            joined = ""
+            for word in words[start:]:
+                joined += word
+                if len(joined) >= REFERENCE_LENGTH:
+                    break
+            if len(joined) == REFERENCE_LENGTH and REFERENCE_RE.fullmatch(joined) and joined not in found:
+                found.append(joined)
+    return found
+
+
 def classify(rows: list[Row], *, pledges_in_area) -> list[Row]:
     """Sort each row into matched, unmatched, ambiguous, duplicate or malformed."""
     seen = set()
@@ -197,7 +267,7 @@ def classify(rows: list[Row], *, pledges_in_area) -> list[Row]:
             "transaction", flat=True
         )
     )
-    references = {ref for r in rows for ref in REFERENCE_RE.findall(r.description.upper().replace(" ", ""))}
+    references = {ref for r in rows for ref in find_references(r.description)}
     pledges = {p.reference: p for p in pledges_in_area.filter(reference__in=references)}
     matched_pledges = set()
     for row in rows:
@@ -217,15 +287,19 @@ def classify(rows: list[Row], *, pledges_in_area) -> list[Row]:
             continue
         if row.transaction:
             seen.add(row.transaction)
-        found = sorted(set(REFERENCE_RE.findall(row.description.upper().replace(" ", ""))))
+        found = find_references(row.description)
         if not found:
             row.outcome, row.reason = UNMATCHED, _("No reference code in the description.")
             continue
-        if len(found) > 1:
-            row.outcome, row.reason = AMBIGUOUS, _("Several reference codes: %(codes)s.") % {"codes": ", ".join(found)}
+        # Words that only look like a code ("du an 2345" reads DUAN2345) name no pledge:
+        # only the codes of pledges decide.
+        known_codes = [code for code in found if code in pledges]
+        if len(known_codes) > 1:
+            row.outcome = AMBIGUOUS
+            row.reason = _("Several reference codes: %(codes)s.") % {"codes": ", ".join(sorted(known_codes))}
             continue
-        row.reference = found[0]
-        pledge = pledges.get(found[0])
+        row.reference = (known_codes or found)[0]
+        pledge = pledges.get(row.reference)
         if pledge is None:
             row.outcome, row.reason = UNMATCHED, _("No pledge in your area has this reference.")
         elif pledge.status != Pledge.Status.PLEDGED or pledge.pk in matched_pledges:

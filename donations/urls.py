@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import statement_views, views
 
 app_name = "donations"
 
@@ -17,8 +17,12 @@ urlpatterns = [
     path("transparency/", views.transparency_index, name="transparency_index"),
     path("transparency/<int:unit_pk>/", views.transparency_unit, name="transparency"),
     path("transparency/school/<int:school_pk>/", views.transparency_school, name="transparency_school"),
-    path("statements/", views.statement_upload, name="statements"),
-    path("statements/<int:pk>/", views.statement_preview, name="statement"),
+    path("statements/", statement_views.statement_upload, name="statements"),
+    path("statements/<int:pk>/", statement_views.statement_preview, name="statement"),
+    path("statements/<int:pk>/lines/<int:line>/", statement_views.statement_line, name="statement_line"),
+    path("statements/<int:pk>/lines/<int:line>/unmatch/", statement_views.statement_unmatch, name="statement_unmatch"),
+    path("statements/columns/<str:bank>/", statement_views.statement_columns, name="statement_columns"),
+    path("statements/template/<str:bank>.<str:fmt>", statement_views.statement_template, name="statement_template"),
     path("pledges/<str:reference>/", views.pledge_detail, name="detail"),
     path("pledges/<str:reference>/cancel/", views.pledge_cancel, name="cancel"),
     path("pledges/<str:reference>/receive/", views.pledge_receive, name="receive"),

@@ -21,7 +21,7 @@ from needs.lunch import lunch_calendar
 from needs.models import Need
 from schools.models import AdministrativeUnit, Office, School
 
-from . import funds, personal_data, selectors, services, sponsorships, statements, vietqr
+from . import funds, personal_data, selectors, services, sponsorships, vietqr
 from .forms import (
     BankAccountForm,
     DonorProfileForm,
@@ -32,10 +32,9 @@ from .forms import (
     PledgeForm,
     ReceiptForm,
     SponsorshipForm,
-    StatementForm,
 )
 from .letters import thank_you_pdf
-from .models import DonorProfile, Fund, Pledge, StatementImport
+from .models import DonorProfile, Fund, Pledge
 from .permissions import (
     can_confirm,
     get_fund_for_managing,
@@ -46,7 +45,6 @@ from .permissions import (
     may_manage_fund,
     offices_managing_funds,
     pledge_url,
-    pledges_in_officer_area,
 )
 
 
@@ -215,45 +213,6 @@ def pledge_letter(request, reference):
         detail = reverse("donations:detail", args=[pledge.reference])
         return redirect(pledge_url(pledge) if is_donor(request, pledge) else detail)
     return pdf_response(pdf, f"thu-cam-on-{pledge.reference}.pdf")
-
-
-@login_required
-def statement_upload(request):
-    pledges_in_area = pledges_in_officer_area(request.user)
-    form = StatementForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            statement = services.statement_import(
-                actor=request.user, file_name=upload.name, content=upload.read(), pledges_in_area=pledges_in_area
-            )
-        except statements.StatementError as error:
-            form.add_error("file", str(error))
-        else:
-            return redirect("donations:statement", pk=statement.pk)
-    recent = StatementImport.objects.filter(uploaded_by=request.user)[:10]
-    return render(request, "donations/statement_upload.html", {"form": form, "recent": recent})
-
-
-@login_required
-def statement_preview(request, pk):
-    pledges_in_area = pledges_in_officer_area(request.user)
-    statement = get_object_or_404(StatementImport, pk=pk, uploaded_by=request.user)
-    if request.method == "POST":
-        try:
-            applied, skipped = services.statement_apply(
-                statement=statement, actor=request.user, pledges_in_area=pledges_in_area
-            )
-        except services.PledgeRefused as refused:
-            messages.error(request, refused.message)
-        else:
-            messages.success(request, _("%(count)s pledges confirmed as received.") % {"count": applied})
-            if skipped:
-                messages.warning(request, _("Not applied: %(refs)s") % {"refs": ", ".join(skipped)})
-        return redirect("donations:statement", pk=statement.pk)
-    return render(
-        request, "donations/statement_preview.html", {"statement": statement, "groups": statement.rows_by_outcome()}
-    )
 
 
 def _public_index(request, *, template: str):

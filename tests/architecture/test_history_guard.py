@@ -23,6 +23,8 @@ def is_not_the_portals(name: str) -> bool:
 
 # The views that change no data: pages, lists, documents and downloads.
 READ_ONLY_VIEWS = {
+    # a bank's statement template (a download)
+    "donations:statement_template",
     # opendata: the public API reads only (GET), its schema and its docs page
     "opendata:allocations",
     "opendata:allocations_csv",

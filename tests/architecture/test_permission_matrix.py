@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from campaigns.models import Event
 from documents.services import register_document
-from donations.models import AllocationLine, AllocationPlan, Fund
+from donations.models import AllocationLine, AllocationPlan, Fund, StatementLine
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from donations.sponsorships import sponsorship_create
@@ -260,6 +260,20 @@ MATRIX = [
         lambda w: [w.statement.pk],
         expect(403, officer_this=200, officer_other=404, officer_province=404, admin=404),
     ),
+    row(
+        "donations:statement_line",
+        lambda w: [w.statement.pk, 2],
+        expect(403, officer_this=200, officer_other=404, officer_province=404, admin=404),
+    ),
+    post(
+        "donations:statement_unmatch",
+        lambda w: [w.statement.pk, 2],
+        expect(403, officer_this=302, officer_other=404, officer_province=404, admin=404),
+        data=lambda w: {"reason": "Nhầm"},
+    ),
+    # The banks' column names and templates: any officer, for their own office.
+    row("donations:statement_columns", lambda w: ["vietcombank"], expect(403, **allow(OFFICERS))),
+    row("donations:statement_template", lambda w: ["bidv", "csv"], expect(403, **allow(OFFICERS))),
     row(
         "donations:detail[own]",
         lambda w: [w.pledge_own.reference],
@@ -616,7 +630,32 @@ def build_world(area) -> SimpleNamespace:
     w.settlement_draft = SettlementReport.objects.create(need=NeedFactory(school=w.school_a, status=S.DELIVERED))
     w.account = BankAccountFactory(school=w.school_a)
     PaymentRouteFactory(school=w.school_a, account=w.account, set_by=w.officer_a)
-    w.statement = StatementImportFactory(uploaded_by=w.officer_a)
+    # Officer A's statement: line 2 was matched by hand to the received pledge.
+    w.statement = StatementImportFactory(
+        uploaded_by=w.officer_a,
+        rows=[
+            {
+                "line": 2,
+                "date": "2026-11-20",
+                "amount": 2_000_000,
+                "description": "Ung ho",
+                "transaction": "FT-W1",
+                "outcome": "unmatched",
+                "reason": "",
+                "pledge_id": None,
+                "reference": "",
+            }
+        ],
+    )
+    StatementLine.objects.create(
+        statement=w.statement,
+        transaction="FT-W1",
+        pledge=w.pledge_received,
+        amount=2_000_000,
+        booked_on=date(2026, 11, 20),
+        manual=True,
+        matched_by=w.officer_a,
+    )
     w.fund = Fund.objects.create(office=w.office_a, name="Quỹ Tuần Giáo", slug="quy-tuan-giao")
     w.fund_gift, _ = pledge_create(fund=w.fund, donor=donor, amount=3_000_000)
     # A lunch need of school A and the donor's monthly sponsorship of it

@@ -23,6 +23,11 @@ WRITING_VIEWS = {
     "donations:receive",
     "donations:statements",
     "donations:statement",
+    # matching a line by hand, undoing it, a bank's columns: their history is asserted
+    # in test_statement_matching.py and test_statement_banks.py
+    "donations:statement_line",
+    "donations:statement_unmatch",
+    "donations:statement_columns",
     "donations:profile",
     "donations:receiving_account",
     "donations:my_data_erase",
@@ -43,6 +48,7 @@ READING_VIEWS = {
     "donations:mine",
     "donations:my_data",
     "donations:my_data_download",
+    "donations:statement_template",
     "donations:honour",
     "donations:transparency",
     "donations:transparency_school",
