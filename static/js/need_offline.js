@@ -159,6 +159,11 @@
       if (outcome.state === "sent") {
         tell("success", status.dataset.sent, outcome.url);
         NeedDrafts.remove(outcome.id);
+        // This form's need is saved: emptied, so a second tap cannot post it twice.
+        if (outcome.formUrl === formUrl) {
+          form.reset();
+          form.dispatchEvent(new Event("input", { bubbles: true }));
+        }
       } else if (outcome.state === "rejected" && outcome.response && outcome.formUrl === formUrl) {
         // The server refused a field: its answer shows the form with the errors and
         // every value sent (the photos are kept under the form's upload token).
