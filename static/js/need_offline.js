@@ -33,6 +33,11 @@
     status.scrollIntoView({ block: "nearest" });
   }
 
+  // need_form.js adds up the items when one of them changes.
+  function recount() {
+    (form.querySelector(".js-cost") || form).dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   // --- Photos made smaller in the browser ---------------------------------------------
   function shrink(file) {
     if (!/^image\//.test(file.type) || !window.createImageBitmap) return Promise.resolve(file);
@@ -151,7 +156,7 @@
       draft.files.forEach(function (file) { transfer.items.add(new File([file.blob], file.name, { type: file.blob.type })); });
       photosInput.files = transfer.files;
     }
-    form.dispatchEvent(new Event("input", { bubbles: true }));
+    recount();
   }
 
   function report(outcomes) {
@@ -162,7 +167,7 @@
         // This form's need is saved: emptied, so a second tap cannot post it twice.
         if (outcome.formUrl === formUrl) {
           form.reset();
-          form.dispatchEvent(new Event("input", { bubbles: true }));
+          recount();
         }
       } else if (outcome.state === "rejected" && outcome.response && outcome.formUrl === formUrl) {
         // The server refused a field: its answer shows the form with the errors and

@@ -61,6 +61,7 @@ def test_a_need_posted_without_a_connection_is_sent_when_it_is_back(phone, demo,
     expect(status).to_contain_text(SENT)
     # Emptied once sent, so a second tap cannot post the need twice.
     expect(phone.locator("input[name=title]")).to_have_value("")
+    expect(phone.locator("#items-total")).to_have_text("0\u00a0₫")
     screenshot(phone, "offline-2-sent-when-back")
     need = Need.objects.get(title=TITLE)
     assert need.status == Need.Status.SUBMITTED
