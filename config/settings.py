@@ -495,6 +495,13 @@ SIGNATURE_VERIFY_MAX_BYTES = env.int("SIGNATURE_VERIFY_MAX_BYTES", default=20 * 
 # The face of the text in a signature's image when the signer has no image of their own.
 SIGNATURE_FONT = env("SIGNATURE_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
+# Share cards (core.sharecards): the picture of a need's or a fund's shared link. The faces
+# of its text (fonts-dejavu-core has every Vietnamese letter and ₫) and how long a card is
+# kept in the cache; a change to the need or fund makes a new one at once.
+SHARE_CARD_FONT = env("SHARE_CARD_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+SHARE_CARD_FONT_BOLD = env("SHARE_CARD_FONT_BOLD", default="/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+SHARE_CARD_CACHE_SECONDS = env.int("SHARE_CARD_CACHE_SECONDS", default=7 * 24 * 3600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,6 +10,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", views.health, name="health"),
     path("livez/", views.livez, name="livez"),
+    # The service worker: at the root so its scope is the whole site (core.views).
+    path("sw.js", views.service_worker, name="service_worker"),
     path("admin/", admin.site.urls),
     # The open-data API: JSON and CSV, the same in every language (opendata).
     path("api/v1/", include("opendata.urls")),

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from donations.selectors import kept_year_figures
 from needs.selectors import near_completion
@@ -80,3 +81,14 @@ def error_500(request):
         response["Retry-After"] = "60"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_GET
+def service_worker(request):
+    """The service worker (templates/core/sw.js) at the site's root, so its scope is every
+    page: it sends need forms kept offline (static/js/need_drafts.js). Never cached long:
+    browsers check it for updates."""
+    response = render(request, "core/sw.js", content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response

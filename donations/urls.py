@@ -30,6 +30,7 @@ urlpatterns = [
     path("funds/", views.fund_list, name="funds"),
     path("funds/new/", views.fund_create, name="fund_create"),
     path("funds/<slug:slug>/", views.fund_detail, name="fund"),
+    path("funds/<slug:slug>/card.jpg", views.fund_card, name="fund_card"),
     path("funds/<slug:slug>/give/", views.fund_give, name="fund_give"),
     path("funds/<slug:slug>/edit/", views.fund_edit, name="fund_edit"),
     path("give/<int:need_pk>/lunches/", views.sponsor, name="sponsor"),

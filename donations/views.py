@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.cache import cache_public_page
 from core.documents import pdf_response
@@ -21,7 +21,7 @@ from needs.lunch import lunch_calendar
 from needs.models import Need
 from schools.models import AdministrativeUnit, Office, School
 
-from . import funds, personal_data, selectors, services, sponsorships, vietqr
+from . import funds, personal_data, selectors, services, sharecard, sponsorships, vietqr
 from .forms import (
     BankAccountForm,
     DonorProfileForm,
@@ -404,8 +404,19 @@ def fund_detail(request, slug):
             "roll": selectors.honour_roll_of_fund(fund, limit=50),
             "allocations": selectors.fund_allocations(fund),
             "may_manage": request.user.is_authenticated and may_manage_fund(request.user, fund.office),
+            # Open Graph and Twitter tags: a shared link shows the fund's card.
+            "share": sharecard.share_meta(request, fund),
         },
     )
+
+
+@require_GET
+def fund_card(request, slug):
+    """The picture of a fund's shared link (1200 × 630 JPEG), public like its page."""
+    fund = get_object_or_404(Fund.objects.select_related("office__unit"), slug=slug)
+    response = HttpResponse(sharecard.card_image(fund), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 # --- Lunch sponsorships (donations.sponsorships) ----------------------------------------

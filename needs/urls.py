@@ -10,6 +10,7 @@ urlpatterns = [
     path("my-school/", views.my_school, name="my_school"),
     path("new/<int:school_pk>/", views.need_create, name="create"),
     path("<int:pk>/", views.need_detail, name="detail"),
+    path("<int:pk>/card.jpg", views.need_card, name="card"),
     path("<int:pk>/edit/", views.need_edit, name="edit"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.need_photo_delete, name="photo_delete"),
     path("<int:pk>/photos/<int:photo_pk>/original/", views.photo_original, name="photo_original"),

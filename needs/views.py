@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from schools.filters import is_id
 from schools.models import School
 from schools.permissions import get_school_for_editing, roles_of
 
-from . import selectors, services
+from . import selectors, services, sharecard
 from .filters import NeedFilter
 from .forms import ActionForm, DeliveryForm, NeedForm, NeedItemFormSet
 from .lunch import lunch_calendar
@@ -110,8 +110,28 @@ def need_detail(request, pk):
             # Fully pledged: where a donor who came to give can give instead (the page is
             # kept under this need's namespace: the list may lag PUBLIC_CACHE_SECONDS).
             "similar": selectors.similar_needs(need) if need.is_fully_pledged else [],
+            # Open Graph and Twitter tags: a shared link shows the card (needs.sharecard).
+            "share": sharecard.share_meta(request, need) if need.is_public else None,
         },
     )
+
+
+@require_GET
+def need_card(request, pk):
+    """The picture of a public need's shared link (1200 × 630 JPEG). Public like the
+    page; a need that is not public has none, for anyone."""
+    need = (
+        Need.objects.public()
+        .select_related("school__commune", "school__district", "school__province", "site")
+        .filter(pk=pk)
+        .first()
+    )
+    if need is None:
+        raise Http404
+    response = HttpResponse(sharecard.card_image(need), content_type="image/jpeg")
+    # The page links it with ?v=<version>: a new need state is a new address.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def _settlement_context(request, need, roles) -> dict:
@@ -194,6 +214,10 @@ def _need_form(request, *, school: School, need: Need | None):
                         messages.error(request, error.message)
                 else:
                     messages.success(request, _("Saved as a draft. Submit it when it is ready."))
+                if request.headers.get("X-Need-Form") == "fetch":
+                    # Sent by static/js/need_offline.js (perhaps a form kept offline): it
+                    # opens the need itself, where the message above is shown.
+                    return JsonResponse({"url": saved.get_absolute_url()})
                 return redirect(saved)
         pending_photos = pending
     else:

@@ -49,6 +49,7 @@ READ_ONLY_VIEWS = {
     "health",  # asks the database for SELECT 1
     "livez",
     "media",  # serves public uploads by address
+    "service_worker",  # the service worker's script (/sw.js)
     # documents (the uploaded file is checked and discarded)
     "documents:verify",
     # schools
@@ -60,6 +61,7 @@ READ_ONLY_VIEWS = {
     "needs:detail",
     "needs:my_school",
     "needs:photo_original",  # the photo as sent, to the school and its officers
+    "needs:card",  # a public need's share card (an image made from the need, kept in the cache)
     # donations
     "donations:detail",
     "donations:letter",
@@ -72,6 +74,7 @@ READ_ONLY_VIEWS = {
     "donations:my_data",
     "donations:my_data_download",
     "donations:fund",  # a programme fund's public page
+    "donations:fund_card",  # its share card
     "donations:funds",  # an office's list of its funds
     "donations:plan_decision",  # an approved plan's decision: the stored PDF
     # campaigns (the event plan and the review are PDFs made from the rows)

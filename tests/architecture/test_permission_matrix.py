@@ -181,6 +181,9 @@ MATRIX = [
     row("needs:detail[draft]", lambda w: [w.need_draft.pk], expect(404, anonymous=404, **allow(SCHOOL_A))),
     row("needs:detail[submitted]", lambda w: [w.need_submitted.pk], expect(404, anonymous=404, **allow(SCHOOL_A))),
     row("needs:detail[verified]", lambda w: [w.need_verified.pk], PUBLIC),
+    # A share card is made for public needs only: none for a draft, whoever asks.
+    row("needs:card[draft]", lambda w: [w.need_draft.pk], expect(404, anonymous=404)),
+    row("needs:card[verified]", lambda w: [w.need_verified.pk], PUBLIC),
     row("needs:edit[draft]", lambda w: [w.need_draft.pk], expect(404, **allow(SCHOOL_A))),
     # A verified need is no longer editable: its insiders are sent back to its page.
     row("needs:edit[verified]", lambda w: [w.need_verified.pk], expect(403, **allow(SCHOOL_A, 302))),
@@ -317,6 +320,7 @@ MATRIX = [
     # programme funds: a fund's page is public, so keeping it is an honest 403; only the
     # officers of the fund's office keep it (not the offices above), and confirm its gifts
     row("donations:fund", lambda w: [w.fund.slug], PUBLIC),
+    row("donations:fund_card", lambda w: [w.fund.slug], PUBLIC),
     row("donations:fund_give", lambda w: [w.fund.slug], PUBLIC),
     row("donations:funds", expected=expect(403, **allow(OFFICERS))),
     # A fund belongs to an office: the superuser, who has none, creates funds in the admin.
@@ -557,7 +561,7 @@ ACTIONS = [r for r in MATRIX if r.method == "post"]
 # Families answered by a rule rather than a row (TestRules).
 RULE_NAMESPACES = {"admin"}  # Django's admin, every page of it, named or not
 RULE_PREFIXES = ("account_",)  # allauth's pages
-RULE_NAMES = {"set_language", "health", "livez", "media"}  # media: public uploads by address
+RULE_NAMES = {"set_language", "health", "livez", "media", "service_worker"}  # media: public uploads by address
 RULE_VIEWS: set[str] = set()
 
 
@@ -885,6 +889,7 @@ class TestRules:
     def test_the_health_probes_answer_anyone(self, client, shared_world):
         assert client.get(reverse("health")).status_code == 200
         assert client.get(reverse("livez")).status_code == 200
+        assert client.get(reverse("service_worker")).status_code == 200
 
     def test_anyone_may_choose_a_language(self, client, shared_world):
         response = client.post(reverse("set_language"), {"language": "en", "next": "/"})

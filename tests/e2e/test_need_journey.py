@@ -64,6 +64,8 @@ def test_a_need_from_posting_to_being_found(browser, live_server, demo, tmp_path
         "textarea[name=description]", "Các em ăn trưa ngồi dưới đất. Báo giá bếp: Công ty Minh Phát, 4,2 triệu/bếp."
     )
     clerk.get_by_role("button", name="Lưu và gửi xác minh").click()
+    # The form is sent by its script (static/js/need_offline.js): wait for the need's page.
+    expect(clerk.get_by_text("Đã gửi tới cơ quan giáo dục để xác minh.")).to_be_visible()
     need.refresh_from_db()
     assert need.status == Need.Status.SUBMITTED
     assert need.amount_requested == 2 * 4_200_000 + 50 * 95_000
