@@ -19,6 +19,7 @@ urlpatterns = [
     path("statements/<int:pk>/", views.statement_preview, name="statement"),
     path("pledges/<str:reference>/", views.pledge_detail, name="detail"),
     path("pledges/<str:reference>/cancel/", views.pledge_cancel, name="cancel"),
+    path("pledges/<str:reference>/vietqr.png", views.pledge_vietqr_png, name="vietqr_png"),
     path("pledges/<str:reference>/receive/", views.pledge_receive, name="receive"),
     path("pledges/<str:reference>/letter.pdf", views.pledge_letter, name="letter"),
     path("funds/", views.fund_list, name="funds"),
