@@ -48,6 +48,7 @@ READING_VIEWS = {
     "donations:transparency_school",
     "donations:detail",
     "donations:letter",
+    "donations:vietqr_png",
     "donations:fund",
     "donations:funds",
     "donations:plan_decision",
