@@ -255,12 +255,15 @@ def record_issue(request, reference):
     problem = records.record_problem(pledge)
     if request.method == "POST" and not problem and form.is_valid():
         data = form.cleaned_data
-        if not confirm.confirmed(request):
+        amount = pledge.received_amount if data["amount"] is None else data["amount"]
+        # A record that would be refused is refused at once, next to its field (the
+        # service below says why); only one that can be issued asks first.
+        if not records.amount_problem(pledge, amount) and not confirm.confirmed(request):
             return confirm.ask(
                 request,
                 confirm.Confirmation(
                     title=_("Issue the receipt record of gift %(reference)s?") % {"reference": pledge.reference},
-                    details=[(_("Amount received"), format_vnd(data["amount"])), (_("Signed by"), str(data["signer"]))],
+                    details=[(_("Amount received"), format_vnd(amount)), (_("Signed by"), str(data["signer"]))],
                     what=[
                         _("The record takes the next BB number of the school's register."),
                         _("Its PDF is kept as issued and signed, and the donor can download it."),
