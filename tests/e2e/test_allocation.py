@@ -51,7 +51,7 @@ def test_a_gift_to_the_fund_from_guest_to_decision(browser, live_server, area, s
     guest.fill("input[name=email]", "khach@example.vn")
     guest.get_by_role("button", name="Cam kết ủng hộ").click()
     gift = Pledge.objects.get(donor_email="khach@example.vn")
-    expect(guest.locator("dd.font-monospace.fw-bold", has_text=gift.reference)).to_be_visible()
+    expect(guest.locator("#pay-reference", has_text=gift.reference)).to_be_visible()
 
     # The office's statement carries the reference: the import matches it.
     sign_in(officer, w.drafter.email)
