@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import confirm
 from core.documents import pdf_response
 from documents.forms import IssueForm
 from documents.issuers import NoIssuer
@@ -81,6 +83,25 @@ def review_detail(request, slug, pk):
         try:
             if "issue" in request.POST:
                 if issue_form is not None and issue_form.is_valid():
+                    if not confirm.confirmed(request):
+                        return confirm.ask(
+                            request,
+                            confirm.Confirmation(
+                                title=_("Issue this review?"),
+                                details=[
+                                    (_("Campaign"), campaign.name),
+                                    (_("Signed by"), str(issue_form.cleaned_data["signer"])),
+                                ],
+                                what=[
+                                    _("The review takes the next BC number of the lead office's register."),
+                                    _("Its PDF is kept as issued and signed; the text can no longer be edited."),
+                                ],
+                                cannot_undo=_("An issued review keeps its number and text for good."),
+                                action=_("Yes, issue the review"),
+                                back=reverse("campaigns:review", args=[campaign.slug, review.pk]),
+                                danger=False,
+                            ),
+                        )
                     services.review_issue(review=review, signer=issue_form.cleaned_data["signer"], user=request.user)
                     sign_and_tell(request, review.document)
                     return redirect("campaigns:review", slug=campaign.slug, pk=review.pk)
@@ -287,6 +308,22 @@ def event_plan_issue(request, slug, pk):
     form = IssueForm(request.POST, body=body)
     try:
         if form.is_valid():
+            if not confirm.confirmed(request):
+                return confirm.ask(
+                    request,
+                    confirm.Confirmation(
+                        title=_("Issue this event's plan?"),
+                        details=[(_("Event"), str(event)), (_("Signed by"), str(form.cleaned_data["signer"]))],
+                        what=[
+                            _("The plan takes the next KH number of the lead office's register."),
+                            _("Its PDF is kept as issued and signed."),
+                        ],
+                        cannot_undo=_("An issued plan keeps its number and text for good."),
+                        action=_("Yes, issue the plan"),
+                        back=reverse("campaigns:event", args=[campaign.slug, event.pk]),
+                        danger=False,
+                    ),
+                )
             services.event_plan_issue(event=event, signer=form.cleaned_data["signer"], user=request.user)
             sign_and_tell(request, event.plan_document)
         else:

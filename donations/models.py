@@ -443,6 +443,11 @@ class Pledge(models.Model):
         return self.awaits_receipt and self.kind == self.Kind.MONEY
 
     @property
+    def awaits_handover(self) -> bool:
+        """Goods not yet received: the donor still has to bring or send them to the school."""
+        return self.awaits_receipt and self.kind == self.Kind.GOODS
+
+    @property
     def can_be_cancelled(self) -> bool:
         # Once the gift has arrived the school counts on it; the donor can no longer cancel.
         return self.awaits_receipt

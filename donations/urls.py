@@ -25,6 +25,7 @@ urlpatterns = [
     path("statements/template/<str:bank>.<str:fmt>", statement_views.statement_template, name="statement_template"),
     path("pledges/<str:reference>/", views.pledge_detail, name="detail"),
     path("pledges/<str:reference>/cancel/", views.pledge_cancel, name="cancel"),
+    path("pledges/<str:reference>/vietqr.png", views.pledge_vietqr_png, name="vietqr_png"),
     path("pledges/<str:reference>/receive/", views.pledge_receive, name="receive"),
     path("pledges/<str:reference>/letter.pdf", views.pledge_letter, name="letter"),
     path("funds/", views.fund_list, name="funds"),

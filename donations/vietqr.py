@@ -10,6 +10,10 @@ NAPAS_GUID = "A000000727"
 SERVICE_TRANSFER_TO_ACCOUNT = "QRIBFTTA"
 CURRENCY_VND = "704"
 COUNTRY = "VN"
+# What banking apps read, on screen or from a saved picture: a quiet zone of four modules (the QR
+# standard's own) and, whatever the code's version, at least this many pixels a side.
+PNG_QUIET_ZONE = 4
+PNG_MIN_PIXELS = 600
 
 
 def _tlv(tag: str, value: str) -> str:
@@ -59,4 +63,16 @@ def payload(transfer: Transfer) -> str:
 def svg(transfer: Transfer, *, scale: int = 5) -> str:
     """The QR code as inline SVG markup."""
     code = segno.make(payload(transfer), error="m", micro=False)
-    return code.svg_inline(scale=scale, border=2, dark="#0a2f27")
+    return code.svg_inline(scale=scale, border=PNG_QUIET_ZONE, dark="#0a2f27", omitsize=True)
+
+
+def png(transfer: Transfer, *, min_pixels: int = PNG_MIN_PIXELS) -> bytes:
+    """The QR code as a PNG picture to save and open in a banking app's scanner."""
+    import io
+    import math
+
+    code = segno.make(payload(transfer), error="m", micro=False)
+    modules = code.symbol_size(scale=1, border=PNG_QUIET_ZONE)[0]
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=math.ceil(min_pixels / modules), border=PNG_QUIET_ZONE)
+    return buffer.getvalue()

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core import confirm
 from core.cache import cache_public_page
 from core.documents import pdf_response
+from core.formatting import format_vnd
 from core.ratelimit import limit_posts
 from documents.issuers import NoIssuer
 from documents.views import issuing_body, sign_and_tell
@@ -94,22 +96,32 @@ def pledge_create(request, need_pk):
     return render(request, "donations/pledge_form.html", {"need": need, "form": form, "similar": similar})
 
 
-def pledge_detail(request, reference):
-    pledge = get_pledge_for_viewing(request, reference)
+def _account_and_transfer(pledge):
+    """The account the gift goes to, and the transfer its VietQR code carries (None
+    once nothing is left to transfer, or with no account set yet)."""
     if pledge.fund_id:
         account = selectors.receiving_account_of_fund(pledge.fund)
     else:
         account = selectors.receiving_account(pledge.need.school)
-    qr = None
-    if account and pledge.awaits_transfer:
-        qr = vietqr.svg(
-            vietqr.Transfer(
-                bank_bin=account.bank_bin,
-                account_number=account.account_number,
-                amount=pledge.amount,
-                reference=pledge.reference,
-            )
-        )
+    if account is None or not pledge.awaits_transfer:
+        return account, None
+    transfer = vietqr.Transfer(
+        bank_bin=account.bank_bin,
+        account_number=account.account_number,
+        amount=pledge.amount,
+        reference=pledge.reference,
+    )
+    return account, transfer
+
+
+def pledge_detail(request, reference):
+    pledge = get_pledge_for_viewing(request, reference)
+    account, transfer = _account_and_transfer(pledge)
+    qr = vietqr.svg(transfer) if transfer else None
+    key = request.GET.get("key", "")
+    qr_png_url = None
+    if transfer:
+        qr_png_url = reverse("donations:vietqr_png", args=[pledge.reference]) + (f"?key={key}" if key else "")
     return render(
         request,
         "donations/pledge_detail.html",
@@ -117,15 +129,31 @@ def pledge_detail(request, reference):
             "pledge": pledge,
             "account": account,
             "qr": qr,
+            "qr_png_url": qr_png_url,
             "is_donor": is_donor(request, pledge),
             "can_confirm": can_confirm(request.user, pledge) and pledge.awaits_receipt,
             "receipt_form": ReceiptForm(initial={"amount": pledge.amount, "received_on": timezone.localdate()}),
-            "key": request.GET.get("key", ""),
+            "key": key,
             "events": list(pledge.events.select_related("actor")),
             **_record_context(request, pledge),
             **_sponsorship_context(request, pledge),
         },
     )
+
+
+def pledge_vietqr_png(request, reference):
+    """The pledge's VietQR code as a picture to save ("Lưu ảnh QR"), for a donor paying
+    from the phone that shows it: whoever may see the pledge's page, while a transfer is
+    still awaited."""
+    pledge = get_pledge_for_viewing(request, reference)
+    _account, transfer = _account_and_transfer(pledge)
+    if transfer is None:
+        raise Http404
+    response = HttpResponse(vietqr.png(transfer), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="vietqr-{pledge.reference}.png"'
+    # The account and the reference of one person's gift: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _record_context(request, pledge) -> dict:
@@ -148,6 +176,24 @@ def pledge_cancel(request, reference):
     pledge = get_pledge_for_viewing(request, reference)
     if not is_donor(request, pledge):
         raise PermissionDenied
+    if pledge.can_be_cancelled and not confirm.confirmed(request):
+        target = pledge.fund.name if pledge.fund_id else pledge.need.title
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=_("Cancel pledge %(reference)s?") % {"reference": pledge.reference},
+                details=[(_("For"), target), (_("Pledged amount"), format_vnd(pledge.amount))],
+                what=[
+                    _("Your pledge is cancelled and its reference stops working: do not transfer with it."),
+                    _("The amount goes back to what the need still lacks, for other donors.")
+                    if pledge.need_id
+                    else _("The fund no longer counts on this gift."),
+                ],
+                cannot_undo=_("A cancelled pledge cannot be restored; to give again, make a new pledge."),
+                action=_("Yes, cancel my pledge"),
+                back=pledge_url(pledge),
+            ),
+        )
     try:
         services.pledge_cancel(pledge=pledge, actor=request.user if request.user.is_authenticated else None)
         if pledge.fund_id:
@@ -776,6 +822,24 @@ def plan_approve(request, pk):
     if form is None or not form.is_valid():
         messages.error(request, no_issuer or _("Choose who signs the decision, among the body's signers."))
         return redirect("donations:plan", pk=plan.pk)
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=_("Approve this allocation plan?"),
+                details=[(_("Fund"), plan.fund.name), (_("Signed by"), str(form.cleaned_data["signer"]))],
+                what=[
+                    _("The plan's amounts are allocated from the fund to the needs it lists."),
+                    _("A decision (QĐ) is issued with the next number of the office's register, then signed."),
+                ],
+                cannot_undo=_(
+                    "An issued decision keeps its number; to take money back, a reversal is drafted and approved."
+                ),
+                action=_("Yes, approve and issue the decision"),
+                back=reverse("donations:plan", args=[plan.pk]),
+                danger=False,
+            ),
+        )
     try:
         allocations.plan_approve(plan=plan, actor=request.user, signer=form.cleaned_data["signer"])
     except allocations.PlanRefused as refused:
@@ -800,6 +864,18 @@ def plan_withdraw(request, pk):
     plan = get_plan_for_viewing(request, pk)
     if plan.drafted_by_id != request.user.pk:
         raise PermissionDenied
+    if plan.is_draft and not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=_("Withdraw this draft plan?"),
+                details=[(_("Fund"), plan.fund.name)],
+                what=[_("The draft is withdrawn: nobody can approve it any more.")],
+                cannot_undo=_("A withdrawn draft cannot be brought back; draft a new plan instead."),
+                action=_("Yes, withdraw the draft"),
+                back=reverse("donations:plan", args=[plan.pk]),
+            ),
+        )
     try:
         allocations.plan_withdraw(plan=plan, actor=request.user)
     except allocations.PlanRefused as refused:

@@ -3,10 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import confirm
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
 from documents.forms import IssueForm
@@ -119,6 +121,17 @@ def entry_letter(request, pk, entry_pk):
 def entry_withdraw(request, pk, entry_pk):
     round_ = get_round(pk)
     entry = get_entry_for_person(request, round_, entry_pk)
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=_("Withdraw consent for entry %(code)s?") % {"code": entry.code},
+                what=[_("The pupil's data and letter are erased from the portal."), _("The entry leaves the contest.")],
+                cannot_undo=_("Erased data and letters cannot be recovered."),
+                action=_("Yes, withdraw and erase"),
+                back=reverse("letters_contest:entry", args=[round_.pk, entry.pk]),
+            ),
+        )
     services.entry_withdraw(entry=entry, actor=request.user)
     messages.success(request, _("Consent withdrawn: the pupil's data and letter have been erased."))
     return redirect("letters_contest:entries", pk=round_.pk)
@@ -175,6 +188,8 @@ def rankings(request, pk):
         raise PermissionDenied
     if request.method == "POST":
         if "publish" in request.POST:
+            if request.POST.get("publish") == "1" and not confirm.confirmed(request):
+                return confirm.ask(request, _publish_confirmation(round_, certify=bool(request.POST.get("signer"))))
             publish_results(request, round_)
         else:
             entry_pk = request.POST.get("entry", "")
@@ -213,6 +228,24 @@ def _certifying_body(round_):
         return issuer_of_office(round_.organiser, on=timezone.localdate()).office, ""
     except NoIssuer as problem:
         return None, str(problem)
+
+
+def _publish_confirmation(round_, *, certify: bool) -> confirm.Confirmation:
+    what = [_("The rankings and awards become public on the results page.")]
+    if certify:
+        what.append(
+            _("Every award's certificate is issued with the next GCN number of the organiser's register, then signed.")
+        )
+    return confirm.Confirmation(
+        title=_("Publish the results of %(round)s?") % {"round": round_},
+        what=what,
+        cannot_undo=_("Issued certificates keep their numbers; awards with a certificate can no longer be changed.")
+        if certify
+        else _("Everyone may have seen the results once they are public."),
+        action=_("Yes, publish the results"),
+        back=reverse("letters_contest:rankings", args=[round_.pk]),
+        danger=False,
+    )
 
 
 def publish_results(request, round_) -> None:

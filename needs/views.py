@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core import confirm
 from core.cache import cache_public_page
 from core.listing import filtered_page
 from core.ratelimit import limit_posts, refuse_post
@@ -260,6 +262,18 @@ def need_edit(request, pk):
 def need_photo_delete(request, pk, photo_pk):
     need = get_need_for_editing(request, pk)
     photo = get_object_or_404(NeedPhoto, pk=photo_pk, need=need)
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=_("Remove this photo?"),
+                details=[(_("Need"), need.title)],
+                what=[_("The photo and its file are deleted from the need.")],
+                cannot_undo=_("A removed photo cannot be restored; upload it again if needed."),
+                action=_("Yes, remove the photo"),
+                back=reverse("needs:edit", args=[need.pk]),
+            ),
+        )
     try:
         services.photo_delete(photo=photo, actor=request.user)
         messages.success(request, _("The photo has been removed."))
@@ -318,6 +332,8 @@ def need_act(request, pk, action):
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect(need)
     note = form.cleaned_data["note"]
+    if action in CONFIRMED_ACTIONS and not confirm.confirmed(request):
+        return confirm.ask(request, _action_confirmation(need, action))
     try:
         if action == "deliver":
             uploads = form.cleaned_data["photos"][: settings.NEED_PHOTOS_MAX]
@@ -335,6 +351,30 @@ def need_act(request, pk, action):
     messages.success(request, str(DONE_MESSAGES[action]))
     # The verification queue posts here too, and wants its list back.
     return redirect("needs:queue") if request.POST.get("next") == "queue" else redirect(need)
+
+
+# The status actions that cannot be taken back by whoever takes them: a cancelled or
+# closed need stays so, and a need marked funded takes no more gifts. (A delivery is
+# its own deliberate form with proofs: files cannot be carried through a second step.)
+CONFIRMED_ACTIONS = ("cancel", "close", "fund")
+
+
+def _action_confirmation(need, action) -> confirm.Confirmation:
+    what = {
+        "cancel": [
+            _("The need is withdrawn: it leaves the public lists and takes no more gifts."),
+        ],
+        "close": [_("The need is closed: its work and its reporting are finished.")],
+        "fund": [_("The need is marked as fully funded and takes no more gifts.")],
+    }[action]
+    return confirm.Confirmation(
+        title=_("%(action)s: %(title)s?") % {"action": services.ACTIONS[action].label, "title": need.title},
+        details=[(_("School"), need.school.name), (_("Status"), need.get_status_display())],
+        what=what,
+        cannot_undo=_("The need cannot be brought back to its current status."),
+        action=str(services.ACTIONS[action].label),
+        back=need.get_absolute_url(),
+    )
 
 
 DONE_MESSAGES = {

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import confirm
+from core.formatting import format_vnd
 from core.ratelimit import limit_posts
 from documents.forms import IssueForm
 from documents.issuers import NoIssuer
@@ -129,6 +131,23 @@ def plan(request, need_pk):
                 lines=[plans.Line(**row) for row in _rows(formset)],
             )
             if "publish" in request.POST:
+                # The draft is saved either way; publishing waits for the second step.
+                if not confirm.confirmed(request):
+                    return confirm.ask(
+                        request,
+                        confirm.Confirmation(
+                            title=_("Publish the usage plan?"),
+                            details=[(_("Need"), need.title), (_("School"), need.school.name)],
+                            what=[
+                                _("The plan is shown on the need's public page."),
+                                _("The public may comment on it for fifteen working days."),
+                            ],
+                            cannot_undo=_("A published plan can no longer be edited or taken down."),
+                            action=_("Yes, publish the plan"),
+                            back=reverse("receiving:plan", args=[need.pk]),
+                            danger=False,
+                        ),
+                    )
                 plans.plan_publish(plan=saved, actor=request.user)
                 messages.success(request, _("The plan is published on the need's page and open for comment."))
                 return redirect(need.get_absolute_url() + "#plan")
@@ -236,6 +255,25 @@ def record_issue(request, reference):
     problem = records.record_problem(pledge)
     if request.method == "POST" and not problem and form.is_valid():
         data = form.cleaned_data
+        amount = pledge.received_amount if data["amount"] is None else data["amount"]
+        # A record that would be refused is refused at once, next to its field (the
+        # service below says why); only one that can be issued asks first.
+        if not records.amount_problem(pledge, amount) and not confirm.confirmed(request):
+            return confirm.ask(
+                request,
+                confirm.Confirmation(
+                    title=_("Issue the receipt record of gift %(reference)s?") % {"reference": pledge.reference},
+                    details=[(_("Amount received"), format_vnd(amount)), (_("Signed by"), str(data["signer"]))],
+                    what=[
+                        _("The record takes the next BB number of the school's register."),
+                        _("Its PDF is kept as issued and signed, and the donor can download it."),
+                    ],
+                    cannot_undo=_("An issued record keeps its number and text for good."),
+                    action=_("Yes, issue the record"),
+                    back=reverse("receiving:record_issue", args=[pledge.reference]),
+                    danger=False,
+                ),
+            )
         try:
             record = records.record_issue(
                 pledge=pledge,
@@ -391,6 +429,22 @@ def settlement_publish(request, need_pk):
     if not form.is_valid():
         messages.error(request, _("Choose who signs the report, among the school's signers."))
         return redirect("receiving:settlement_edit", need_pk=need.pk)
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            confirm.Confirmation(
+                title=_("Publish the settlement report?"),
+                details=[(_("Need"), need.title), (_("Signed by"), str(form.cleaned_data["signer"]))],
+                what=[
+                    _("The report takes the next BC number of the school's register and is signed."),
+                    _("It is shown on the need's page and the school's transparency page."),
+                ],
+                cannot_undo=_("A published report is frozen: its lines and figures can no longer be changed."),
+                action=_("Yes, publish the report"),
+                back=reverse("receiving:settlement_edit", args=[need.pk]),
+                danger=False,
+            ),
+        )
     try:
         report = settlements.settlement_publish(report=report, actor=request.user, signer=form.cleaned_data["signer"])
     except settlements.SettlementRefused as refused:

@@ -222,7 +222,7 @@ def test_it_records_who_wrote_edited_and_issued_a_review(client, area, campaign,
     assert (review.kind, review.assessment) == ("final", "Hoàn thành.")
 
     client.force_login(area.officer_province)
-    client.post(response.url, {"issue": "1", "signer": signer.pk})
+    client.post(response.url, {"issue": "1", "signer": signer.pk, "confirmed": "yes"})
     review.refresh_from_db()
     assert review.issued_at is not None and review.issued_by == area.officer_province
     assert review.number_text == "01/BC-PGDĐT"
@@ -238,7 +238,7 @@ def test_it_records_who_wrote_edited_and_issued_a_review(client, area, campaign,
 
     # Issued, it is a document: a later post changes nothing and records nothing.
     client.post(response.url, {"kind": "interim", "assessment": "Sửa."})
-    client.post(response.url, {"issue": "1", "signer": signer.pk})
+    client.post(response.url, {"issue": "1", "signer": signer.pk, "confirmed": "yes"})
     review.refresh_from_db()
     assert (review.number_text, review.issued_by, review.assessment) == (
         "01/BC-PGDĐT",
@@ -253,7 +253,10 @@ def test_issuing_an_events_plan_records_who_issued_it(client, area, campaign, me
     settings.MEDIA_ROOT = tmp_path
     signer = SignerFactory(office=area.office_a)
     client.force_login(area.officer_province)
-    client.post(reverse("campaigns:event_plan_issue", args=[campaign.slug, meeting.pk]), {"signer": signer.pk})
+    client.post(
+        reverse("campaigns:event_plan_issue", args=[campaign.slug, meeting.pk]),
+        {"signer": signer.pk, "confirmed": "yes"},
+    )
     meeting.refresh_from_db()
     assert meeting.plan_document.number_text == "01/KH-PGDĐT"
     assert history_of(meeting)[-1] == ("~", area.officer_province)

@@ -6,6 +6,7 @@ from campaigns.models import Campaign, Review
 from campaigns.reviews import review_figures
 from documents.models import Signer
 from tests.schools.factories import MembershipFactory
+from tests.support.confirm import asks_to_confirm
 from tests.support.demo import load_demo
 from tests.support.documents import pdf_text
 
@@ -72,7 +73,10 @@ def test_the_department_issues_a_review_of_todays_programme(client, demo):
     review = today.reviews.get()
     assert response.url == reverse("campaigns:review", args=[today.slug, review.pk])
     signer = Signer.objects.get(office__code="sgddt-dien-bien", full_name="Nguyễn Văn Minh")
-    client.post(response.url, {"issue": "1", "signer": signer.pk})
+    asks_to_confirm(client, response.url, {"issue": "1", "signer": signer.pk})
+    review.refresh_from_db()
+    assert review.issued_at is None and review.document is None  # asked, not issued
+    client.post(response.url, {"issue": "1", "signer": signer.pk, "confirmed": "yes"})
 
     download = client.get(reverse("campaigns:review_document", args=[today.slug, review.pk]))
     text = pdf_text(b"".join(download.streaming_content))  # the PDF as issued, kept

@@ -80,7 +80,10 @@ def test_delivery_proofs_are_limited_per_account(client, area):
     assert statuses[:10] == [302] * 10  # back to the need, with the form's errors
     assert statuses[10] == 429
     # Only deliveries count: the need's other actions are not held back.
-    assert client.post(reverse("needs:act", args=[need.pk, "cancel"]), {"note": "Trùng."}).status_code != 429
+    assert (
+        client.post(reverse("needs:act", args=[need.pk, "cancel"]), {"note": "Trùng.", "confirmed": "yes"}).status_code
+        != 429
+    )
     # Nor is another school's clerk.
     other = NeedFactory(school=area.school_b, status=Need.Status.FUNDED)
     client.force_login(area.staff_b)

@@ -454,7 +454,8 @@ def test_the_review_forms_refuse_bad_input_and_save_nothing(client, area, campai
 
     review = ReviewFactory(campaign=campaign, kind="interim", number="keep")
     response = client.post(
-        reverse("campaigns:review", args=[campaign.slug, review.pk]), {**data, **({"issue": "1"} if issue else {})}
+        reverse("campaigns:review", args=[campaign.slug, review.pk]),
+        {**data, **({"issue": "1", "confirmed": "yes"} if issue else {})},
     )
     review.refresh_from_db()
     if _answered(response, 200, 302) == 200:
@@ -706,11 +707,13 @@ def test_the_receipt_form_refuses_bad_input_and_keeps_the_pledge(client, area, c
 @given(key=HOSTILE)
 def test_cancelling_answers_any_key_and_cancels_only_with_the_right_one(client, area, key):
     pledge = _pledge(area)
-    response = client.post(reverse("donations:cancel", args=[pledge.reference]), {"key": key})
+    response = client.post(reverse("donations:cancel", args=[pledge.reference]), {"key": key, "confirmed": "yes"})
     assert response.status_code == 404  # a guest's pledge is theirs by its link only
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.PLEDGED
-    response = client.post(reverse("donations:cancel", args=[pledge.reference]), {"key": guest_key(pledge)})
+    response = client.post(
+        reverse("donations:cancel", args=[pledge.reference]), {"key": guest_key(pledge), "confirmed": "yes"}
+    )
     assert response.status_code == 302
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.CANCELLED

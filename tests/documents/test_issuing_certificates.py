@@ -26,7 +26,9 @@ def test_certificates_issued_at_publishing_are_signed(client, area, contest, pki
         actor=organiser,
     )
     client.force_login(organiser)
-    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"publish": "1", "signer": head.pk})
+    client.post(
+        reverse("letters_contest:rankings", args=[round_.pk]), {"publish": "1", "signer": head.pk, "confirmed": "yes"}
+    )
     document = Award.objects.get().certificate
     assert document is not None and document.signed_at is not None
     with document.pdf.open("rb") as pdf:

@@ -26,7 +26,8 @@ def head(area):
 
 def issue(client, event, signer):
     return client.post(
-        reverse("campaigns:event_plan_issue", args=[event.campaign.slug, event.pk]), {"signer": signer.pk}
+        reverse("campaigns:event_plan_issue", args=[event.campaign.slug, event.pk]),
+        {"signer": signer.pk, "confirmed": "yes"},
     )
 
 

@@ -49,7 +49,8 @@ def add_keys(area, pki, signer):
 
 def issue(client, review, signer):
     return client.post(
-        reverse("campaigns:review", args=[review.campaign.slug, review.pk]), {"issue": "1", "signer": signer.pk}
+        reverse("campaigns:review", args=[review.campaign.slug, review.pk]),
+        {"issue": "1", "signer": signer.pk, "confirmed": "yes"},
     )
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from donations.allocations import line_add, plan_approve, plan_draft
 from donations.models import AllocationPlan, Fund, Pledge
 from tests.donations.allocation_support import allocation_world, need_of
+from tests.support.confirm import asks_to_confirm
 from tests.support.documents import pdf_text
 
 
@@ -102,13 +103,16 @@ def test_only_an_approver_sees_the_button_and_may_approve(client, w):
     client.force_login(w.approver)
     page = client.get(url).content.decode()
     assert approve in page and "Lò Văn Thắng" in page
-    response = client.post(approve, {"signer": w.signer.pk})
+    asks_to_confirm(client, approve, {"signer": w.signer.pk})
+    plan.refresh_from_db()
+    assert plan.is_draft and plan.document is None  # asked, not approved
+    response = client.post(approve, {"signer": w.signer.pk, "confirmed": "yes"})
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.is_approved and plan.document.signer == w.signer
 
     # The second tab's click: a clear message, nothing applied twice.
-    response = client.post(approve, {"signer": w.signer.pk}, follow=True)
+    response = client.post(approve, {"signer": w.signer.pk, "confirmed": "yes"}, follow=True)
     assert "không còn là dự thảo" in response.content.decode()
     assert Pledge.objects.filter(source_fund=w.fund).count() == 2
 
@@ -142,7 +146,9 @@ def test_the_drafter_withdraws_a_draft(client, w):
     client.force_login(w.approver)
     assert client.post(reverse("donations:plan_withdraw", args=[plan.pk])).status_code == 403
     client.force_login(w.drafter)
-    client.post(reverse("donations:plan_withdraw", args=[plan.pk]))
+    asks_to_confirm(client, reverse("donations:plan_withdraw", args=[plan.pk]))
+    assert AllocationPlan.objects.get(pk=plan.pk).is_draft
+    client.post(reverse("donations:plan_withdraw", args=[plan.pk]), {"confirmed": "yes"})
     assert AllocationPlan.objects.get(pk=plan.pk).status == AllocationPlan.Status.WITHDRAWN
 
 

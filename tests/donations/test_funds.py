@@ -481,7 +481,9 @@ def test_the_fund_page_runs_a_fixed_number_of_queries(client, area, fund, django
 def test_a_guest_cancels_a_fund_gift_with_their_link(client, fund):
     pledge = give(fund, 2_000_000)
     response = client.post(
-        reverse("donations:cancel", args=[pledge.reference]), {"key": guest_key(pledge)}, follow=True
+        reverse("donations:cancel", args=[pledge.reference]),
+        {"key": guest_key(pledge), "confirmed": "yes"},
+        follow=True,
     )
     assert "Cam kết ủng hộ quỹ của bạn đã được hủy." in response.content.decode()
     fund.refresh_from_db()

@@ -8,6 +8,7 @@ from donations.models import Pledge
 from donations.permissions import guest_key
 from needs.models import Need
 from tests.needs.factories import NeedFactory
+from tests.support.confirm import asks_to_confirm
 from tests.support.forms import give
 
 
@@ -74,7 +75,13 @@ def test_a_signed_in_donor_finds_the_pledge_in_my_pledges_and_cancels_it(client,
     assert pledge.donor == area.outsider
     assert pledge.reference in client.get(reverse("donations:mine")).content.decode()
 
-    client.post(reverse("donations:cancel", args=[pledge.reference]))
+    cancel = reverse("donations:cancel", args=[pledge.reference])
+    page = asks_to_confirm(client, cancel)
+    assert f"Hủy cam kết {pledge.reference}?" in page.content.decode()
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.PLEDGED  # asked, not done
+
+    client.post(cancel, {"confirmed": "yes"})
 
     pledge.refresh_from_db()
     need.refresh_from_db()

@@ -54,6 +54,7 @@ READING_VIEWS = {
     "donations:transparency_school",
     "donations:detail",
     "donations:letter",
+    "donations:vietqr_png",
     "donations:fund",
     "donations:funds",
     "donations:plan_decision",
@@ -111,7 +112,7 @@ def test_a_pledge_is_created_with_its_donor_in_the_history(client, need, donor):
 def test_cancelling_a_pledge_keeps_who_cancelled_it(client, need, donor):
     pledge = _pledge(need, donor)
     client.force_login(donor)
-    assert client.post(reverse("donations:cancel", args=[pledge.reference])).status_code == 302
+    assert client.post(reverse("donations:cancel", args=[pledge.reference]), {"confirmed": "yes"}).status_code == 302
     pledge.refresh_from_db()
     assert pledge.status == Pledge.Status.CANCELLED
     record = _newest(pledge.history)
@@ -376,7 +377,7 @@ def test_a_plan_and_its_lines_are_drafted_with_the_drafter_in_the_history(client
     assert {h.history_user for h in line.history.all()} == {w.drafter}
     client.post(url, {"action": "remove", "line": line.pk})
     assert line.history.first().history_type == "-" and line.history.first().history_user == w.drafter
-    client.post(reverse("donations:plan_withdraw", args=[plan.pk]))
+    client.post(reverse("donations:plan_withdraw", args=[plan.pk]), {"confirmed": "yes"})
     latest = plan.history.first()
     assert (latest.status, latest.title, latest.history_user) == ("withdrawn", "Đợt 1 (sửa)", w.drafter)
 
@@ -389,7 +390,7 @@ def test_approval_and_reversal_keep_who_approved_them(client, fund_world):
     plan = plan_draft(fund=w.fund, actor=w.drafter, title="Đợt 1")
     line_add(plan=plan, need=w.need_1, amount=1_000_000, actor=w.drafter)
     client.force_login(w.approver)
-    client.post(reverse("donations:plan_approve", args=[plan.pk]), {"signer": w.signer.pk})
+    client.post(reverse("donations:plan_approve", args=[plan.pk]), {"signer": w.signer.pk, "confirmed": "yes"})
     plan.refresh_from_db()
     assert plan.history.first().history_user == w.approver and plan.history.first().status == "approved"
     pledge = plan.lines.get().pledge

@@ -51,7 +51,7 @@ def test_a_gift_to_the_fund_from_guest_to_decision(browser, live_server, area, s
     guest.fill("input[name=email]", "khach@example.vn")
     guest.get_by_role("button", name="Cam kết ủng hộ").click()
     gift = Pledge.objects.get(donor_email="khach@example.vn")
-    expect(guest.locator("dd.font-monospace.fw-bold", has_text=gift.reference)).to_be_visible()
+    expect(guest.locator("#pay-reference", has_text=gift.reference)).to_be_visible()
 
     # The office's statement carries the reference: the import matches it.
     sign_in(officer, w.drafter.email)
@@ -110,6 +110,8 @@ def test_a_gift_to_the_fund_from_guest_to_decision(browser, live_server, area, s
     expect(approver.locator("select[name=signer] option:checked")).to_contain_text("Lò Văn Thắng")
     screenshot(approver, "h2-allocation-2-approve-390")
     approver.get_by_role("button", name="Phê duyệt và ban hành quyết định").click()
+    approver.get_by_test_id("confirm-submit").click()
+    expect(approver.get_by_test_id("confirm-step")).to_have_count(0)
     plan.refresh_from_db()
     assert plan.is_approved and plan.approved_by == w.approver
     expect(approver.get_by_text(f"{plan.document.number_text} đã được ban hành")).to_be_visible()

@@ -98,6 +98,11 @@ def test_a_need_from_its_usage_plan_to_its_settlement_report(browser, live_serve
     school.fill("textarea[name=method]", "Nhà trường lấy ba báo giá; tổ tiếp nhận giám sát lắp đặt.")
     screenshot(school, "c16-1366-2-plan-draft")
     school.get_by_role("button", name="Công khai lấy ý kiến").click()
+    # Publishing cannot be undone: a second step says so first (core.confirm).
+    expect(school.get_by_test_id("confirm-step")).to_contain_text("Không thể hoàn tác")
+    assert not UsagePlan.objects.get(need=need).is_published
+    screenshot(school, "c16-1366-2b-plan-confirm")
+    school.get_by_test_id("confirm-submit").click()
     expect(school.get_by_text("Kế hoạch đã được công khai trên trang của nhu cầu")).to_be_visible()
     plan = UsagePlan.objects.get(need=need)
     assert plan.is_published and plan.published_on == today and plan.earliest_start_on == earliest
@@ -172,6 +177,7 @@ def test_a_need_from_its_usage_plan_to_its_settlement_report(browser, live_serve
     assert not ReceiptRecord.objects.exists()
     school.fill("input[name=amount]", "2.050.000")
     school.get_by_role("button", name="Lập biên bản").click()
+    school.get_by_test_id("confirm-submit").click()
     expect(school.locator("#receipt-record")).to_be_visible()
     record = ReceiptRecord.objects.get()
 
@@ -223,6 +229,8 @@ def test_a_need_from_its_usage_plan_to_its_settlement_report(browser, live_serve
     visitor.goto(live_server.url + need.get_absolute_url())
     expect(visitor.locator("#settlement")).to_have_count(0)
     school.get_by_role("button", name="Công khai báo cáo quyết toán").click()
+    school.get_by_test_id("confirm-submit").click()
+    expect(school.get_by_test_id("confirm-step")).to_have_count(0)
     assert SettlementReport.objects.get().is_published
 
     visitor.goto(live_server.url + need.get_absolute_url())

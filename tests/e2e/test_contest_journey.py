@@ -102,6 +102,8 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     organiser2.select_option(f"#level-{entry.pk}", "first")
     organiser2.locator("tr", has_text=entry.code).get_by_role("button", name="Lưu").click()
     organiser2.get_by_role("button", name="Công bố kết quả").click()
+    organiser2.get_by_test_id("confirm-submit").click()
+    expect(organiser2.get_by_test_id("confirm-step")).to_have_count(0)
     assert Award.objects.get(entry=entry).level == "first"
     visitor = new_page(browser, live_server.url)
     visitor.goto(f"{live_server.url}/contest/{round_.pk}/results/")

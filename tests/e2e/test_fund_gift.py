@@ -57,7 +57,7 @@ def test_a_guest_gives_to_a_fund_and_the_statement_brings_it_in(browser, live_se
     pledge = Pledge.objects.get(donor_email="khach@example.vn")
     assert (pledge.fund_id, pledge.amount) == (fund.pk, 5_000_000)
     expect(guest.locator(".vietqr svg")).to_be_visible()
-    expect(guest.locator("dd.font-monospace.fw-bold", has_text=pledge.reference)).to_be_visible()
+    expect(guest.locator("#pay-reference", has_text=pledge.reference)).to_be_visible()
     expect(guest.get_by_text("8800211223344")).to_be_visible()
     screenshot(guest, f"fund-{width}-2-vietqr")
 

@@ -10,6 +10,7 @@ from documents.models import IssuedDocument
 from letters_contest import services
 from letters_contest.models import Award
 from tests.documents.factories import SignerFactory
+from tests.support.confirm import asks_to_confirm
 from tests.support.documents import pdf_text
 
 
@@ -34,7 +35,10 @@ def test_publishing_with_a_signer_numbers_each_certificate_once(client, awarded)
     assert "Số: …/GCN" in pdf_text(certificate(client, round_, entries[0]))  # a draft before publishing
 
     rankings = reverse("letters_contest:rankings", args=[round_.pk])
-    client.post(rankings, {"publish": "1", "signer": deputy.pk})
+    asks_to_confirm(client, rankings, {"publish": "1", "signer": deputy.pk})
+    round_.refresh_from_db()
+    assert not round_.results_published and not Award.objects.filter(certificate__isnull=False).exists()
+    client.post(rankings, {"publish": "1", "signer": deputy.pk, "confirmed": "yes"})
 
     first, third = (Award.objects.get(entry=entry).certificate for entry in entries)
     assert (first.number_text, third.number_text) == (f"01/GCN-{symbol}", f"02/GCN-{symbol}")
@@ -46,7 +50,7 @@ def test_publishing_with_a_signer_numbers_each_certificate_once(client, awarded)
 
     # Published again (after taking it down): no certificate is numbered twice.
     client.post(rankings, {"publish": "0"})
-    client.post(rankings, {"publish": "1", "signer": deputy.pk})
+    client.post(rankings, {"publish": "1", "signer": deputy.pk, "confirmed": "yes"})
     assert IssuedDocument.objects.count() == 2
 
 
@@ -63,7 +67,7 @@ def test_an_award_whose_certificate_is_issued_is_not_changed(client, awarded):
 
 def test_publishing_without_a_signer_numbers_nothing(client, awarded):
     round_, entries, _organiser, _deputy = awarded
-    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"publish": "1"})
+    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"publish": "1", "confirmed": "yes"})
     round_.refresh_from_db()
     assert round_.results_published and not IssuedDocument.objects.exists()
     assert "Số: …/GCN" in pdf_text(certificate(client, round_, entries[0]))

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from letters_contest.models import Entry, EntryAccess
 from tests.accounts.factories import UserFactory
+from tests.support.confirm import asks_to_confirm
 from tests.support.forms import entry_data
 from tests.support.images import letter_photo
 
@@ -108,7 +109,11 @@ def test_withdrawing_consent_erases_the_pupils_data_and_letter(client, area, con
     register(client, round_, entry_data(area))
     entry = Entry.objects.get()
     path = entry.letter_file.path
-    client.post(reverse("letters_contest:entry_withdraw", args=[round_.pk, entry.pk]))
+    withdraw = reverse("letters_contest:entry_withdraw", args=[round_.pk, entry.pk])
+    asks_to_confirm(client, withdraw)
+    entry.refresh_from_db()
+    assert entry.pupil_name and os.path.exists(path)  # asked, nothing erased
+    client.post(withdraw, {"confirmed": "yes"})
     entry.refresh_from_db()
     assert (entry.pupil_name, entry.date_of_birth, entry.letter_text, entry.status) == ("", None, "", "withdrawn")
     assert not entry.letter_file

@@ -197,7 +197,7 @@ def test_publishing_and_withdrawing_results_is_kept(client, contest):
     url = reverse("letters_contest:rankings", args=[contest.round.pk])
     client.force_login(contest.organiser)
 
-    client.post(url, {"publish": "1"})
+    client.post(url, {"publish": "1", "confirmed": "yes"})
     contest.round.refresh_from_db()
     assert contest.round.results_published
     client.post(url, {"publish": "0"})
@@ -230,7 +230,7 @@ def test_registering_and_withdrawing_an_entry_is_kept_with_the_school_staff(clie
     assert response.status_code == 302
     entry = Entry.objects.get(pupil_name="Lò Văn Pọm")
     withdraw = reverse("letters_contest:entry_withdraw", args=[contest.round.pk, entry.pk])
-    assert client.post(withdraw).status_code == 302
+    assert client.post(withdraw, {"confirmed": "yes"}).status_code == 302
 
     entry.refresh_from_db()
     assert (entry.status, entry.pupil_name, entry.created_by) == (Entry.Status.WITHDRAWN, "", area.staff_a)

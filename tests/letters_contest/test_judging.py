@@ -78,7 +78,7 @@ def test_awards_certificates_and_results_within_consent(client, area, judged):
     assert client.get(reverse("letters_contest:results", args=[round_.pk])).status_code == 404
 
     client.force_login(organiser)
-    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"publish": "1"})
+    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"publish": "1", "confirmed": "yes"})
     client.logout()
     page = client.get(reverse("letters_contest:results", args=[round_.pk])).content.decode()
     assert "Giải Nhất" in page and "Lò Thị Mai" in page

@@ -11,6 +11,7 @@ from django.urls import reverse
 from needs import services
 from needs.models import Need, NeedItem, NeedPhoto
 from tests.needs.factories import NeedFactory, NeedPhotoFactory
+from tests.support.confirm import asks_to_confirm
 from tests.support.images import png
 
 S = Need.Status
@@ -147,7 +148,8 @@ def test_a_refused_edit_records_nothing(client, area):
 
 
 def _act(client, need, action, **data):
-    return client.post(reverse("needs:act", args=[need.pk, action]), data)
+    # Cancelling, closing and marking funded ask to confirm first (core.confirm): sent confirmed.
+    return client.post(reverse("needs:act", args=[need.pk, action]), {**data, "confirmed": "yes"})
 
 
 def test_it_records_who_took_each_step_of_the_lifecycle(client, area):
@@ -194,6 +196,23 @@ def test_it_records_who_took_each_step_of_the_lifecycle(client, area):
     assert history_of(proof) == [("+", area.staff_a)]
 
 
+@pytest.mark.parametrize(
+    ("action", "status", "actor"),
+    [("cancel", S.VERIFIED, "staff_a"), ("fund", S.VERIFIED, "officer_a"), ("close", S.DELIVERED, "officer_a")],
+)
+def test_an_irreversible_step_asks_first_and_does_nothing_until_confirmed(client, area, action, status, actor):
+    need = NeedFactory(school=area.school_a, status=status, items=[BLANKETS])
+    client.force_login(getattr(area, actor))
+    url = reverse("needs:act", args=[need.pk, action])
+    events = need.events.count()
+    asks_to_confirm(client, url, {"note": ""})
+    need.refresh_from_db()
+    assert need.status == status and need.events.count() == events
+    assert client.post(url, {"note": "", "confirmed": "yes"}).status_code == 302
+    need.refresh_from_db()
+    assert need.status != status
+
+
 def test_it_records_who_cancelled_a_need(client, area):
     need = NeedFactory(school=area.school_a, status=S.SUBMITTED, items=[BLANKETS])
     client.force_login(area.staff_a)
@@ -225,7 +244,9 @@ def test_it_records_who_removed_a_photo(client, area):
     pk, large, thumb = photo.pk, photo.large.path, photo.thumb.path
     client.force_login(area.staff_a)
 
-    response = client.post(reverse("needs:photo_delete", args=[need.pk, pk]))
+    asks_to_confirm(client, reverse("needs:photo_delete", args=[need.pk, pk]))
+    assert NeedPhoto.objects.filter(pk=pk).exists()  # asked, not removed
+    response = client.post(reverse("needs:photo_delete", args=[need.pk, pk]), {"confirmed": "yes"})
 
     assert response.url == reverse("needs:edit", args=[need.pk])
     assert not NeedPhoto.objects.filter(pk=pk).exists()

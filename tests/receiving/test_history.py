@@ -74,6 +74,7 @@ def test_the_plan_page_writes_the_plan_and_its_lines_with_history(client, area):
             "lines-0-unit": "công trình",
             "lines-0-unit_cost": "45.000.000",
             "publish": "1",
+            "confirmed": "yes",
         },
     )
     plan = UsagePlan.objects.get()
@@ -116,7 +117,7 @@ def test_issuing_a_record_keeps_its_history(client, area, received_gift, signer_
     client.force_login(area.staff_a)
     client.post(
         reverse("receiving:record_issue", args=[received_gift.reference]),
-        {"amount": "2.050.000", "signer": signer_a.pk},
+        {"amount": "2.050.000", "signer": signer_a.pk, "confirmed": "yes"},
     )
     record = ReceiptRecord.objects.get()
     assert record.history.get().history_user == area.staff_a
@@ -130,7 +131,7 @@ def test_drafting_and_publishing_a_settlement_keep_their_history(client, area, n
     report = SettlementReport.objects.get()
     assert report.history.get().history_user == area.staff_a
     assert SettlementLine.history.get().history_user == area.staff_a
-    client.post(reverse("receiving:settlement_publish", args=[need_a.pk]), {"signer": signer_a.pk})
+    client.post(reverse("receiving:settlement_publish", args=[need_a.pk]), {"signer": signer_a.pk, "confirmed": "yes"})
     report.refresh_from_db()
     assert report.is_published
     latest = report.history.latest()

@@ -14,6 +14,7 @@ from receiving import plans
 from receiving.models import UsagePlan, UsagePlanLine
 from tests.needs.factories import NeedFactory
 from tests.receiving.factories import PlanCommentFactory, ReceivingTeamFactory, TeamMemberFactory, UsagePlanFactory
+from tests.support.confirm import asks_to_confirm
 from tests.support.fuzz import FUZZ, HOSTILE, clean
 from workdays.models import CalendarDay
 
@@ -135,7 +136,10 @@ def test_the_school_drafts_then_publishes_from_the_page(client, area):
     plan = UsagePlan.objects.get(need=need)
     assert not plan.is_published and plan.drafted_by == area.staff_a
     assert list(plan.lines.values_list("description", "quantity", "unit_cost")) == [("Bồn rửa tay inox", 2, 1_800_000)]
-    response = client.post(url, plan_post(publish="1"))
+    asks_to_confirm(client, url, plan_post(publish="1"))
+    plan.refresh_from_db()
+    assert not plan.is_published  # asked (the draft saved again), not published
+    response = client.post(url, plan_post(publish="1", confirmed="yes"))
     assert response.status_code == 302 and response["Location"].endswith(need.get_absolute_url() + "#plan")
     plan.refresh_from_db()
     assert plan.is_published and plan.earliest_start_on > plan.published_on
@@ -181,7 +185,7 @@ def test_drafts_are_not_public(client, area):
 def test_only_the_schools_people_publish(client, area, user, status):
     need = NeedFactory(school=area.school_a)
     client.force_login(getattr(area, user))
-    response = client.post(reverse("receiving:plan", args=[need.pk]), plan_post(publish="1"))
+    response = client.post(reverse("receiving:plan", args=[need.pk]), plan_post(publish="1", confirmed="yes"))
     assert response.status_code == status
     assert UsagePlan.objects.filter(need=need, status=UsagePlan.Status.PUBLISHED).exists() == (status == 302)
 

@@ -140,6 +140,7 @@ def test_the_school_issues_it_from_the_gifts_page(client, area, received_gift, s
             "giver_position": "Giám đốc",
             "giver_address": "Điện Biên",
             "signer": signer_a.pk,
+            "confirmed": "yes",
         },
     )
     record = ReceiptRecord.objects.get()
@@ -159,6 +160,7 @@ def test_more_than_arrived_is_refused_on_the_form_with_nothing_lost(client, area
             "giver_position": "Giám đốc",
             "giver_address": "Điện Biên",
             "signer": signer_a.pk,
+            "confirmed": "yes",
         },
     )
     assert response.status_code == 200
@@ -177,7 +179,7 @@ def test_a_form_for_a_gift_not_received_says_why(client, area, need_a, business,
     page = client.get(url)
     assert page.status_code == 200
     assert "hãy xác nhận số đã nhận trước" in page.context["problem"]
-    assert client.post(url, {"amount": "1.000.000", "signer": signer_a.pk}).status_code == 200
+    assert client.post(url, {"amount": "1.000.000", "signer": signer_a.pk, "confirmed": "yes"}).status_code == 200
     assert not ReceiptRecord.objects.exists()
 
 
