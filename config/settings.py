@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "core",
     "workdays",
     "accounts",
+    "notices",
     "schools",
     "documents",
     "needs",
@@ -204,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
     # mail server could not take when it was written.
     "sweep-pledge-mails": {
         "task": "donations.tasks.sweep_pledge_notices",
+        "schedule": env.float("PLEDGE_MAIL_SWEEP_SECONDS", default=60.0),
+    },
+    # The outbox of every notice's mail (notices.outbox), likewise.
+    "sweep-notice-mails": {
+        "task": "notices.tasks.sweep_notices",
         "schedule": env.float("PLEDGE_MAIL_SWEEP_SECONDS", default=60.0),
     },
     "remind-and-expire-pledges": {

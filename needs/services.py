@@ -15,6 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
+from notices.models import Kind
+from notices.services import notify
+from schools.selectors import officers_of_school, school_people
+
 from . import faces, lunch
 from .faces import NOT_ASKED, PupilsAnswer
 from .images import hashes_of_file, perceptual_hashes, process_photo, public_copies
@@ -165,8 +169,45 @@ def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> N
         )
         if spec.to_status is not None:
             need_status_changed.send(sender=Need, need=locked, action=action, actor=actor)
+        # Whoever the need now waits on is told, in the same transaction (notices' outbox).
+        _notify_step(locked, action, actor, note)
     need.refresh_from_db()
     return need
+
+
+# The steps that hand the need to the other side, and the kind of notice each sends.
+NOTIFIED_STEPS = {
+    "ask": Kind.QUESTION_ASKED,
+    "return": Kind.NEED_RETURNED,
+    "verify": Kind.NEED_VERIFIED,
+    "answer": Kind.QUESTION_ANSWERED,
+}
+
+
+def _notify_step(need: Need, action: str, actor, note: str) -> None:
+    """An office's question, return or verification tells the school's people; the
+    school's answer tells the officers who asked (else every officer handling it)."""
+    kind = NOTIFIED_STEPS.get(action)
+    if kind is None:
+        return
+    if action == "answer":
+        askers = [
+            event.actor
+            for event in NeedEvent.objects.filter(need=need, kind=NeedEvent.Kind.QUESTION, actor__isnull=False)
+            .select_related("actor")
+            .order_by("-created_at")
+        ]
+        people = askers or officers_of_school(need.school)
+    else:
+        people = school_people(need.school)
+    people = [p for p in people if not (actor is not None and getattr(p, "pk", None) == actor.pk)]
+    notify(
+        people,
+        kind,
+        template=f"needs/email/{action}",
+        context={"need": need, "school": need.school, "actor": actor, "note": note},
+        link=need.get_absolute_url(),
+    )
 
 
 def _check_complete(need: Need) -> None:
