@@ -76,6 +76,11 @@ def need_detail(request, pk):
         # Visitors see milestones, not the conversation between school and office.
         events = [e for e in events if e.kind == NeedEvent.Kind.STATUS and e.to_status in Need.PUBLIC_STATUSES]
     photos = photos_seen_by(roles, need.photos.all())
+    question = selectors.open_question(events)
+    actions = services.allowed_actions(need, request.user)
+    if question is None:
+        # The reply box shows only when the office asked something not yet answered.
+        actions = [name for name in actions if name != "answer"]
     return render(
         request,
         "needs/need_detail.html",
@@ -86,7 +91,8 @@ def need_detail(request, pk):
             "photos": [p for p in photos if p.kind == NeedPhoto.Kind.NEED],
             "proof_photos": [p for p in photos if p.kind == NeedPhoto.Kind.PROOF],
             "events": events,
-            "actions": services.allowed_actions(need, request.user),
+            "actions": actions,
+            "open_question": question if roles else None,
             "action_specs": services.ACTIONS,
             "can_edit": can_edit_need(request.user, need),
             "is_insider": bool(roles),
@@ -357,6 +363,9 @@ def my_school(request):
     }
     for need in needs:
         need.return_reason = returned_reasons.get(need.pk, "")
+    # The office's questions waiting for an answer come first.
+    questions = selectors.open_questions(needs)
+    to_answer = [(need, questions[need.pk]) for need in needs if need.pk in questions]
     groups = [
         (_("Returned to you: please fix and resubmit"), [n for n in needs if n.status == Need.Status.RETURNED]),
         (_("Drafts"), [n for n in needs if n.status == Need.Status.DRAFT]),
@@ -370,5 +379,10 @@ def my_school(request):
     return render(
         request,
         "needs/my_school.html",
-        {"schools": schools, "groups": groups, "awaiting": list(pledges_awaiting_receipt(schools))},
+        {
+            "schools": schools,
+            "to_answer": to_answer,
+            "groups": groups,
+            "awaiting": list(pledges_awaiting_receipt(schools)),
+        },
     )

@@ -53,6 +53,7 @@ from tests.letters_contest.factories import (
     JudgeFactory,
 )
 from tests.needs.factories import NeedFactory, NeedPhotoFactory
+from tests.notices.factories import NoticeFactory
 from tests.oversight.factories import DigestRunFactory
 from tests.receiving.factories import PlanCommentFactory, UsagePlanFactory
 from tests.schools.factories import (
@@ -149,6 +150,11 @@ MATRIX = [
     row("privacy", expected=PUBLIC),
     # accounts
     row("accounts:profile", expected=SIGNED_IN),
+    # notices: one's own inbox; another person's notice is a 404
+    row("notices:inbox", expected=SIGNED_IN),
+    row("notices:preferences", expected=SIGNED_IN),
+    row("notices:open", lambda w: [w.notice.pk], expect(404, staff_this=302)),
+    post("notices:read_all", expected=expect(302)),
     # documents: anyone checks a downloaded document's signatures (tests/documents posts)
     row("documents:verify", expected=PUBLIC),
     # schools: school pages are public, so an outsider's edit is an honest 403
@@ -692,6 +698,9 @@ def build_world(area) -> SimpleNamespace:
     )
     w.round_elsewhere = ContestRoundFactory(edition__number=53, province=elsewhere)
     w.entry_elsewhere = EntryFactory(round=w.round_elsewhere, school=school_elsewhere, code="12-53-00001")
+
+    # Notices: one in the inbox of school A's staff
+    w.notice = NoticeFactory(user=w.staff_a, link=w.need_submitted.get_absolute_url())
 
     # Circular 16: the verified need's usage plan, published, with a comment waiting
     w.usage_plan = UsagePlanFactory(need=w.need_verified, published=True)

@@ -12,7 +12,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from donations import outbox, sponsorships
+from donations import sponsorships
 from donations.models import Pledge, PledgeNotice, Sponsorship
 from donations.permissions import guest_key
 from donations.services import DonorDetails, PledgeRefused, pledge_create, pledge_receive
