@@ -378,6 +378,9 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Portal rules -------------------------------------------------------------------
+# Uploaded PDFs (core/pdfs.py: a supplier's quote with an answer): bytes and pages at most.
+PDF_MAX_BYTES = env.int("PDF_MAX_BYTES", default=10 * 1024 * 1024)
+PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=30)
 # Photos of needs: size in bytes, pixels, and how many per need.
 NEED_PHOTO_MAX_BYTES = env.int("NEED_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)
