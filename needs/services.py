@@ -106,9 +106,10 @@ def allowed_actions(need: Need, user) -> list[str]:
     ]
 
 
-def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> Need:
+def need_transition(*, need: Need, action: str, actor=None, note: str = "", attachment=None) -> Need:
     """Apply one action of ACTIONS. `actor=None` means the system (a scheduled job or
-    the donations app), which only the SYSTEM actions accept."""
+    the donations app), which only the SYSTEM actions accept. A question or an answer
+    may carry a file already checked (needs.forms.attachment_file)."""
     spec = ACTIONS[action]
     note = (note or "").strip()
     with transaction.atomic():
@@ -165,6 +166,7 @@ def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> N
             to_status=locked.status,
             actor=actor,
             note=note,
+            attachment=attachment if attachment is not None and action in ("ask", "answer") else "",
             created_at=now,
         )
         if spec.to_status is not None:

@@ -28,6 +28,7 @@ from .lunch import lunch_calendar
 from .models import CATEGORY_INFO, Category, Need, NeedEvent, NeedPhoto
 from .permissions import (
     can_edit_need,
+    get_event_attachment,
     get_need_for_editing,
     get_need_for_viewing,
     get_photo_for_checking,
@@ -252,6 +253,21 @@ def photo_original(request, pk, photo_pk):
 
 
 @login_required
+def event_attachment(request, pk, event_pk):
+    """The file of a question or an answer: to the need's school and officers only (404
+    to anyone else), never cached by a shared cache, always downloaded, never shown inline."""
+    event = get_event_attachment(request, pk, event_pk)
+    response = FileResponse(
+        event.attachment.open("rb"),
+        as_attachment=True,
+        filename=f"need-{pk}-{event_pk}.{'pdf' if event.attachment_is_pdf else 'jpg'}",
+        content_type="application/pdf" if event.attachment_is_pdf else "image/jpeg",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def photo_check(request, pk, photo_pk):
     """The officer publishes a blurred public copy or hides the photo."""
@@ -282,10 +298,11 @@ def need_act(request, pk, action):
     # into "please fill in the form" (need_transition checks again under the lock).
     if not need_roles(request.user, need) & services.ACTIONS[action].roles:
         raise PermissionDenied
-    # A delivery carries photos, each decoded: limited like a need's photos.
-    if action == "deliver" and (refused := refuse_post(request, "upload_proof")) is not None:
+    # A delivery carries photos, and a question or an answer a file, each decoded or
+    # rewritten: limited like a need's photos.
+    if (action == "deliver" or request.FILES) and (refused := refuse_post(request, "upload_proof")) is not None:
         return refused
-    form = DeliveryForm(request.POST, request.FILES) if action == "deliver" else ActionForm(request.POST)
+    form = DeliveryForm(request.POST, request.FILES) if action == "deliver" else ActionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect(need)
@@ -297,7 +314,9 @@ def need_act(request, pk, action):
                 need=need, actor=request.user, note=note, uploads=uploads, pupils=form.pupils_answer()
             )
         else:
-            services.need_transition(need=need, action=action, actor=request.user, note=note)
+            services.need_transition(
+                need=need, action=action, actor=request.user, note=note, attachment=form.cleaned_data.get("attachment")
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(need)

@@ -58,6 +58,7 @@ READ_ONLY_VIEWS = {
     "needs:detail",
     "needs:my_school",
     "needs:photo_original",  # the photo as sent, to the school and its officers
+    "needs:event_attachment",  # a question's or an answer's file, to the school and its officers
     # donations
     "donations:detail",
     "donations:letter",

@@ -1,11 +1,12 @@
 """Issue 20, notifications: an officer asks about a need, the school finds the question
 first in "My school" on a phone and answers, and the answer is in the officer's inbox."""
 
+import pikepdf
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from needs.models import Need
+from needs.models import Need, NeedEvent
 from notices.models import Notice
 from schools.selectors import officers_of_school
 from tests.support.browser import PHONE, new_page, screenshot, sign_in
@@ -16,7 +17,12 @@ QUESTION = "Đề nghị trường gửi báo giá của nhà cung cấp cho h�
 ANSWER = "Báo giá của Công ty Minh Phát: 4,2 triệu đồng một bộ, đã gửi kèm."
 
 
-def test_a_question_reaches_the_school_and_the_answer_reaches_the_officer(browser, live_server, demo):
+def test_a_question_reaches_the_school_and_the_answer_reaches_the_officer(browser, live_server, demo, tmp_path):
+    quote = tmp_path / "bao-gia-minh-phat.pdf"
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("1")))
+    pdf.save(quote)
     need = Need.objects.filter(status=Need.Status.SUBMITTED, school__memberships__user__email="school@demo.vn").first()
     assert need is not None, "the demo has a need waiting for verification at school@demo.vn's school"
     officer = next(o for o in officers_of_school(need.school) if o.email.endswith("@demo.vn"))
@@ -48,6 +54,7 @@ def test_a_question_reaches_the_school_and_the_answer_reaches_the_officer(browse
     clerk.locator("section", has_text="Câu hỏi cần trả lời").get_by_role("link").first.click()
     expect(clerk.locator("#answer")).to_contain_text(QUESTION)
     clerk.fill("#note-answer", ANSWER)
+    clerk.set_input_files("#attachment-answer", str(quote))
     screenshot(clerk, "notices-2-answer-box-390")
     clerk.locator("#answer").get_by_role("button").click()
     expect(clerk.get_by_text(ANSWER).first).to_be_visible()
@@ -62,6 +69,11 @@ def test_a_question_reaches_the_school_and_the_answer_reaches_the_officer(browse
     entry.first.click()
     expect(desk).to_have_url(live_server.url + need.get_absolute_url())
     expect(desk.get_by_text(ANSWER).first).to_be_visible()
+    expect(desk.get_by_role("link", name="Tệp PDF đính kèm")).to_be_visible()
+    answered = NeedEvent.objects.get(need=need, kind=NeedEvent.Kind.ANSWER, note=ANSWER)
+    assert answered.attachment_is_pdf
+    with pikepdf.open(answered.attachment.path) as stored:
+        assert "/OpenAction" not in stored.Root
     assert not Notice.objects.filter(user=officer, read_at__isnull=True).exists()
 
     # The officer's inbox on a phone too.
