@@ -56,7 +56,7 @@ def test_a_question_reaches_the_school_and_the_answer_reaches_the_officer(browse
     clerk.fill("#note-answer", ANSWER)
     clerk.set_input_files("#attachment-answer", str(quote))
     screenshot(clerk, "notices-2-answer-box-390")
-    clerk.locator("#answer").get_by_role("button").click()
+    clerk.locator("#answer").get_by_role("button", name="Trả lời").click()
     expect(clerk.get_by_text(ANSWER).first).to_be_visible()
     expect(clerk.locator("#answer")).to_have_count(0)  # answered: no reply box any more
 
