@@ -65,13 +65,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # How many of the person's in-portal notices (notices.Notice) are unread, kept by
+    # notices.services with F() updates so the navigation's badge costs no query.
+    unread_notices = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
     # Who changed an account and when: its rights (active, staff, superuser) with their
     # values; the name, e-mail address and phone are left out, as a donor's identity is
     # everywhere (donations.models), so that erasing an account leaves nobody behind in
     # its history; the password hash and the last sign-in are never kept.
-    history = AccountHistory(excluded_fields=["password", "last_login", "email", "full_name", "phone"])
+    history = AccountHistory(
+        excluded_fields=["password", "last_login", "email", "full_name", "phone", "unread_notices"]
+    )
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "core",
     "workdays",
     "accounts",
+    "notices",
     "schools",
     "documents",
     "needs",
@@ -227,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "donations.tasks.sweep_pledge_notices",
         "schedule": env.float("PLEDGE_MAIL_SWEEP_SECONDS", default=60.0),
     },
+    # The outbox of every notice's mail (notices.outbox), likewise.
+    "sweep-notice-mails": {
+        "task": "notices.tasks.sweep_notices",
+        "schedule": env.float("PLEDGE_MAIL_SWEEP_SECONDS", default=60.0),
+    },
     "remind-and-expire-pledges": {
         "task": "donations.tasks.remind_and_expire_pledges",
         "schedule": crontab(hour=8, minute=0),
@@ -393,6 +399,9 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Portal rules -------------------------------------------------------------------
+# Uploaded PDFs (core/pdfs.py: a supplier's quote with an answer): bytes and pages at most.
+PDF_MAX_BYTES = env.int("PDF_MAX_BYTES", default=10 * 1024 * 1024)
+PDF_MAX_PAGES = env.int("PDF_MAX_PAGES", default=30)
 # Photos of needs: size in bytes, pixels, and how many per need.
 NEED_PHOTO_MAX_BYTES = env.int("NEED_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("inbox/", include("notices.urls")),
     path("schools/", include("schools.urls")),
     path("needs/", include("needs.urls")),
     path("trust/", include("trust.urls")),

@@ -22,3 +22,23 @@ def header_text(value) -> str:
 def render_subject(template_name: str, context: dict) -> str:
     """A subject rendered from its template, made one line (the caller picks the language)."""
     return header_text(render_to_string(template_name, context))
+
+
+def html_body(*, subject: str, text: str, link: str = "", link_label: str = "") -> str:
+    """The HTML twin of a plain-text mail: the same words in the portal's one mail layout
+    (`templates/email/base.html`: tables and inline styles only, as mail readers need), its
+    paragraphs kept, its addresses made links, and the main link as a button. The caller
+    picks the language, as for the subject."""
+    from django.conf import settings
+
+    return render_to_string(
+        "email/base.html",
+        {
+            "subject": subject,
+            "text": text,
+            "link": link,
+            "link_label": link_label,
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL,
+        },
+    )

@@ -30,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.jobs import each_row
-from core.mail import render_subject
+from core.mail import html_body, render_subject
 
 from .models import Pledge, PledgeNotice
 
@@ -146,6 +146,8 @@ def _send(notice: PledgeNotice) -> None:
         }
         subject = render_subject(f"donations/email/{kind}_subject.txt", context)
         text = render_to_string(f"donations/email/{kind}.txt", context)
+        # The same words as HTML in the portal's one mail layout (core.mail.html_body).
+        html = html_body(subject=subject, text=text, link=link)
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     message = EmailMultiAlternatives(
         subject=subject,
@@ -153,6 +155,7 @@ def _send(notice: PledgeNotice) -> None:
         to=school_recipients(pledge.need.school) if to_school else [pledge.donor_email],
         headers={"Message-ID": f"<pledge-notice-{notice.pk}@{domain}>"},
     )
+    message.attach_alternative(html, "text/html")
     message.send()
 
 

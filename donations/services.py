@@ -17,6 +17,7 @@ from core.formatting import format_vnd
 from needs.lunch import month_range
 from needs.models import LunchMonth, Need
 from needs.services import need_transition
+from notices.models import Notice
 from schools.models import School
 
 from . import outbox, selectors, statements
@@ -578,6 +579,9 @@ def donor_erase(*, user) -> dict:
             sponsorship.save()
         # Mails still waiting in the outbox would go to an address that is gone.
         PledgeNotice.objects.filter(pledge__in=kept, sent_at__isnull=True).delete()
+        # And the general outbox's notices to their address (their inbox's go with the
+        # account): a due notice's text names them and links to their gift.
+        Notice.objects.filter(email__iexact=user.email).delete()
         profile = DonorProfile.objects.filter(user=user).first()
         if profile:
             profile._history_user = user

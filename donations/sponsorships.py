@@ -33,6 +33,8 @@ from core.jobs import each_row
 from needs import lunch
 from needs.models import LunchMonth, Need
 from needs.services import ActionInvalid, need_transition
+from notices.models import Kind, Notice
+from notices.services import Recipient, notify
 
 from . import outbox
 from .models import Pledge, PledgeNotice, Sponsorship
@@ -254,8 +256,10 @@ def instalments_of(sponsorship: Sponsorship):
 
 def send_due_notices(*, today: date | None = None) -> dict:
     """Nightly: each month's payment mail, once, for instalments falling due within
-    SPONSORSHIP_NOTICE_DAYS (the first month's went with the sponsorship: PLEDGED). The
-    outbox row is the claim: (pledge, kind) is unique, so a second run sends nothing."""
+    SPONSORSHIP_NOTICE_DAYS (the first month's went with the sponsorship: PLEDGED). It
+    goes through the general outbox (notices.notify): the donor's inbox when they have an
+    account, and a mail sent once. The notice's key is the claim: (key, address) is
+    unique, so a second run sends nothing."""
     today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.SPONSORSHIP_NOTICE_DAYS)
     waiting = (
@@ -266,21 +270,36 @@ def send_due_notices(*, today: date | None = None) -> dict:
             due_on__lte=horizon,
             expires_on__gte=today,
         )
-        .exclude(notices__kind__in=[PledgeNotice.Kind.DUE, PledgeNotice.Kind.PLEDGED])
+        .exclude(notices__kind=PledgeNotice.Kind.PLEDGED)
+        .select_related("need__school", "donor", "sponsorship")
         .order_by("due_on", "pk")
     )
+    already = set(Notice.objects.filter(key__in=[due_notice_key(p) for p in waiting]).values_list("key", flat=True))
 
     def queue(pledge) -> bool:
-        try:
-            with transaction.atomic():
-                if PledgeNotice.objects.filter(pledge=pledge, kind=PledgeNotice.Kind.DUE).exists():
-                    return False
-                outbox.queue_notice(pledge, PledgeNotice.Kind.DUE)
-        except IntegrityError:  # another run queued it at the same moment
+        if due_notice_key(pledge) in already:
             return False
-        return True
+        return bool(_notify_due(pledge))
 
     return each_row("sponsorships.due", list(waiting), queue)
+
+
+def due_notice_key(pledge: Pledge) -> str:
+    return f"pledge-due:{pledge.pk}"
+
+
+def _notify_due(pledge: Pledge):
+    from .permissions import pledge_url
+    from .selectors import receiving_account
+
+    return notify(
+        [Recipient(user=pledge.donor, email=pledge.donor_email)],
+        Kind.SPONSORSHIP_DUE,
+        template="donations/email/due",
+        context={"pledge": pledge, "need": pledge.need, "account": receiving_account(pledge.need.school)},
+        link=pledge_url(pledge),
+        key=due_notice_key(pledge),
+    )
 
 
 def close_ended_years(*, today: date | None = None) -> dict:

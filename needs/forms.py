@@ -1,15 +1,19 @@
 import re
+import uuid
 from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import VndField
+from core.pdfs import MAGIC, PdfRefused, clean_pdf
 
 from .faces import PupilsAnswer
+from .images import process_photo
 from .lunch import MAX_MONTHS, month_start
 from .models import Category, Need, NeedItem
 
@@ -290,6 +294,30 @@ NeedItemFormSet = forms.formset_factory(
 
 class ActionForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    attachment = forms.FileField(label=_("Attach a file (PDF or photo)"), required=False)
+
+    def clean_attachment(self):
+        """A PDF rewritten without scripts (core.pdfs) or a photo re-encoded (needs.images),
+        checked by content; the stored file, under a random name."""
+        upload = self.cleaned_data.get("attachment")
+        if not upload:
+            return None
+        return attachment_file(upload)
+
+
+def attachment_file(upload) -> ContentFile:
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == MAGIC:
+        try:
+            data = clean_pdf(upload)
+        except PdfRefused as refused:
+            raise forms.ValidationError(refused.message) from None
+        return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf")
+    processed = process_photo(upload)  # raises ValidationError with the reason
+    processed.large.seek(0)
+    return ContentFile(processed.large.read(), name=f"{uuid.uuid4().hex}.jpg")
 
 
 class DeliveryForm(PupilsInPhotosMixin, forms.Form):

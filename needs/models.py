@@ -473,6 +473,9 @@ class NeedEvent(models.Model):
     to_status = models.CharField(max_length=12, choices=Need.Status.choices, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     note = models.TextField(blank=True)
+    # A question's or an answer's file (a supplier's quote): a PDF rewritten by core.pdfs
+    # or a photo re-encoded by needs.images; private, served only to the need's insiders.
+    attachment = models.FileField(upload_to="private/need-events/", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -483,6 +486,10 @@ class NeedEvent(models.Model):
 
     def __str__(self):
         return f"{self.need_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def attachment_is_pdf(self) -> bool:
+        return self.attachment.name.endswith(".pdf")
 
 
 class LunchMonth(models.Model):

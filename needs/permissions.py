@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from schools.permissions import roles_of
 
-from .models import Need, NeedPhoto
+from .models import Need, NeedEvent, NeedPhoto
 
 SYSTEM = "system"
 
@@ -68,6 +68,16 @@ def get_photo_original(request, pk, photo_pk) -> NeedPhoto:
     if not need_roles(request.user, need) & {"staff", "officer"}:
         raise PermissionDenied
     return get_object_or_404(NeedPhoto.objects.exclude(original=""), pk=photo_pk, need=need)
+
+
+def get_event_attachment(request, pk, event_pk) -> NeedEvent:
+    """The file of a question or an answer (the conversation between school and office):
+    for the school's staff and its officers only, as the conversation is. Outsiders of a
+    private need get 404, of a public one 403."""
+    need = get_need_for_viewing(request, pk)
+    if not need_roles(request.user, need) & {"staff", "officer"}:
+        raise PermissionDenied
+    return get_object_or_404(NeedEvent.objects.exclude(attachment=""), pk=event_pk, need=need)
 
 
 def get_photo_for_checking(request, pk, photo_pk) -> NeedPhoto:

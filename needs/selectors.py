@@ -153,3 +153,27 @@ def similar_needs(need: Need, *, limit: int = 3) -> list[Need]:
         return []
     by_pk = {n.pk: n for n in with_card_columns(Need.objects.filter(pk__in=found))}
     return [by_pk[pk] for pk in found if pk in by_pk]
+
+
+def open_question(events) -> NeedEvent | None:
+    """The office's question still waiting for the school's answer: the last question
+    among a need's events (oldest first), if no answer came after it."""
+    last = None
+    for event in events:
+        if event.kind in (NeedEvent.Kind.QUESTION, NeedEvent.Kind.ANSWER):
+            last = event
+    return last if last is not None and last.kind == NeedEvent.Kind.QUESTION else None
+
+
+def open_questions(needs) -> dict:
+    """{need id: its open question} for the needs that wait for the school's answer (one
+    query): "My school" lists them first."""
+    # The statuses the school may answer from (needs.services.ACTIONS["answer"]).
+    waiting = [n.pk for n in needs if n.status in (Need.Status.SUBMITTED, Need.Status.RETURNED)]
+    by_need: dict = {}
+    events = NeedEvent.objects.filter(
+        need_id__in=waiting, kind__in=[NeedEvent.Kind.QUESTION, NeedEvent.Kind.ANSWER]
+    ).select_related("actor")
+    for event in events.order_by("created_at", "pk"):
+        by_need.setdefault(event.need_id, []).append(event)
+    return {need_id: question for need_id, evs in by_need.items() if (question := open_question(evs))}

@@ -15,6 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image
 
+from notices.models import Kind
+from notices.services import notify
+from schools.selectors import officers_of_school, school_people
+
 from . import faces, lunch
 from .faces import NOT_ASKED, PupilsAnswer
 from .images import hashes_of_file, perceptual_hashes, process_photo, public_copies
@@ -102,9 +106,10 @@ def allowed_actions(need: Need, user) -> list[str]:
     ]
 
 
-def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> Need:
+def need_transition(*, need: Need, action: str, actor=None, note: str = "", attachment=None) -> Need:
     """Apply one action of ACTIONS. `actor=None` means the system (a scheduled job or
-    the donations app), which only the SYSTEM actions accept."""
+    the donations app), which only the SYSTEM actions accept. A question or an answer
+    may carry a file already checked (needs.forms.attachment_file)."""
     spec = ACTIONS[action]
     note = (note or "").strip()
     with transaction.atomic():
@@ -161,12 +166,50 @@ def need_transition(*, need: Need, action: str, actor=None, note: str = "") -> N
             to_status=locked.status,
             actor=actor,
             note=note,
+            attachment=attachment if attachment is not None and action in ("ask", "answer") else "",
             created_at=now,
         )
         if spec.to_status is not None:
             need_status_changed.send(sender=Need, need=locked, action=action, actor=actor)
+        # Whoever the need now waits on is told, in the same transaction (notices' outbox).
+        _notify_step(locked, action, actor, note)
     need.refresh_from_db()
     return need
+
+
+# The steps that hand the need to the other side, and the kind of notice each sends.
+NOTIFIED_STEPS = {
+    "ask": Kind.QUESTION_ASKED,
+    "return": Kind.NEED_RETURNED,
+    "verify": Kind.NEED_VERIFIED,
+    "answer": Kind.QUESTION_ANSWERED,
+}
+
+
+def _notify_step(need: Need, action: str, actor, note: str) -> None:
+    """An office's question, return or verification tells the school's people; the
+    school's answer tells the officers who asked (else every officer handling it)."""
+    kind = NOTIFIED_STEPS.get(action)
+    if kind is None:
+        return
+    if action == "answer":
+        askers = [
+            event.actor
+            for event in NeedEvent.objects.filter(need=need, kind=NeedEvent.Kind.QUESTION, actor__isnull=False)
+            .select_related("actor")
+            .order_by("-created_at")
+        ]
+        people = askers or officers_of_school(need.school)
+    else:
+        people = school_people(need.school)
+    people = [p for p in people if not (actor is not None and getattr(p, "pk", None) == actor.pk)]
+    notify(
+        people,
+        kind,
+        template=f"needs/email/{action}",
+        context={"need": need, "school": need.school, "actor": actor, "note": note},
+        link=need.get_absolute_url(),
+    )
 
 
 def _check_complete(need: Need) -> None:

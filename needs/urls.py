@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.need_edit, name="edit"),
     path("<int:pk>/photos/<int:photo_pk>/delete/", views.need_photo_delete, name="photo_delete"),
     path("<int:pk>/photos/<int:photo_pk>/original/", views.photo_original, name="photo_original"),
+    path("<int:pk>/events/<int:event_pk>/attachment/", views.event_attachment, name="event_attachment"),
     path("<int:pk>/photos/<int:photo_pk>/check/", views.photo_check, name="photo_check"),
     path("<int:pk>/<slug:action>/", views.need_act, name="act"),
 ]

@@ -30,6 +30,7 @@ from .lunch import lunch_calendar
 from .models import CATEGORY_INFO, Category, Need, NeedEvent, NeedPhoto
 from .permissions import (
     can_edit_need,
+    get_event_attachment,
     get_need_for_editing,
     get_need_for_viewing,
     get_photo_for_checking,
@@ -85,6 +86,11 @@ def need_detail(request, pk):
         # Visitors see milestones, not the conversation between school and office.
         events = [e for e in events if e.kind == NeedEvent.Kind.STATUS and e.to_status in Need.PUBLIC_STATUSES]
     photos = photos_seen_by(roles, need.photos.all())
+    question = selectors.open_question(events)
+    actions = services.allowed_actions(need, request.user)
+    if question is None:
+        # The reply box shows only when the office asked something not yet answered.
+        actions = [name for name in actions if name != "answer"]
     return render(
         request,
         "needs/need_detail.html",
@@ -95,7 +101,8 @@ def need_detail(request, pk):
             "photos": [p for p in photos if p.kind == NeedPhoto.Kind.NEED],
             "proof_photos": [p for p in photos if p.kind == NeedPhoto.Kind.PROOF],
             "events": events,
-            "actions": services.allowed_actions(need, request.user),
+            "actions": actions,
+            "open_question": question if roles else None,
             "action_specs": services.ACTIONS,
             "can_edit": can_edit_need(request.user, need),
             "is_insider": bool(roles),
@@ -294,6 +301,21 @@ def photo_original(request, pk, photo_pk):
 
 
 @login_required
+def event_attachment(request, pk, event_pk):
+    """The file of a question or an answer: to the need's school and officers only (404
+    to anyone else), never cached by a shared cache, always downloaded, never shown inline."""
+    event = get_event_attachment(request, pk, event_pk)
+    response = FileResponse(
+        event.attachment.open("rb"),
+        as_attachment=True,
+        filename=f"need-{pk}-{event_pk}.{'pdf' if event.attachment_is_pdf else 'jpg'}",
+        content_type="application/pdf" if event.attachment_is_pdf else "image/jpeg",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 def photo_check(request, pk, photo_pk):
     """The officer publishes a blurred public copy or hides the photo."""
@@ -324,10 +346,11 @@ def need_act(request, pk, action):
     # into "please fill in the form" (need_transition checks again under the lock).
     if not need_roles(request.user, need) & services.ACTIONS[action].roles:
         raise PermissionDenied
-    # A delivery carries photos, each decoded: limited like a need's photos.
-    if action == "deliver" and (refused := refuse_post(request, "upload_proof")) is not None:
+    # A delivery carries photos, and a question or an answer a file, each decoded or
+    # rewritten: limited like a need's photos.
+    if (action == "deliver" or request.FILES) and (refused := refuse_post(request, "upload_proof")) is not None:
         return refused
-    form = DeliveryForm(request.POST, request.FILES) if action == "deliver" else ActionForm(request.POST)
+    form = DeliveryForm(request.POST, request.FILES) if action == "deliver" else ActionForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect(need)
@@ -341,7 +364,9 @@ def need_act(request, pk, action):
                 need=need, actor=request.user, note=note, uploads=uploads, pupils=form.pupils_answer()
             )
         else:
-            services.need_transition(need=need, action=action, actor=request.user, note=note)
+            services.need_transition(
+                need=need, action=action, actor=request.user, note=note, attachment=form.cleaned_data.get("attachment")
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(need)
@@ -431,6 +456,9 @@ def my_school(request):
     }
     for need in needs:
         need.return_reason = returned_reasons.get(need.pk, "")
+    # The office's questions waiting for an answer come first.
+    questions = selectors.open_questions(needs)
+    to_answer = [(need, questions[need.pk]) for need in needs if need.pk in questions]
     groups = [
         (_("Returned to you: please fix and resubmit"), [n for n in needs if n.status == Need.Status.RETURNED]),
         (_("Drafts"), [n for n in needs if n.status == Need.Status.DRAFT]),
@@ -444,5 +472,10 @@ def my_school(request):
     return render(
         request,
         "needs/my_school.html",
-        {"schools": schools, "groups": groups, "awaiting": list(pledges_awaiting_receipt(schools))},
+        {
+            "schools": schools,
+            "to_answer": to_answer,
+            "groups": groups,
+            "awaiting": list(pledges_awaiting_receipt(schools)),
+        },
     )

@@ -77,3 +77,29 @@ def registry_totals(schools: QuerySet[School]) -> dict:
         sites_lacking_toilets=Count("pk", filter=~Q(toilet=SchoolSite.Toilet.GOOD)),
     )
     return {**school_figures, **site_figures}
+
+
+def school_people(school: School) -> list:
+    """Who hears of a school's own matters: its staff with an active account, then its
+    focal point's address (notices.services takes users and addresses, each once)."""
+    people = [
+        m.user
+        for m in Membership.objects.filter(
+            school=school, role=Membership.Role.SCHOOL_STAFF, user__is_active=True
+        ).select_related("user")
+    ]
+    if school.focal_point_email:
+        people.append(school.focal_point_email)
+    return people
+
+
+def officers_of_school(school: School) -> list:
+    """The active officers of the education offices that handle the school
+    (`School.handled_by`), each once, nearest office first."""
+    memberships = Membership.objects.filter(
+        role=Membership.Role.OFFICER, office__unit_id__in=school.office_unit_ids, user__is_active=True
+    ).select_related("user", "office__unit")
+    order = {unit_id: index for index, unit_id in enumerate(school.office_unit_ids)}
+    handling = [m for m in memberships if school.handled_by(m.office.unit)]
+    handling.sort(key=lambda m: (order.get(m.office.unit_id, 99), m.pk))
+    return list({m.user.pk: m.user for m in handling}.values())

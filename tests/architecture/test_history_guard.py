@@ -62,6 +62,7 @@ READ_ONLY_VIEWS = {
     "needs:my_school",
     "needs:photo_original",  # the photo as sent, to the school and its officers
     "needs:card",  # a public need's share card (an image made from the need, kept in the cache)
+    "needs:event_attachment",  # a question's or an answer's file, to the school and its officers
     # donations
     "donations:detail",
     "donations:letter",
@@ -105,6 +106,12 @@ READ_ONLY_VIEWS = {
     # receiving: the stored PDFs of receipt records and published settlement reports
     "receiving:record_pdf",
     "receiving:settlement_pdf",
+    # notices: the inbox, opening a notice and "mark all as read" change only whether the
+    # person has read their own notices (Notice.read_at and its counter), which keeps no
+    # history; the mail preferences write with history (tests/notices/test_history.py)
+    "notices:inbox",
+    "notices:open",
+    "notices:read_all",
     # oversight
     "dashboard:home",
     "dashboard:needs",

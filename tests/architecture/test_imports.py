@@ -20,6 +20,7 @@ LAYERS = [
     ["core"],
     ["workdays"],
     ["accounts"],
+    ["notices"],
     ["schools"],
     ["documents"],
     ["needs"],

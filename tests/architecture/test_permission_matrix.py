@@ -38,7 +38,7 @@ from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from donations.sponsorships import sponsorship_create
 from letters_contest.models import Award
-from needs.models import Need, NeedPhoto
+from needs.models import Need, NeedEvent, NeedPhoto
 from oversight.models import DigestRun
 from receiving.models import ReceiptRecord, SettlementReport
 from tests.accounts.factories import UserFactory
@@ -53,6 +53,7 @@ from tests.letters_contest.factories import (
     JudgeFactory,
 )
 from tests.needs.factories import NeedFactory, NeedPhotoFactory
+from tests.notices.factories import NoticeFactory
 from tests.oversight.factories import DigestRunFactory
 from tests.receiving.factories import PlanCommentFactory, UsagePlanFactory
 from tests.schools.factories import (
@@ -149,6 +150,11 @@ MATRIX = [
     row("privacy", expected=PUBLIC),
     # accounts
     row("accounts:profile", expected=SIGNED_IN),
+    # notices: one's own inbox; another person's notice is a 404
+    row("notices:inbox", expected=SIGNED_IN),
+    row("notices:preferences", expected=SIGNED_IN),
+    row("notices:open", lambda w: [w.notice.pk], expect(404, staff_this=302)),
+    post("notices:read_all", expected=expect(302)),
     # documents: anyone checks a downloaded document's signatures (tests/documents posts)
     row("documents:verify", expected=PUBLIC),
     # schools: school pages are public, so an outsider's edit is an honest 403
@@ -196,6 +202,12 @@ MATRIX = [
     row(
         "needs:photo_original[draft]",
         lambda w: [w.need_draft.pk, w.photo_blurred_draft.pk],
+        expect(404, **allow(SCHOOL_A)),
+    ),
+    # A question's or an answer's file: the conversation's, so its school and officers only.
+    row(
+        "needs:event_attachment",
+        lambda w: [w.need_submitted.pk, w.question_with_file.pk],
         expect(404, **allow(SCHOOL_A)),
     ),
     # The blurred public copy is published (or hidden) by the officers who verify; its school may not.
@@ -752,6 +764,18 @@ def build_world(area) -> SimpleNamespace:
     )
     w.round_elsewhere = ContestRoundFactory(edition__number=53, province=elsewhere)
     w.entry_elsewhere = EntryFactory(round=w.round_elsewhere, school=school_elsewhere, code="12-53-00001")
+
+    # A question with a file on the submitted need
+    w.question_with_file = NeedEvent.objects.create(
+        need=w.need_submitted,
+        kind=NeedEvent.Kind.QUESTION,
+        actor=w.officer_a,
+        note="Báo giá?",
+        attachment=ContentFile(b"%PDF-1.4 test", "question.pdf"),
+    )
+
+    # Notices: one in the inbox of school A's staff
+    w.notice = NoticeFactory(user=w.staff_a, link=w.need_submitted.get_absolute_url())
 
     # Circular 16: the verified need's usage plan, published, with a comment waiting
     w.usage_plan = UsagePlanFactory(need=w.need_verified, published=True)

@@ -12,13 +12,15 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from donations import outbox, sponsorships
+from donations import sponsorships
 from donations.models import Pledge, PledgeNotice, Sponsorship
 from donations.permissions import guest_key
 from donations.services import DonorDetails, PledgeRefused, pledge_create, pledge_receive
 from donations.sponsorships import SponsorshipRefused, sponsorship_create, sponsorship_stop
 from donations.tasks import lunch_sponsorships_nightly, remind_and_expire_pledges
 from needs.models import LunchMonth, Need, NeedEvent
+from notices import outbox as notice_outbox
+from notices.models import Notice
 from tests.support.lunch import FIRST, make_lunch_need
 
 BEFORE = date(2027, 8, 25)  # "today" when the sponsorships are made
@@ -160,9 +162,14 @@ def test_due_notices_go_once_each_with_that_months_reference(lunch_need, setting
         assert sponsorships.send_due_notices(today=date(2027, 9, 20))["done"] == 0  # October is 11 days away
         assert sponsorships.send_due_notices(today=date(2027, 9, 26))["done"] == 1  # within 5 days
         assert sponsorships.send_due_notices(today=date(2027, 9, 27))["done"] == 0  # once
-    assert list(PledgeNotice.objects.filter(kind="due").values_list("pledge_id", flat=True)) == [october.pk]
+    # Through the general outbox (notices): one notice, keyed to this month's pledge.
+    assert list(Notice.objects.filter(kind="sponsorship_due").values_list("key", flat=True)) == [
+        f"pledge-due:{october.pk}"
+    ]
     (message,) = mail.outbox
     assert message.to == ["minh@example.vn"]
+    (html, mimetype) = message.alternatives[0]
+    assert mimetype == "text/html" and october.reference in html and "<html" in html
     assert october.reference in message.subject and october.reference in message.body
     assert september.reference not in message.body and november.reference not in message.body
     assert "3.000.000" in message.body and "10/2027" in message.subject
@@ -175,6 +182,7 @@ def test_a_due_notice_with_the_mail_server_down_is_sent_once_when_it_is_back(
     sponsorship, _ = sponsor(lunch_need, pupils=10)
     october = list(sponsorships.instalments_of(sponsorship))[1]
     PledgeNotice.objects.update(sent_at=timezone.now())  # the first month's mail went
+    Notice.objects.update(sent_at=timezone.now())  # and the need's verification's
     mail.outbox.clear()
 
     def refused(*args, **kwargs):
@@ -183,12 +191,12 @@ def test_a_due_notice_with_the_mail_server_down_is_sent_once_when_it_is_back(
     mail_down = mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
     with mail_down, django_capture_on_commit_callbacks(execute=True):
         assert sponsorships.send_due_notices(today=date(2027, 9, 28))["done"] == 1
-    notice = PledgeNotice.objects.get(pledge=october, kind="due")
+    notice = Notice.objects.get(key=f"pledge-due:{october.pk}")
     assert notice.sent_at is None and notice.attempts == 1 and "Connection refused" in notice.last_error
     assert sponsorships.send_due_notices(today=date(2027, 9, 29))["done"] == 0  # no second row
-    PledgeNotice.objects.filter(pk=notice.pk).update(not_before=timezone.now() - timedelta(seconds=1))
-    assert outbox.sweep(older_than=timedelta(0))["done"] == 1
-    assert outbox.sweep(older_than=timedelta(0))["done"] == 0
+    Notice.objects.filter(pk=notice.pk).update(not_before=timezone.now() - timedelta(seconds=1))
+    assert notice_outbox.sweep(older_than=timedelta(0))["done"] == 1
+    assert notice_outbox.sweep(older_than=timedelta(0))["done"] == 0
     assert len(mail.outbox) == 1 and october.reference in mail.outbox[0].body
 
 
@@ -197,12 +205,13 @@ def test_a_due_notice_with_the_broker_down_waits_for_the_sweep(lunch_need, djang
 
     sponsor(lunch_need, pupils=10)
     PledgeNotice.objects.update(sent_at=timezone.now())  # the first month's mail went
+    Notice.objects.update(sent_at=timezone.now())  # and the need's verification's
     mail.outbox.clear()
-    broker_down = mock.patch("donations.tasks.send_pledge_notice.delay", side_effect=BrokerDown("Connection refused"))
+    broker_down = mock.patch("notices.tasks.send_notice.delay", side_effect=BrokerDown("Connection refused"))
     with broker_down, django_capture_on_commit_callbacks(execute=True):
         assert sponsorships.send_due_notices(today=date(2027, 9, 28))["done"] == 1
     assert len(mail.outbox) == 0
-    assert outbox.sweep(older_than=timedelta(0))["done"] == 1
+    assert notice_outbox.sweep(older_than=timedelta(0))["done"] == 1
     assert len(mail.outbox) == 1
 
 
