@@ -28,6 +28,7 @@ from schools.demo import MUONG_MUN, SCHOOLS
 from schools.models import AdministrativeUnit, School
 from schools.units import REFORM_DATE
 
+from .faces import PupilsAnswer
 from .models import Need, NeedEvent
 from .services import need_save, need_transition, photo_create
 
@@ -250,6 +251,12 @@ def _font(size):
     return ImageFont.load_default(size=size)
 
 
+# The demo's photos are drawings of a school house: no pupil is in them, and the school
+# answers so, as on the form. (Not asked, the face detector would look at every one of
+# them: seconds a photo.)
+DRAWN = PupilsAnswer(recognisable=False)
+
+
 def _demo_photo(category, caption, seed) -> SimpleUploadedFile:
     """A simple illustrated photo: sky, hills, trees, a school house and the category's
     name. The layout varies with the seed (hills, house, trees, side) so that two demo
@@ -317,7 +324,9 @@ def _create(*, school, index, template, final_status, staff, officer, rng, era, 
         wanted_by=(wanted_from + timedelta(days=rng.randint(20, 150))).date() if index % 3 else None,
     )
     item_rows = [{"description": d, "quantity": q, "unit": u, "unit_cost": c} for d, q, u, c in items]
-    photos = [photo_create(upload=_demo_photo(category, full_title, f"{index}-{full_title}"), actor=staff)]
+    photos = [
+        photo_create(upload=_demo_photo(category, full_title, f"{index}-{full_title}"), actor=staff, pupils=DRAWN)
+    ]
     need = need_save(need=need, items=item_rows, actor=staff, photos=photos)
     notes = {
         "return": "Đề nghị bổ sung báo giá của đơn vị cung cấp và ảnh hiện trạng rõ hơn.",
@@ -337,6 +346,7 @@ def _create(*, school, index, template, final_status, staff, officer, rng, era, 
                 actor=staff,
                 kind="proof",
                 need=need,
+                pupils=DRAWN,
             )
         need_transition(need=need, action=action, actor=actor, note=notes.get(action, ""))
     if final_status == "verified" and index % 4:
@@ -464,7 +474,9 @@ def _lunch_needs(staff, officer) -> int:
             lunch_cost=cost,
         )
         clerk = staff if code == "11099012" else officer
-        photos = [photo_create(upload=_demo_photo("meals", title, f"lunch-{created}-{title}"), actor=clerk)]
+        photos = [
+            photo_create(upload=_demo_photo("meals", title, f"lunch-{created}-{title}"), actor=clerk, pupils=DRAWN)
+        ]
         need_save(need=need, items=[], actor=clerk, photos=photos)
         need_transition(need=need, action="submit", actor=clerk)
         need_transition(need=need, action="verify", actor=officer)

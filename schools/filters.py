@@ -73,6 +73,20 @@ class PlaceFilterSet(django_filters.FilterSet):
     def filter_place(self, queryset, name, value):
         return queryset.filter(**{f"{self.school_prefix}{name}": value}) if value else queryset
 
+    # Fields that order or page a list without narrowing it.
+    not_narrowing = frozenset({"sort", "page"})
+
+    @property
+    def narrowing_count(self) -> int:
+        """How many filters narrow the list ("Filters (2)"): fields given a value, never the
+        sort order (a list sorted by its default is not filtered)."""
+        data = self.data or {}
+        return sum(
+            1
+            for name in self.form.fields
+            if name not in self.not_narrowing and data.get(name) not in (None, "", "unknown")
+        )
+
 
 class SchoolFilter(PlaceFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
