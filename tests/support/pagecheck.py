@@ -16,7 +16,8 @@ How, and why so (the suite must stay fast on two CPUs):
   are posted to it when the test ends. Errors fail the run; warnings and notes do not.
 - Pages a journey saw only on a desktop are opened again at 390 px when their browser
   context closes (a GET of the same address in the same context, so as the same person),
-  so every page of the journeys is also width-checked on a phone.
+  so every page of the journeys is also width-checked on a phone. So are, at their own
+  width, pages whose check the journey outran (it navigated on before the check ended).
 - Findings are attributed to the test that saw the page and fail it at its teardown
   (`tests/conftest.py` `_page_checks`), with the URL and what was found.
 
@@ -71,7 +72,7 @@ def page_key(url: str, width: int) -> str:
 # walks the tree once, carrying "inside a scrollable container" down, so it stays linear.
 _CHECK_JS = """
 async ([axeSource, runAxe, width]) => {
-  const result = {axe: null, width: null};
+  const result = {axe: null, width: null, href: location.href};
   if (runAxe) {
     if (!window.axe) { (0, eval)(axeSource); }
     const axeResult = await window.axe.run(document, {resultTypes: ['violations']});
@@ -141,6 +142,7 @@ class Stats:
     vnu_seconds: float = 0.0
     revisit_seconds: float = 0.0
     revisits: int = 0
+    skipped: list = field(default_factory=list)
     missed: set = field(default_factory=set)
 
 
@@ -215,30 +217,40 @@ class PageChecks:
 
     # -- per page ----------------------------------------------------------------------
     def check(self, page, response=None, test: str | None = None) -> None:
-        """Check the page now showing in `page`, if its key was not checked yet."""
-        url = page.url
-        if not url.startswith(getattr(page, "base_url", "http")):
-            return
+        """Check the page now showing in `page`, if its key was not checked yet.
+
+        The journey goes on while this runs (Playwright calls listeners between its own
+        steps), so the page may have moved on: the key comes from the address of the
+        document axe-core ran in, and the HTML is kept only if it is that document's."""
+        base_url = getattr(page, "base_url", "http")
         width = page.viewport_size["width"]
-        key = page_key(url, width)
-        if key in self.checked:
+        loaded = response.url if response is not None else page.url
+        if not loaded.startswith(base_url) or page_key(loaded, width) in self.checked:
             return
         test = test or current_test()
-        html_key = page_key(url, 0)
-        want_html = response is not None and html_key not in self.checked
+        if response is not None and "text/html" not in (response.header_value("content-type") or ""):
+            return
         body = None
-        if want_html:
+        if response is not None and page_key(loaded, 0) not in self.checked:
             try:
-                if "text/html" not in (response.header_value("content-type") or ""):
-                    return
                 body = response.body()
-            except Exception:  # the page navigated on: its next load is checked
+            except Exception:  # the page moved on: its HTML is taken when it is reopened
                 body = None
         started = time.monotonic()
         try:
             result = page.evaluate(_CHECK_JS, [self.axe_source(), True, width if width <= PHONE_WIDTH else 0])
-        except Exception:  # the page navigated on, or closed: its next load is checked
-            self.stats.missed.add(key)
+        except Exception:  # the page moved on, or closed: reopened when its context closes
+            result = None
+        url = result["href"] if result else None
+        if url is None or url.split("#")[0] != loaded.split("#")[0]:
+            # Not the document that loaded: that one is reopened when the context closes.
+            self.stats.missed.add(page_key(loaded, width))
+            revisit = getattr(page.context, "_revisit", None)
+            if revisit is not None:
+                revisit.setdefault(page_key(loaded, width), (loaded, base_url, width))
+            return
+        key = page_key(url, width)
+        if key in self.checked:
             return
         elapsed = time.monotonic() - started
         self.checked.add(key)
@@ -246,7 +258,7 @@ class PageChecks:
         self.stats.pages += 1
         self.stats.axe_seconds += elapsed
         if body is not None:
-            self.checked.add(html_key)
+            self.checked.add(page_key(url, 0))
             self.html_pending.append((test, url, key, body))
             self.start_vnu()
         for violation in result["axe"] or []:
@@ -277,30 +289,37 @@ class PageChecks:
                 )
             )
 
-    def revisit_at_phone_width(self, context, urls: dict[str, str]) -> None:
-        """Open at 390 px the pages this context saw only wider (as the same person)."""
-        if not urls:
+    def revisit(self, context, pages: dict[str, tuple[str, str, int]]) -> None:
+        """Open again, in the same context (as the same person), the pages still unchecked:
+        those this context saw only wider than a phone (at 390 px), and those whose check
+        the journey outran by moving on before it ended (at their own width)."""
+        pages = {key: value for key, value in pages.items() if key not in self.checked}
+        if not pages:
             return
         started = time.monotonic()
-        phone = context.new_page()
+        again = context.new_page()
         try:
-            phone.set_viewport_size({"width": PHONE_WIDTH, "height": 844})
-            phone.set_default_timeout(15000)
-            for key, (url, base_url) in urls.items():
-                if page_key(url, PHONE_WIDTH) in self.checked:
+            again.set_default_timeout(15000)
+            for key, (url, base_url, width) in pages.items():
+                if key in self.checked:
                     continue
-                phone.base_url = base_url
+                again.set_viewport_size({"width": width, "height": 844 if width <= PHONE_WIDTH else 900})
+                again.base_url = base_url
                 try:
-                    response = phone.goto(url)
-                except Exception:
-                    self.stats.missed.add(key)
+                    response = again.goto(url)
+                except Exception as error:  # not a page (a download): nothing to check
+                    self.stats.missed.discard(key)
+                    self.stats.skipped.append(f"{url}: {error.__class__.__name__}")
                     continue
                 if response is None or response.status >= 400:
+                    self.stats.missed.discard(key)
                     continue
-                self.check(phone)
+                self.check(again, response)
                 self.stats.revisits += 1
+                if key not in self.checked:
+                    self.findings.append(Finding(current_test(), url, key, "tool", "the page could not be checked"))
         finally:
-            phone.close()
+            again.close()
             self.stats.revisit_seconds += time.monotonic() - started
 
     def validate_pending(self) -> None:
@@ -336,12 +355,12 @@ class PageChecks:
         per_page = (s.axe_seconds + s.vnu_seconds) / s.pages if s.pages else 0
         text = (
             f"page checks: {s.pages} distinct pages (path with ids normalised + width), "
-            f"{s.revisits} reopened at {PHONE_WIDTH} px; axe-core + width {s.axe_seconds:.1f} s, "
+            f"{s.revisits} reopened when their context closed; axe-core + width {s.axe_seconds:.1f} s, "
             f"Nu HTML checker {s.vnu_seconds:.1f} s, reopening {s.revisit_seconds:.1f} s "
             f"({per_page * 1000:.0f} ms a page before reopening)"
         )
         if s.missed:
-            text += f"; not checked (the page moved on each time): {', '.join(sorted(s.missed))}"
+            text += f"; not checked (the page moved on, and reopening failed): {', '.join(sorted(s.missed))}"
         return text
 
 
@@ -359,18 +378,19 @@ def watch(page) -> None:
     CHECKS.axe_source()  # fails here, with the way to install it, when axe-core is missing
     CHECKS.start_vnu()  # in the background: its servlet is ready by the first test's end
     context = page.context
-    if not hasattr(context, "_desktop_pages"):
-        context._desktop_pages = {}
+    if not hasattr(context, "_revisit"):
+        context._revisit = {}
+        context._checking = 0
         original_close = context.close
 
         def close(*args, **kwargs):
             try:
-                pages = {
-                    key: value
-                    for key, value in context._desktop_pages.items()
-                    if page_key(value[0], PHONE_WIDTH) not in CHECKS.checked
-                }
-                CHECKS.revisit_at_phone_width(context, pages)
+                # Let the checks still running in listeners end first (each waits on the
+                # browser; a short wait on a page hands control to them).
+                deadline = time.monotonic() + 60
+                while context._checking and context.pages and time.monotonic() < deadline:
+                    context.pages[0].wait_for_timeout(25)
+                CHECKS.revisit(context, context._revisit)
             finally:
                 original_close(*args, **kwargs)
 
@@ -383,13 +403,15 @@ def watch(page) -> None:
 
     def on_load(_page=None):
         response, state["response"] = state["response"], None
+        context._checking += 1
         try:
             CHECKS.check(page, response)
         except Exception as error:  # a tool missing or broken: say so in the test's failure
             CHECKS.findings.append(Finding(current_test(), page.url, "", "tool", repr(error)))
-        width = page.viewport_size["width"]
-        if width > PHONE_WIDTH and page.url.startswith(page.base_url):
-            context._desktop_pages.setdefault(page_key(page.url, 0), (page.url, page.base_url))
+        finally:
+            context._checking -= 1
+        if page.viewport_size["width"] > PHONE_WIDTH and page.url.startswith(page.base_url):
+            context._revisit.setdefault(page_key(page.url, PHONE_WIDTH), (page.url, page.base_url, PHONE_WIDTH))
 
     page.on("response", on_response)
     page.on("load", on_load)
