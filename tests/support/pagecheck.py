@@ -316,7 +316,10 @@ class PageChecks:
                     continue
                 self.check(again, response)
                 self.stats.revisits += 1
-                if key not in self.checked:
+                # Reopened later, an address may now send this person elsewhere (the login
+                # page once signed in): the page it showed is what is checked.
+                self.stats.missed.discard(key)
+                if page_key(again.url, width) not in self.checked:
                     self.findings.append(Finding(current_test(), url, key, "tool", "the page could not be checked"))
         finally:
             again.close()
