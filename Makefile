@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -17,7 +18,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# The suite's page checks (tests/support/pagecheck.py): axe-core and the Nu HTML Checker
+# (vnu.jar), pinned in package.json and package-lock.json; nothing in node_modules is served.
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing. Please run:  sudo apt-get install -y npm"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 # gettext compiles the translation catalogue; Pango and fonts let WeasyPrint write PDFs.
 # Official documents are set in Liberation Serif 2.x (fonts-liberation2: Times metrics with
@@ -46,7 +54,9 @@ SYSTEM_CHECKS := \
 	'fonts-liberation2:test -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf'
 # Browser tests drive Debian's Chromium with Playwright, never a downloaded browser;
 # pdftoppm (poppler-utils): the allocation journey renders the decision it downloads.
-BROWSER_CHECKS := 'chromium:command -v chromium' 'poppler-utils:command -v pdftoppm'
+# Java 17 runs the Nu HTML Checker (vnu.jar) over every page the journeys visit.
+BROWSER_CHECKS := 'chromium:command -v chromium' 'poppler-utils:command -v pdftoppm' \
+	'openjdk-17-jre-headless:java -version 2>&1 | grep -Eq "version \"(1[7-9]|[2-9][0-9])"'
 
 system-deps:
 	$(call need_packages,$(SYSTEM_CHECKS))
@@ -109,4 +119,4 @@ bench-ci: messages
 	$(BIN)/python manage.py bench --ci $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

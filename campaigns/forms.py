@@ -142,7 +142,7 @@ class CampaignFundForm(forms.ModelForm):
         model = Fund
         fields = ["office", "name", "slug", "description", "is_open"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"slug": _("Letters, digits and hyphens: the fund's page is /donations/funds/<address>/.")}
+        help_texts = {"slug": _("Letters, digits and hyphens: the fund's page is /donations/funds/&lt;address&gt;/.")}
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -209,7 +209,7 @@ class FundForm(forms.ModelForm):
     class Meta:
         model = Fund
         fields = ["office", "name", "slug", "description", "is_open"]
-        help_texts = {"slug": _("Letters, digits and hyphens: the fund's page is /donations/funds/<address>/.")}
+        help_texts = {"slug": _("Letters, digits and hyphens: the fund's page is /donations/funds/&lt;address&gt;/.")}
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)

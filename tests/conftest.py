@@ -15,6 +15,7 @@ from tests.letters_contest.factories import ContestRoundFactory, CriterionFactor
 from tests.needs.factories import NeedFactory
 from tests.schools.factories import MembershipFactory
 from tests.support.area import build_area
+from tests.support.pagecheck import CHECKS, current_test
 
 # Playwright's sync API runs an event loop in this thread for the rest of the session once
 # the browser starts; the ORM calls the tests make are synchronous and safe here.
@@ -74,6 +75,7 @@ def pytest_configure(config):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    CHECKS.stop_vnu()
     if not _RUN:
         return
     from django.conf import settings
@@ -111,6 +113,29 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CHECKS.stats.pages:
+        terminalreporter.write_line(CHECKS.summary())
+
+
+@pytest.fixture(autouse=True)
+def _page_checks():
+    """Fails a test whose browser pages had accessibility, HTML or width findings
+    (tests/support/pagecheck.py). Set up before `page`, `phone` and the test's own
+    contexts, so its teardown comes after theirs (a context's 390 px reopening included)."""
+    yield
+    if not CHECKS.html_pending and not CHECKS.findings:
+        return
+    CHECKS.validate_pending()
+    findings = CHECKS.findings_of(current_test())
+    if findings:
+        pytest.fail(
+            f"{len(findings)} finding(s) on the pages this test visited (tests/support/pagecheck.py):\n"
+            + "\n".join(f"- [{f.kind}] {f.key}  {f.url}\n    {f.message}" for f in findings),
+            pytrace=False,
+        )
 
 
 @pytest.fixture(autouse=True)

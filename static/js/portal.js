@@ -20,4 +20,18 @@
       });
     });
   });
+
+  // A wide table scrolls sideways inside its .table-responsive wrapper; keyboard users
+  // reach that scrolling only if the wrapper can take focus, so it can while it scrolls.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-responsive").forEach(function (wrapper) {
+      if (wrapper.scrollWidth > wrapper.clientWidth + 1) {
+        wrapper.setAttribute("tabindex", "0");
+      } else {
+        wrapper.removeAttribute("tabindex");
+      }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
 })();
