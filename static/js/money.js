@@ -175,12 +175,17 @@
     described.push(preview.id);
     input.setAttribute("aria-describedby", described.join(" "));
 
-    function refresh() {
+    // The server's message already stands under a refused field: the preview does not
+    // repeat it until the donor changes what they typed.
+    var serverRefused = input.getAttribute("aria-invalid") === "true" || input.classList.contains("is-invalid");
+
+    function refresh(event) {
       var text = input.value.trim();
       preview.textContent = "";
       preview.classList.remove("text-danger");
       if (!text) return;
       var result = parse(text);
+      if (result.error && serverRefused && !event) return;
       if (result.error) {
         preview.classList.add("text-danger");
         preview.textContent = message(input, result);

@@ -5,6 +5,7 @@ types, the server stores what the preview said, and the ambiguous entries are se
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from playwright.sync_api import expect
 
 from core.formatting import format_vnd
@@ -34,6 +35,32 @@ ACCEPTED = [
 WORDS_CHECKED = [0, 5, 15, 21, 105, 1_005, 2_050, 1_250_000, 1_000_005, 2_000_000_000, 1_000_000_000_000, 10**13 - 1]
 
 
+PARSE_CHECKED = [
+    "1,5",
+    "1.5",
+    "1,250",
+    "1,2345 nghìn",
+    "một triệu",
+    "500k 2tr",
+    "1tr5",
+    "2 tỷ 300 triệu",
+    "1.500 nghìn",
+    "1.250.000,00",
+    "1,250,000",
+    "-500.000",
+    "1" * 16,
+    "0,5 tỷ",
+    "₫1.000",
+]
+
+
+def python_reading(text: str):
+    try:
+        return parse_vnd(text)
+    except ValidationError as refused:
+        return {"max_value": "max"}.get(refused.code, refused.code)
+
+
 def a_need_lacking(amount: int) -> Need:
     for need in Need.objects.filter(status=Need.Status.VERIFIED, lunch_cost__isnull=True).order_by("pk"):
         if need.amount_missing >= amount:
@@ -52,6 +79,12 @@ def test_each_way_of_typing_money_is_seen_and_stored(phone, demo, settings):
     phone.goto(give)
     from_js = phone.evaluate(f"{json.dumps(WORDS_CHECKED)}.map(window.portalMoney.words)")
     assert from_js == [amount_in_words(amount) for amount in WORDS_CHECKED]
+    # And its reading of what is typed is core/money.py's, refusals included.
+    typed = [text for text, _ in ACCEPTED] + PARSE_CHECKED
+    from_js = phone.evaluate(
+        f"{json.dumps(typed)}.map(t => {{ const r = window.portalMoney.parse(t); return r.error ? r.error : r.amount; }})"
+    )
+    assert from_js == [python_reading(text) for text in typed]
 
     for index, (typed, amount) in enumerate(ACCEPTED):
         phone.goto(give)
@@ -78,6 +111,7 @@ def test_each_way_of_typing_money_is_seen_and_stored(phone, demo, settings):
     phone.get_by_role("button", name="Cam kết ủng hộ").click()
     expect(phone.locator("#id_amount_error")).to_contain_text("Có phải ý bạn là 1,5 triệu = 1.500.000\u00a0₫?")
     assert amount_box.input_value() == "1,5"
+    expect(preview).to_have_text("")  # the server's message is not said twice
     screenshot(phone, "money-2-decimal-refused-phone")
 
     # "2 tỷ" is read as 2.000.000.000 ₫, and refused as more than the need can take.
