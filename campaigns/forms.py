@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import VndField
 from donations.models import Fund
 
 from .models import AgendaItem, BudgetLine, CommunicationActivity, Event, Invitation, Responsibility, Review, Task
@@ -104,7 +105,6 @@ class BudgetLineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # As the database's campaigns_budgetline_amount, with Django's own message.
         self.fields["amount"].validators.append(MinValueValidator(0))
-        self.fields["amount"].widget.attrs["min"] = 0
 
 
 InvitationFormSet = forms.inlineformset_factory(
@@ -116,6 +116,7 @@ BudgetFormSet = forms.inlineformset_factory(
     form=BudgetLineForm,
     fk_name="event",
     fields=["description", "amount", "funding_source", "decision_number", "settled"],
+    field_classes={"amount": VndField},
     extra=1,
     can_delete=True,
 )

@@ -52,6 +52,62 @@ def similar_open_needs(need: Need, *, limit: int = 3) -> list[Need]:
     return found
 
 
+# Gifts people commonly make, offered below what a need still lacks.
+GIFT_TIERS = (200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000, 50_000_000)
+SMALLEST_GIFT = 1_000
+
+
+def round_down_nicely(amount: int) -> int:
+    """Two significant figures, rounded down (never above what is left): 1.875.000 -> 1.800.000."""
+    if amount < 10_000:
+        return amount // 1_000 * 1_000
+    step = 10 ** (len(str(amount)) - 2)
+    return amount // step * step
+
+
+def typical_gift(need: Need) -> int | None:
+    """The median of the last money gifts received for needs of the same kind, or None
+    when there are too few to speak of."""
+    amounts = sorted(
+        Pledge.objects.filter(
+            need__category=need.category,
+            kind=Pledge.Kind.MONEY,
+            status__in=Pledge.RECEIVED_STATUSES,
+            source_fund__isnull=True,
+            sponsorship__isnull=True,
+            received_amount__isnull=False,
+        )
+        .order_by("-received_on", "-pk")
+        .values_list("received_amount", flat=True)[:200]
+    )
+    if len(amounts) < 3:
+        return None
+    return amounts[len(amounts) // 2]
+
+
+def suggested_amounts(need: Need, *, most: int = 5) -> list[dict]:
+    """Amounts offered as one-tap choices on the give form: all that the need still
+    lacks, half of it, the typical gift to needs of its kind and common tiers; each one
+    at most what is left, so a suggestion is never refused."""
+    left = need.amount_missing
+    if left < SMALLEST_GIFT:
+        return []
+    chosen = {left: "left"}
+    half = round_down_nicely(left // 2)
+    if half >= SMALLEST_GIFT:
+        chosen.setdefault(half, "half")
+    typical = typical_gift(need)
+    if typical:
+        typical = round_down_nicely(min(typical, left))
+        if typical >= SMALLEST_GIFT:
+            chosen.setdefault(typical, "typical")
+    for tier in sorted((t for t in GIFT_TIERS if t < left), key=lambda t: abs(t - left / 4)):
+        if len(chosen) >= most:
+            break
+        chosen.setdefault(tier, "tier")
+    return [{"amount": amount, "kind": chosen[amount]} for amount in sorted(chosen)]
+
+
 def pledges_of(user) -> QuerySet[Pledge]:
     """The donor's gifts to needs and to funds; a sponsorship's instalments are listed
     with their sponsorship (`sponsorships_of`)."""

@@ -4,7 +4,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from core import confirm
 from core.cache import cache_public_page
 from core.documents import pdf_response
 from core.formatting import format_vnd
+from core.money import parse_vnd
 from core.ratelimit import limit_posts
 from documents.issuers import NoIssuer
 from documents.views import issuing_body, sign_and_tell
@@ -70,6 +71,11 @@ def pledge_create(request, need_pk):
     if need.is_lunch:  # sponsored by pupils and months
         return redirect("donations:sponsor", need_pk=need.pk)
     initial = {"submission_token": uuid.uuid4(), "kind": Pledge.Kind.MONEY, **_initial_donor(request.user)}
+    suggestions = selectors.suggested_amounts(need)
+    # A suggestion chosen without JavaScript comes back as ?amount=: it fills the field.
+    chosen = _suggested_amount(request.GET.get("amount"), need)
+    if chosen:
+        initial["amount"] = chosen
     form = PledgeForm(request.POST or None, initial=initial, need=need)
     similar = []
     if request.method == "POST" and form.is_valid():
@@ -93,7 +99,22 @@ def pledge_create(request, need_pk):
             if created:
                 messages.success(request, _("Thank you! Your pledge is recorded."))
             return redirect(pledge_url(pledge))
-    return render(request, "donations/pledge_form.html", {"need": need, "form": form, "similar": similar})
+    return render(
+        request,
+        "donations/pledge_form.html",
+        {"need": need, "form": form, "similar": similar, "suggestions": suggestions, "chosen": chosen},
+    )
+
+
+def _suggested_amount(text, need) -> int | None:
+    """The amount of a suggestion link, if it is one the need can take."""
+    if not text:
+        return None
+    try:
+        amount = parse_vnd(text)
+    except ValidationError:
+        return None
+    return amount if selectors.SMALLEST_GIFT <= amount <= need.amount_missing else None
 
 
 def _account_and_transfer(pledge):

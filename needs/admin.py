@@ -1,11 +1,19 @@
 from django.contrib import admin
+from django.db import models
+
+from core.forms import MoneyInput, VndField
 
 from .models import Need, NeedEvent, NeedItem, NeedPhoto
+
+# Money in the admin is typed as in the portal's forms (core.money); the models' other
+# big integers (the photos' hashes) are not editable, so they never reach a form.
+MONEY_FIELDS = {models.BigIntegerField: {"form_class": VndField, "widget": MoneyInput}}
 
 
 class NeedItemInline(admin.TabularInline):
     model = NeedItem
     extra = 0
+    formfield_overrides = MONEY_FIELDS
 
 
 class NeedEventInline(admin.TabularInline):
@@ -17,6 +25,7 @@ class NeedEventInline(admin.TabularInline):
 
 @admin.register(Need)
 class NeedAdmin(admin.ModelAdmin):
+    formfield_overrides = MONEY_FIELDS
     list_display = [
         "title",
         "school",

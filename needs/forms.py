@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VndField
+from core.forms import MoneyInput, VndField
 from core.pdfs import MAGIC, PdfRefused, clean_pdf
 
 from .faces import PupilsAnswer
@@ -271,8 +271,9 @@ class NeedItemForm(forms.ModelForm):
             "description": forms.TextInput(attrs={"placeholder": _("e.g. Winter blanket")}),
             "quantity": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric", "class": "js-quantity"}),
             "unit": forms.TextInput(attrs={"placeholder": _("e.g. piece")}),
-            "unit_cost": forms.NumberInput(attrs={"min": 0, "step": 1000, "inputmode": "numeric", "class": "js-cost"}),
+            "unit_cost": MoneyInput(attrs={"class": "js-cost"}),
         }
+        field_classes = {"unit_cost": VndField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

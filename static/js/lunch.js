@@ -6,6 +6,10 @@
   function formatVnd(amount) { return money.format(amount) + "\u00a0₫"; }
   function whole(input) {
     if (!input) return 0;
+    if (input.hasAttribute("data-money") && window.portalMoney) {
+      var parsed = window.portalMoney.parse(input.value);
+      return parsed.error ? 0 : parsed.amount;
+    }
     return parseInt(String(input.value).replace(/[^0-9]/g, ""), 10) || 0;
   }
 

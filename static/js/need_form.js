@@ -13,13 +13,22 @@
 
   function formatVnd(amount) { return money.format(amount) + "\u00a0₫"; }
 
+  function amountOf(input) {
+    var text = String((input || {}).value || "");
+    if (window.portalMoney) {
+      var parsed = window.portalMoney.parse(text);
+      return parsed.error ? 0 : parsed.amount;
+    }
+    return parseInt(text.replace(/\D/g, ""), 10) || 0;
+  }
+
   function recompute() {
     var total = 0;
     rows.querySelectorAll(".item-row").forEach(function (row) {
       var removed = row.querySelector(".js-delete");
       var quantity = parseInt((row.querySelector(".js-quantity") || {}).value, 10) || 0;
-      // A cost may be typed the Vietnamese way ("1.250.000"): only its digits count.
-      var cost = parseInt(String((row.querySelector(".js-cost") || {}).value || "").replace(/\D/g, ""), 10) || 0;
+      // A cost is typed the Vietnamese way ("1.250.000", "1,5tr"): read as the server does.
+      var cost = amountOf(row.querySelector(".js-cost"));
       var line = quantity * cost;
       var lineTotal = row.querySelector(".js-line-total");
       if (lineTotal) lineTotal.textContent = formatVnd(line);

@@ -166,7 +166,7 @@ def test_a_guest_gives_with_the_amount_typed_the_vietnamese_way(client, fund):
     [
         ("0", "Mức ủng hộ tối thiểu là 1.000 ₫."),
         ("-5.000.000", "Mức ủng hộ tối thiểu là 1.000 ₫."),
-        ("5,5", "nhập số tiền nguyên theo đồng"),
+        ("5,5", "Có phải ý bạn là 5,5 triệu = 5.500.000\u00a0₫?"),
         ("năm triệu", "nhập số tiền nguyên theo đồng"),
         ("", "Trường này là bắt buộc."),
     ],
