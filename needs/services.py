@@ -183,12 +183,16 @@ NOTIFIED_STEPS = {
     "return": Kind.NEED_RETURNED,
     "verify": Kind.NEED_VERIFIED,
     "answer": Kind.QUESTION_ANSWERED,
+    "submit": Kind.NEED_SUBMITTED,
+    "deliver": Kind.NEED_DELIVERED,
 }
 
 
 def _notify_step(need: Need, action: str, actor, note: str) -> None:
     """An office's question, return or verification tells the school's people; the
-    school's answer tells the officers who asked (else every officer handling it)."""
+    school's answer tells the officers who asked (else every officer handling it); a need
+    sent for verification, or reported delivered, tells the officers handling the school,
+    whose step comes next."""
     kind = NOTIFIED_STEPS.get(action)
     if kind is None:
         return
@@ -200,6 +204,8 @@ def _notify_step(need: Need, action: str, actor, note: str) -> None:
             .order_by("-created_at")
         ]
         people = askers or officers_of_school(need.school)
+    elif action in ("submit", "deliver"):
+        people = officers_of_school(need.school)
     else:
         people = school_people(need.school)
     people = [p for p in people if not (actor is not None and getattr(p, "pk", None) == actor.pk)]

@@ -17,6 +17,8 @@ class Kind(models.TextChoices):
     QUESTION_ANSWERED = "question_answered", _("A school answers a question about a need")
     NEED_RETURNED = "need_returned", _("A need is returned to the school")
     NEED_VERIFIED = "need_verified", _("A need is verified")
+    NEED_SUBMITTED = "need_submitted", _("A school sends a need for verification")
+    NEED_DELIVERED = "need_delivered", _("A school reports a need delivered")
     SPONSORSHIP_DUE = "sponsorship_due", _("A month of sponsored lunches falls due")
 
 

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             name='HistoricalMailOptOut',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('question_asked', 'An education office asks a question about a need'), ('question_answered', 'A school answers a question about a need'), ('need_returned', 'A need is returned to the school'), ('need_verified', 'A need is verified'), ('sponsorship_due', 'A month of sponsored lunches falls due')], max_length=30)),
+                ('kind', models.CharField(choices=[('question_asked', 'An education office asks a question about a need'), ('question_answered', 'A school answers a question about a need'), ('need_returned', 'A need is returned to the school'), ('need_verified', 'A need is verified'), ('need_submitted', 'A school sends a need for verification'), ('need_delivered', 'A school reports a need delivered'), ('sponsorship_due', 'A month of sponsored lunches falls due')], max_length=30)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             name='MailOptOut',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('question_asked', 'An education office asks a question about a need'), ('question_answered', 'A school answers a question about a need'), ('need_returned', 'A need is returned to the school'), ('need_verified', 'A need is verified'), ('sponsorship_due', 'A month of sponsored lunches falls due')], max_length=30)),
+                ('kind', models.CharField(choices=[('question_asked', 'An education office asks a question about a need'), ('question_answered', 'A school answers a question about a need'), ('need_returned', 'A need is returned to the school'), ('need_verified', 'A need is verified'), ('need_submitted', 'A school sends a need for verification'), ('need_delivered', 'A school reports a need delivered'), ('sponsorship_due', 'A month of sponsored lunches falls due')], max_length=30)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mail_opt_outs', to=settings.AUTH_USER_MODEL)),
             ],
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(blank=True, max_length=254)),
-                ('kind', models.CharField(choices=[('question_asked', 'An education office asks a question about a need'), ('question_answered', 'A school answers a question about a need'), ('need_returned', 'A need is returned to the school'), ('need_verified', 'A need is verified'), ('sponsorship_due', 'A month of sponsored lunches falls due')], max_length=30)),
+                ('kind', models.CharField(choices=[('question_asked', 'An education office asks a question about a need'), ('question_answered', 'A school answers a question about a need'), ('need_returned', 'A need is returned to the school'), ('need_verified', 'A need is verified'), ('need_submitted', 'A school sends a need for verification'), ('need_delivered', 'A school reports a need delivered'), ('sponsorship_due', 'A month of sponsored lunches falls due')], max_length=30)),
                 ('subject', models.CharField(max_length=300)),
                 ('body_text', models.TextField()),
                 ('body_html', models.TextField()),

@@ -1,6 +1,7 @@
 """Each step of a need that waits on someone tells them (needs.services._notify_step,
 through the notices outbox): the office's question, return and verification tell the
-school's people; the school's answer tells the officer who asked."""
+school's people; the school's answer tells the officer who asked; a need sent for
+verification or reported delivered tells the officers handling the school."""
 
 import pytest
 from django.core import mail
@@ -75,6 +76,27 @@ def test_a_person_who_chose_no_mail_of_a_kind_still_finds_it_in_the_inbox(
     with django_capture_on_commit_callbacks(execute=True):
         need_transition(need=need, action="verify", actor=area.officer_a)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([area.staff_a.email, "hieutruong@example.vn"])
+
+
+@pytest.mark.parametrize(
+    ("start", "action", "kind", "words"),
+    [
+        ("draft", "submit", Kind.NEED_SUBMITTED, "để xác minh"),
+        ("funded", "deliver", Kind.NEED_DELIVERED, "Đã nhận đủ 1 bồn"),
+    ],
+)
+def test_a_need_waiting_on_the_office_tells_the_officers_handling_the_school(
+    area, need, start, action, kind, words, django_capture_on_commit_callbacks
+):
+    need.status = start
+    need.save(update_fields=["status"])
+    with django_capture_on_commit_callbacks(execute=True):
+        need_transition(need=need, action=action, actor=area.staff_a, note="Đã nhận đủ 1 bồn")
+    assert told(kind) == sorted([area.officer_a.email, area.officer_province.email])
+    assert all(words in m.body and need.title in m.subject for m in mail.outbox)
+    assert len(mail.outbox) == 2
+    # Not the school's people (they acted), not the other commune's officer.
+    assert not Notice.objects.filter(user__in=[area.staff_a, area.staff_b, area.officer_b]).exists()
 
 
 def test_steps_that_wait_on_nobody_tell_nobody(area, need):
