@@ -1,40 +1,22 @@
-"""The outbox of the e-mails pledges trigger.
+"""The outbox of the e-mails pledges trigger: a `PledgeNotice` row per mail, written in
+the same transaction as the change that triggers it, handed to `send_pledge_notice` after
+commit and swept every minute by `sweep_pledge_notices`. The claim, retries and sweep
+are every outbox's (core/outbox.py); this module says which mail a pledge gets and
+writes it."""
 
-A mail is a `PledgeNotice` row written in the same transaction as the change that
-triggers it, so it cannot be lost when Redis, the worker or the mail server is down:
-
-- after commit the row is handed to a worker (`send_pledge_notice`); if the broker is
-  down the hand-over is skipped and logged, and the donor's request still succeeds;
-- every minute `sweep_pledge_notices` sends whatever is still waiting: rows the
-  broker never got, rows whose worker died (their claim runs out), rows whose send
-  failed (each failure waits longer before the next try, up to an hour).
-
-Each send first claims the row with one UPDATE, so two workers, the sweep and a
-redelivered task never send the same mail twice. The one window left is a worker
-killed after the mail server accepted the message and before the row is marked: the
-message then goes again with the same Message-ID, which mail systems use to drop the
-copy.
-"""
-
-import logging
-from datetime import timedelta
 from urllib.parse import urlsplit
 
-from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from core.jobs import each_row
 from core.mail import html_body, render_subject
+from core.outbox import Outbox
 
 from .models import Pledge, PledgeNotice
-
-logger = logging.getLogger(__name__)
 
 # donations.tasks.send_pledge_notice, which calls deliver() below.
 SEND_TASK = "donations.tasks.send_pledge_notice"
@@ -51,73 +33,6 @@ def queue_notice(pledge: Pledge, kind: str) -> PledgeNotice | None:
     if created:
         transaction.on_commit(lambda: hand_over(notice.pk))
     return notice
-
-
-def hand_over(notice_id: int) -> None:
-    # The task is found by its name in the Celery app's registry (donations.apps loads
-    # tasks.py in every process), not imported: tasks.py imports this module, and
-    # importing it back would close a cycle. `.delay` keeps eager runs where configured.
-    send_pledge_notice = current_app.tasks[SEND_TASK]
-    try:
-        send_pledge_notice.delay(notice_id)
-    except Exception:  # the broker is down: the row waits for the sweep
-        logger.warning("Pledge mail %s left in the outbox: the task queue is unreachable", notice_id, exc_info=True)
-
-
-def _due(now) -> Q:
-    return Q(sent_at__isnull=True) & (Q(not_before__isnull=True) | Q(not_before__lte=now))
-
-
-def backoff(attempts: int) -> timedelta:
-    """PLEDGE_MAIL_RETRY_SECONDS (30 s) after the first failure, doubling, at most an hour."""
-    return timedelta(seconds=min(settings.PLEDGE_MAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 3600))
-
-
-def deliver(notice_id: int) -> bool:
-    """Send one waiting mail. True if this call sent it; False if it was sent or claimed
-    already, or the send failed (then it waits for a later try)."""
-    try:
-        return _attempt(notice_id)
-    except Exception:
-        return False
-
-
-def _attempt(notice_id: int) -> bool:
-    """`deliver`, with a failed send raised after it is recorded (for the sweep's count)."""
-    now = timezone.now()
-    lease = timedelta(seconds=settings.PLEDGE_MAIL_LEASE_SECONDS)
-    claimed = PledgeNotice.objects.filter(_due(now), pk=notice_id).update(
-        not_before=now + lease, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return False
-    notice = PledgeNotice.objects.select_related("pledge__need__school", "pledge__fund__office__unit").get(pk=notice_id)
-    try:
-        _send(notice)
-    except Exception as error:
-        PledgeNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(
-            not_before=timezone.now() + backoff(notice.attempts), last_error=f"{type(error).__name__}: {error}"[:300]
-        )
-        logger.warning("Pledge mail %s failed (attempt %s); it will be tried again", notice_id, notice.attempts)
-        raise
-    PledgeNotice.objects.filter(pk=notice_id).update(sent_at=timezone.now(), not_before=None, last_error="")
-    return True
-
-
-def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict:
-    """Send the mails still waiting: {"done": sent, "failed": sends that failed (each
-    logged with its id, and tried again after its back-off)}. Rows younger than
-    `older_than` (by default PLEDGE_MAIL_SWEEP_AFTER_SECONDS) are left to the worker
-    they were just handed to."""
-    if older_than is None:
-        older_than = timedelta(seconds=settings.PLEDGE_MAIL_SWEEP_AFTER_SECONDS)
-    now = timezone.now()
-    waiting = (
-        PledgeNotice.objects.filter(_due(now), created_at__lte=now - older_than)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return each_row("outbox.sweep", list(waiting), _attempt)
 
 
 def _send(notice: PledgeNotice) -> None:
@@ -169,3 +84,14 @@ def school_recipients(school) -> list[str]:
         school=school, role=Membership.Role.SCHOOL_STAFF, user__is_active=True
     ).values_list("user__email", flat=True)
     return list(dict.fromkeys(a.strip().lower() for a in addresses if a))
+
+
+OUTBOX = Outbox(
+    model=PledgeNotice,
+    send=_send,
+    task=SEND_TASK,
+    name="Pledge mail",
+    job="outbox.sweep",
+    related=("pledge__need__school", "pledge__fund__office__unit"),
+)
+hand_over, deliver, sweep = OUTBOX.hand_over, OUTBOX.deliver, OUTBOX.sweep

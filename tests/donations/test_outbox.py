@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
 
+from core.outbox import backoff
 from donations import outbox
 from donations.models import PledgeNotice
 from donations.services import DonorDetails, donor_erase, pledge_create
@@ -103,4 +104,4 @@ def test_erasing_a_donor_drops_the_mails_still_waiting_for_them(need):
 
 @pytest.mark.parametrize("attempts, seconds", [(1, 30), (2, 60), (3, 120), (8, 3600), (20, 3600)])
 def test_the_back_off_doubles_up_to_an_hour(attempts, seconds):
-    assert outbox.backoff(attempts) == timedelta(seconds=seconds)
+    assert backoff(attempts) == timedelta(seconds=seconds)
