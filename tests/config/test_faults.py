@@ -31,7 +31,15 @@ import requests
 
 from ops.processes import free_port, kill, wait_for
 from tests.support.browser import screenshot
-from tests.support.services import Portal, PostgresCluster, RedisServer, celery_beat, celery_worker, postgres_bin
+from tests.support.services import (
+    Portal,
+    PostgresCluster,
+    RedisServer,
+    celery_beat,
+    celery_worker,
+    give_over_http,
+    postgres_bin,
+)
 
 pytestmark = pytest.mark.skipif(
     postgres_bin() is None or shutil.which("redis-server") is None,
@@ -145,21 +153,7 @@ class Stack:
         )
 
     def give(self, need_id: int, email_address: str, amount: int = 100_000) -> requests.Response:
-        session = requests.Session()
-        url = f"{self.portal.base_url}/donations/give/{need_id}/"
-        form = session.get(url, timeout=30).text
-        data = {
-            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
-            "submission_token": re.search(r'name="submission_token" value="([^"]+)"', form).group(1),
-            "kind": "money",
-            "amount": str(amount),
-            "name": "Nguyễn Thị Thu",
-            "email": email_address,
-            "phone": "",
-            "message": "",
-            "goods_description": "",
-        }
-        return session.post(url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False)
+        return give_over_http(requests.Session(), self.portal.base_url, need_id, email_address, amount)
 
     def pledge_of(self, email_address: str) -> tuple[int, str]:
         assert re.fullmatch(r"[a-z.]+@example\.vn", email_address)  # the test's own addresses only

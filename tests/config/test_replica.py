@@ -10,7 +10,7 @@ import requests
 from django.db import transaction
 
 from core import dbrouter
-from tests.support.services import Portal, PostgresCluster, StandbyCluster, postgres_bin
+from tests.support.services import Portal, PostgresCluster, StandbyCluster, give_over_http, postgres_bin
 
 pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL's server programs are not installed")
 
@@ -58,23 +58,6 @@ def _pledged(session: requests.Session, portal, need_id: int) -> int:
     return response.json()["amount_pledged"]
 
 
-def _give(session: requests.Session, portal, need_id: int, amount: int) -> requests.Response:
-    url = f"{portal.base_url}/donations/give/{need_id}/"
-    form = session.get(url, timeout=30).text
-    data = {
-        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
-        "submission_token": re.search(r'name="submission_token" value="([^"]+)"', form).group(1),
-        "kind": "money",
-        "amount": str(amount),
-        "name": "Lò Văn Tươi",
-        "email": "lo.van.tuoi@example.vn",
-        "phone": "",
-        "message": "",
-        "goods_description": "",
-    }
-    return session.post(url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False)
-
-
 def test_lagging_reads_go_to_the_replica_and_a_donor_reads_their_own_gift_from_the_primary(replicated):
     primary, standby, portal = replicated
     need_id = _open_need(primary)
@@ -84,7 +67,7 @@ def test_lagging_reads_go_to_the_replica_and_a_donor_reads_their_own_gift_from_t
 
     standby.pause_replay()
     try:
-        given = _give(donor, portal, need_id, 150_000)
+        given = give_over_http(donor, portal.base_url, need_id, "lo.van.tuoi@example.vn", 150_000)
         assert given.status_code == 302, given.text[-2000:]
         assert "primary_until" in donor.cookies
         written = int(primary.query(f"SELECT amount_pledged FROM needs_need WHERE id = {need_id}"))  # noqa: S608
@@ -141,7 +124,10 @@ def test_the_dashboard_reads_the_replica_until_the_officer_writes(replicated):
 
     standby.pause_replay()
     try:
-        assert _give(requests.Session(), portal, need_id, 200_000).status_code == 302
+        assert (
+            give_over_http(requests.Session(), portal.base_url, need_id, "lo.van.tuoi@example.vn", 200_000).status_code
+            == 302
+        )
         # The officer's dashboard reads the standby: the gift is not there yet.
         assert _pledged_in_area(officer, portal) == before
         # The officer changes a setting (a write): from now on the dashboard is read from

@@ -5,6 +5,7 @@ it never touches the PostgreSQL and Redis the rest of the suite uses. Processes 
 stop through ops/processes.py, as the benchmark's server does."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -180,3 +181,24 @@ class Portal:
 
     def stop(self):
         processes.kill(self.process)
+
+
+def give_over_http(
+    session, base_url: str, need_id: int, email_address: str, amount: int = 100_000, name: str = "Nguyễn Thị Thu"
+):
+    """A donor's gift of money to a need through the give form, as a browser posts it
+    (`session` is a requests.Session); the answer is not followed."""
+    url = f"{base_url}/donations/give/{need_id}/"
+    form = session.get(url, timeout=30).text
+    data = {
+        "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1),
+        "submission_token": re.search(r'name="submission_token" value="([^"]+)"', form).group(1),
+        "kind": "money",
+        "amount": str(amount),
+        "name": name,
+        "email": email_address,
+        "phone": "",
+        "message": "",
+        "goods_description": "",
+    }
+    return session.post(url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False)
