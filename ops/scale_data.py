@@ -277,9 +277,10 @@ class Generator:
                 "is_staff",
                 "is_active",
                 "date_joined",
+                "unread_notices",
             ],
             (
-                (pk, self.password_hash, None, False, email, name, "", False, True, joined)
+                (pk, self.password_hash, None, False, email, name, "", False, True, joined, 0)
                 for pk, email, name, joined in rows
             ),
         )
@@ -685,7 +686,7 @@ class Generator:
                 stamps[step] = moment
                 actor = staff if step in ("submitted", "cancelled") else (None if step == "expired" else officer)
                 note = "Đề nghị bổ sung ảnh và báo giá." if step == "returned" else ""
-                events.append((ids["needs_needevent"], need_id, "status", from_status, step, actor, note, moment))
+                events.append((ids["needs_needevent"], need_id, "status", from_status, step, actor, note, moment, ""))
                 ids["needs_needevent"] += 1
                 from_status = step
             pledged, received = self._pledges(need_id, status, requested, stamps, created, ids, pledges, pledge_events)
@@ -913,7 +914,17 @@ NEED_COLUMNS = [
     "updated_at", "province_id", "district_id", "commune_id",
 ]  # fmt: skip
 ITEM_COLUMNS = ["id", "need_id", "description", "quantity", "unit", "unit_cost", "position"]
-NEED_EVENT_COLUMNS = ["id", "need_id", "kind", "from_status", "to_status", "actor_id", "note", "created_at"]
+NEED_EVENT_COLUMNS = [
+    "id",
+    "need_id",
+    "kind",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "note",
+    "created_at",
+    "attachment",
+]
 PLEDGE_COLUMNS = [
     "id", "need_id", "donor_id", "donor_name", "donor_email", "donor_phone", "kind", "amount", "goods_description",
     "message", "anonymous", "search_name", "reference", "submission_token", "status", "received_amount", "received_on",

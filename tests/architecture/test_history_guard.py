@@ -66,6 +66,7 @@ READ_ONLY_VIEWS = {
     # donations
     "donations:detail",
     "donations:letter",
+    "donations:vietqr_png",  # the payment QR as a picture to save
     "donations:mine",
     "donations:honour_index",
     "donations:honour",

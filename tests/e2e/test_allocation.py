@@ -121,7 +121,7 @@ def test_a_gift_to_the_fund_from_guest_to_decision(browser, live_server, area, s
     # Each need shows the gift in its progress, as any pledge.
     for need, amount in ((w.need_1, 1_500_000), (w.need_2, 2_000_000), (w.need_3, 1_250_000)):
         approver.goto(live_server.url + need.get_absolute_url())
-        expect(approver.locator(".need-progress").first).to_have_attribute(
+        expect(approver.locator("section[aria-labelledby=funding-heading] .need-progress")).to_have_attribute(
             "aria-label", f"Đã cam kết {money(amount)}, đã nhận {money(0)} trên tổng {money(need.amount_requested)}"
         )
         assert Pledge.objects.get(need=need).source_fund_id == w.fund.pk

@@ -17,7 +17,9 @@ from schools.models import School
         ({"sort": "newest"}, 0),
         ({"sort": "urgent", "q": "", "category": ""}, 0),
         ({"q": "bếp ăn", "sort": "closest"}, 1),
-        ({"q": "bếp", "urgency": "high", "page": "2"}, 2),
+        ({"q": "bếp", "urgency": "3", "page": "2"}, 2),
+        # A value the list ignores (no such urgency) narrows nothing.
+        ({"q": "bếp", "urgency": "high"}, 1),
     ],
 )
 def test_it_counts_what_narrows_the_needs_list(data, count):
