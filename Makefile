@@ -25,7 +25,7 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-install: $(STAMP) $(NODE_STAMP)
+install: $(STAMP)
 
 # gettext compiles the translation catalogue; Pango and fonts let WeasyPrint write PDFs.
 # Official documents are set in Liberation Serif 2.x (fonts-liberation2: Times metrics with
@@ -85,7 +85,7 @@ run: messages demo
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: messages browser-deps
+test: messages browser-deps $(NODE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
