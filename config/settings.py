@@ -411,6 +411,9 @@ NEED_PHOTO_PENDING_HOURS = env.int("NEED_PHOTO_PENDING_HOURS", default=24)
 # A contest round's entries without an award are deleted this many days after its deadline
 # for schools, unless the organiser sets another date when opening the round.
 CONTEST_RETENTION_DAYS = env.int("CONTEST_RETENTION_DAYS", default=365)
+# Pupils' data of a round is deleted this many months after its results are published,
+# unless its organiser chooses another date (letters_contest.lifecycle).
+CONTEST_RETENTION_MONTHS = env.int("CONTEST_RETENTION_MONTHS", default=6)
 # Every uploaded image (need photos, delivery proofs, contest letters) passes core.images
 # before it is decoded: the memory its pixels would take (width × height × channels,
 # after a JPEG's scaled-down decode) per image and per request. A 12-megapixel phone

@@ -121,6 +121,7 @@ def _round(edition, *, province_code, office, slug, name, deadline, launch, purp
         organiser=office,
         campaign=campaign,
         launch_on=launch,
+        opens_on=launch or deadline - timedelta(days=60),
         school_deadline=deadline,
         judging_from=deadline + timedelta(days=7),
         judging_to=deadline + timedelta(days=21),

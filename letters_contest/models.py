@@ -6,6 +6,7 @@ collects its schools' entries, which judges score anonymously."""
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,6 +26,10 @@ class Edition(models.Model):
     age_min = models.PositiveSmallIntegerField(_("youngest age"), default=9)
     age_max = models.PositiveSmallIntegerField(_("oldest age"), default=15)
     word_limit = models.PositiveIntegerField(_("word limit"), default=800)
+    # How many letters each province forwards to the national round.
+    forward_quota = models.PositiveSmallIntegerField(
+        _("letters each province forwards"), default=3, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
 
     history = HistoricalRecords()
 
@@ -56,6 +61,10 @@ class ContestRound(models.Model):
     )
     campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="contest_round")
     launch_on = models.DateField(_("launch ceremony"), null=True, blank=True)
+    # The round's life (letters_contest.lifecycle) follows the clock from these dates:
+    # draft before opens_on, open for entries until school_deadline, closed, judging from
+    # judging_from, published when its results are, archived on delete_entries_on.
+    opens_on = models.DateField(_("entries open on"))
     school_deadline = models.DateField(_("deadline for schools"))
     judging_from = models.DateField(_("provincial judging from"), null=True, blank=True)
     judging_to = models.DateField(_("provincial judging until"), null=True, blank=True)
@@ -65,7 +74,19 @@ class ContestRound(models.Model):
     delete_entries_on = models.DateField(
         _("delete entries on"), help_text=_("Entries without an award are deleted on this date.")
     )
+    # Whether the organiser chose delete_entries_on; if not, publishing the results sets
+    # it to CONTEST_RETENTION_MONTHS after the publication (lifecycle.retention_after_publishing).
+    retention_chosen = models.BooleanField(_("deletion date chosen by the organiser"), default=False)
+    judges_required = models.PositiveSmallIntegerField(
+        _("judges per letter"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("Results are published only when every letter has this many judges' scores."),
+    )
     results_published = models.BooleanField(_("results published"), default=False)
+    results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
+    # Set by the nightly retention task once the pupils' data is deleted.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
 
     # Who opened the round, and who published or withdrew its results, and when.
     history = HistoricalRecords()
@@ -111,6 +132,28 @@ class Entry(models.Model):
     consent_guardian = models.CharField(_("guardian's name"), max_length=150, blank=True)
     consent_publish_name = models.BooleanField(_("the name may appear in published results"), default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    # Kept after the round is archived, for an awarded letter, only with this consent.
+    consent_keep_letter = models.BooleanField(
+        _("the letter may be kept in the record of prizes after the contest"), default=False
+    )
+    # Sensitive data (the 2025 personal data law): recorded only with the explicit consent
+    # of the child and the guardian, used only for the special prizes, never in history.
+    sensitive_consent = models.BooleanField(
+        _("the pupil and the guardian consent to recording ethnicity and disability"), default=False
+    )
+    ethnic_group = models.CharField(_("ethnic group"), max_length=40, blank=True)
+    has_disability = models.BooleanField(_("the pupil has a disability"), default=False)
+    sensitive_publish_consent = models.BooleanField(
+        _("the name may be published with a special prize for these"), default=False
+    )
+    # An organiser's recorded decision to leave a letter out of the ranking.
+    excluded_reason = models.TextField(_("reason for exclusion"), blank=True)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    excluded_at = models.DateTimeField(null=True, blank=True)
+    # Set when the round is archived: what is left is the record of the prize.
+    archived_at = models.DateTimeField(null=True, blank=True)
     duplicate_key = models.CharField(max_length=255, editable=False, default="", db_index=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -122,7 +165,7 @@ class Entry(models.Model):
     history = HistoricalRecords(
         excluded_fields=[
             "pupil_name", "date_of_birth", "class_name", "letter_file", "letter_text", "consent_guardian",
-            "duplicate_key",
+            "duplicate_key", "ethnic_group", "has_disability",
         ]
     )  # fmt: skip
 
@@ -155,6 +198,10 @@ class Entry(models.Model):
     def is_registered(self) -> bool:
         """In the contest: the guardian's consent stands."""
         return self.status == self.Status.REGISTERED
+
+    @property
+    def is_excluded(self) -> bool:
+        return bool(self.excluded_at)
 
     def age_on(self, day):
         born = self.date_of_birth
@@ -196,7 +243,11 @@ class Judge(models.Model):
 class Criterion(models.Model):
     """A rubric line of the edition in this round, e.g. content 40 %, language 30 %."""
 
-    round = models.ForeignKey(ContestRound, on_delete=models.CASCADE, related_name="criteria")
+    round = models.ForeignKey(ContestRound, null=True, blank=True, on_delete=models.CASCADE, related_name="criteria")
+    # Or a line of the national round's rubric (exactly one of the two).
+    national_round = models.ForeignKey(
+        "NationalRound", null=True, blank=True, on_delete=models.CASCADE, related_name="criteria"
+    )
     name = models.CharField(_("criterion"), max_length=150)
     weight = models.PositiveSmallIntegerField(_("weight (%)"))
     max_score = models.PositiveSmallIntegerField(_("highest score"), default=10)
@@ -207,6 +258,13 @@ class Criterion(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(round__isnull=False, national_round__isnull=True)
+                | Q(round__isnull=True, national_round__isnull=False),
+                name="letters_criterion_one_round",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -232,16 +290,33 @@ class Score(models.Model):
         return f"{self.entry_id} {self.criterion_id}: {self.value}"
 
 
+class Prize(models.TextChoices):
+    """The prizes the contest gives, provincial and national."""
+
+    FIRST = "first", _("First prize")
+    SECOND = "second", _("Second prize")
+    THIRD = "third", _("Third prize")
+    CONSOLATION = "consolation", _("Consolation prize")
+    SPECIAL = "special", _("Special prize")
+
+
+class SpecialPrize(models.TextChoices):
+    """What a special prize honours. Ethnicity and disability are sensitive data: such a
+    prize goes only to an entry whose sensitive data was recorded with consent, and is
+    published without the pupil's name unless that consent covers publishing it."""
+
+    ETHNIC_MINORITY = "ethnic_minority", _("for a pupil of an ethnic minority")
+    DISABILITY = "disability", _("for a pupil with a disability")
+    OTHER = "other", _("other special prize")
+
+
 class Award(models.Model):
-    class Level(models.TextChoices):
-        FIRST = "first", _("First prize")
-        SECOND = "second", _("Second prize")
-        THIRD = "third", _("Third prize")
-        CONSOLATION = "consolation", _("Consolation prize")
-        SPECIAL = "special", _("Special prize")
+    Level = Prize
 
     entry = models.OneToOneField(Entry, on_delete=models.CASCADE, related_name="award")
     level = models.CharField(_("award"), max_length=12, choices=Level.choices)
+    special = models.CharField(_("special prize for"), max_length=20, choices=SpecialPrize.choices, blank=True)
+    special_title = models.CharField(_("name of the special prize"), max_length=150, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
     # The certificate as issued (giấy chứng nhận) when the results were published with a
@@ -260,3 +335,135 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.entry} – {self.get_level_display()}"
+
+
+class TieBreak(models.Model):
+    """An organiser's order among entries with equal scores, where a prize needs one:
+    the lower `position` goes first; the reason is kept. `stage` 1 is the province's
+    ranking, 2 the national one."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="tie_breaks")
+    stage = models.PositiveSmallIntegerField(default=1)
+    position = models.PositiveSmallIntegerField(_("place among the tied"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "stage"], name="letters_tiebreak_once")]
+
+    def __str__(self):
+        return f"{self.entry_id} #{self.position}"
+
+
+class ResultCorrection(models.Model):
+    """A change to results already public: what changed, why, who decided. The only way
+    published results change (letters_contest.lifecycle)."""
+
+    round = models.ForeignKey(ContestRound, null=True, blank=True, on_delete=models.CASCADE, related_name="corrections")
+    national_round = models.ForeignKey(
+        "NationalRound", null=True, blank=True, on_delete=models.CASCADE, related_name="corrections"
+    )
+    entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections")
+    entry_code = models.CharField(_("entry code"), max_length=20, blank=True)
+    what = models.TextField(_("what changed"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(round__isnull=False, national_round__isnull=True)
+                | Q(round__isnull=True, national_round__isnull=False),
+                name="letters_correction_one_round",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.entry_code}: {self.what}"
+
+
+class NationalRound(models.Model):
+    """The edition's national round: provinces forward their best letters (the edition's
+    `forward_quota` each) by `forward_by`; national judges score them blind; the national
+    organisers publish the results and mark the one letter sent to the UPU."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.PROTECT, related_name="national_round")
+    forward_by = models.DateField(_("provinces forward letters by"))
+    judging_from = models.DateField(_("national judging from"), null=True, blank=True)
+    judging_to = models.DateField(_("national judging until"), null=True, blank=True)
+    judges_required = models.PositiveSmallIntegerField(
+        _("judges per letter"), default=2, validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
+    results_published_at = models.DateTimeField(_("results published at"), null=True, blank=True)
+    upu_entry = models.OneToOneField(
+        Entry,
+        verbose_name=_("the letter sent to the UPU"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sent_to_upu",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("national round")
+        verbose_name_plural = _("national rounds")
+
+    def __str__(self):
+        return _("National round of %(edition)s") % {"edition": self.edition}
+
+
+class NationalRole(models.Model):
+    """Who organises or judges the national round (appointed by a superuser or a
+    national organiser)."""
+
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", _("National organiser")
+        JUDGE = "judge", _("National judge")
+
+    national_round = models.ForeignKey(NationalRound, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="national_roles")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["national_round", "user", "role"], name="letters_national_role_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Forwarding(models.Model):
+    """A provincial letter sent on to the national round, with its place in the
+    province's ranking. Its national award and exclusion live here."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, related_name="forwarding")
+    national_round = models.ForeignKey(NationalRound, on_delete=models.PROTECT, related_name="forwardings")
+    province_rank = models.PositiveSmallIntegerField(_("rank in the province"))
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    forwarded_at = models.DateTimeField(auto_now_add=True)
+    national_level = models.CharField(_("national award"), max_length=12, choices=Prize.choices, blank=True)
+    national_special = models.CharField(_("special prize for"), max_length=20, choices=SpecialPrize.choices, blank=True)
+    national_special_title = models.CharField(_("name of the special prize"), max_length=150, blank=True)
+    excluded_reason = models.TextField(_("reason for exclusion"), blank=True)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    excluded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["national_round", "entry__code"]
+
+    def __str__(self):
+        return f"{self.entry} → {self.national_round}"

@@ -156,6 +156,7 @@ def round_open(*, office, data: dict, actor) -> ContestRound:
                 key: data.get(key)
                 for key in ("launch_on", "school_deadline", "judging_from", "judging_to", "forward_by")
             },
+            opens_on=data.get("opens_on") or data.get("launch_on") or timezone.localdate(),
             delete_entries_on=data.get("delete_entries_on") or retention_default(data["school_deadline"]),
         )
         round_._history_user = actor

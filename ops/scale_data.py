@@ -814,6 +814,7 @@ class Generator:
                 organiser_id=self.organiser_office[province_id],
                 campaign=campaign,
                 launch_on=date(year, 2, 20),
+                opens_on=date(year, 2, 20),
                 school_deadline=date(year, 3, 31),
                 judging_from=date(year, 4, 5),
                 judging_to=date(year, 4, 20),
@@ -845,7 +846,7 @@ class Generator:
                     first + index, rounds[province_id], school_id, code, pupil, born,
                     f"{rng.randint(4, 9)}A{rng.randint(1, 4)}", "", "Kính gửi thầy cô và các bạn…", words, True,
                     self._person(), rng.random() < 0.6, at, f"{fold(pupil)}|{born.isoformat()}", "registered",
-                    school[8], at, at,
+                    school[8], at, at, False, False, "", False, False, "",
                 )  # fmt: skip
 
         self.writer.write(
@@ -870,6 +871,12 @@ class Generator:
                 "created_by_id",
                 "created_at",
                 "updated_at",
+                "consent_keep_letter",
+                "sensitive_consent",
+                "ethnic_group",
+                "has_disability",
+                "sensitive_publish_consent",
+                "excluded_reason",
             ],
             rows(),
         )

@@ -44,6 +44,7 @@ class ContestRoundFactory(factory.django.DjangoModelFactory):
         starts_on=factory.LazyAttribute(lambda campaign: date(campaign.factory_parent.edition.year, 1, 8)),
         purpose="Hưởng ứng cuộc thi",
     )
+    opens_on = factory.LazyAttribute(lambda round_: date(round_.edition.year, 1, 15))
     school_deadline = factory.LazyAttribute(lambda round_: date(round_.edition.year, 3, 31))
     delete_entries_on = factory.LazyAttribute(lambda round_: date(round_.edition.year + 1, 6, 30))
 

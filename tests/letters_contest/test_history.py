@@ -74,6 +74,7 @@ def contest(area):
         province=area.province,
         organiser=c.office,
         campaign=campaign,
+        opens_on=date(2024, 1, 15),
         school_deadline=date(2024, 3, 31),
         delete_entries_on=date(2025, 6, 30),
     )
