@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.shortcuts import get_object_or_404
 
-from .models import Award, ContestRound, Criterion, Entry, Judge, Score
+from .models import Award, ContestRound, Criterion, Entry, Judge, Score, TieBreak
 
 # Judges whose totals for one entry differ by more than this many points (of 100) disagree.
 DISAGREEMENT_POINTS = 15
@@ -33,27 +33,73 @@ def _judge_total(scores, criteria) -> float:
     return sum(float(by_criterion.get(c.pk, 0)) / c.max_score * c.weight for c in criteria)
 
 
-def ranking(round_: ContestRound, stage: int = 1) -> list[dict]:
-    criteria = list(Criterion.objects.filter(round=round_))
+def share_ranks(rows: list[dict], key: str = "score") -> list[dict]:
+    """Standard competition ranking: equal scores share a rank and the next rank skips
+    (1, 2, 2, 4). Rows come sorted best first; each gets `rank` and `tied` (how many
+    share its rank, 1 when alone)."""
+    counts: dict = defaultdict(int)
+    for row in rows:
+        counts[row[key]] += 1
+    previous, rank = object(), 0
+    for position, row in enumerate(rows, start=1):
+        if row[key] != previous:
+            rank, previous = position, row[key]
+        row["rank"], row["tied"] = rank, counts[row[key]]
+    return rows
+
+
+def ranked(entries, criteria, *, stage: int, required: int) -> list[dict]:
+    """Every entry given (a queryset of entries in the contest), weighed by the rubric,
+    best first, ties sharing a rank (`share_ranks`) and, within a tie, in the order of
+    an organiser's recorded tie-break (`TieBreak` of this stage), then by code. Each row:
+    entry, score (None until a judge scored it), judges, complete (scored by `required`
+    judges), spread, disagreement, tie_break (the TieBreak or None). Entries without a
+    complete set of scores come last, unranked (rank None)."""
+    entries = {e.pk: e for e in entries}
+    criteria = list(criteria)
     per_entry = defaultdict(lambda: defaultdict(list))
-    for score in Score.objects.filter(entry__round=round_, stage=stage).only(
+    for score in Score.objects.filter(entry__in=list(entries), stage=stage).only(
         "entry_id", "judge_id", "criterion_id", "value"
     ):
         per_entry[score.entry_id][score.judge_id].append(score)
-    entries = {e.pk: e for e in Entry.objects.filter(pk__in=per_entry).select_related("school", "award")}
+    breaks = {t.entry_id: t for t in TieBreak.objects.filter(entry__in=list(entries), stage=stage)}
     rows = []
-    for entry_id, by_judge in per_entry.items():
-        totals = [_judge_total(scores, criteria) for scores in by_judge.values()]
+    for entry_id, entry in entries.items():
+        totals = [_judge_total(scores, criteria) for scores in per_entry.get(entry_id, {}).values()]
+        spread = round(max(totals) - min(totals), 1) if totals else 0
         rows.append(
             {
-                "entry": entries[entry_id],
-                "score": round(sum(totals) / len(totals), 1),
+                "entry": entry,
+                "score": round(sum(totals) / len(totals), 1) if totals else None,
                 "judges": len(totals),
-                "spread": round(max(totals) - min(totals), 1),
-                "disagreement": len(totals) > 1 and max(totals) - min(totals) > DISAGREEMENT_POINTS,
+                "complete": len(totals) >= required,
+                "spread": spread,
+                "disagreement": len(totals) > 1 and spread > DISAGREEMENT_POINTS,
+                "tie_break": breaks.get(entry_id),
             }
         )
-    return sorted(rows, key=lambda row: (-row["score"], row["entry"].code))
+    complete = sorted(
+        (row for row in rows if row["complete"]),
+        key=lambda row: (
+            -row["score"],
+            row["tie_break"].position if row["tie_break"] else 10**6,
+            row["entry"].code,
+        ),
+    )
+    incomplete = sorted((row for row in rows if not row["complete"]), key=lambda row: row["entry"].code)
+    for row in incomplete:
+        row["rank"], row["tied"] = None, 0
+    return share_ranks(complete) + incomplete
+
+
+def ranking(round_: ContestRound, stage: int = 1) -> list[dict]:
+    """The province's ranking: its registered entries not excluded."""
+    entries = (
+        Entry.objects.filter(round=round_, status=Entry.Status.REGISTERED, excluded_at__isnull=True)
+        .select_related("school", "award")
+        .order_by("code")
+    )
+    return ranked(entries, Criterion.objects.filter(round=round_), stage=stage, required=round_.judges_required)
 
 
 def published_results(round_: ContestRound) -> list[dict]:
