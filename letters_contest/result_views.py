@@ -114,9 +114,10 @@ def _act(request, round_, action) -> str:
 
 def _rankings_page(request, round_, refused: list[str]):
     rows = judging.ranking(round_)
-    services.entries_access_record(entries=[row["entry"] for row in rows], user=request.user, what="ranking")
-    posted = request.method == "POST" and request.POST.get("action") == "awards"
     ranked = [row for row in rows if row["rank"] is not None]
+    # The ranked rows show the pupils' names; the others only their codes.
+    services.entries_access_record(entries=[row["entry"] for row in ranked], user=request.user, what="ranking")
+    posted = request.method == "POST" and request.POST.get("action") == "awards"
     for row in ranked:
         award = getattr(row["entry"], "award", None)
         row["choice"] = _choice_posted(request.POST, row["entry"].pk) if posted else Choice.of(award)
