@@ -291,6 +291,7 @@ def test_registering_and_withdrawing_an_entry_is_kept_with_the_school_staff(clie
 
 def test_every_opening_of_pupils_data_is_recorded(client, contest):
     first, second = contest.entries
+    ContestRound.objects.filter(pk=contest.round.pk).update(judges_required=1)  # the first is ranked
     Score.objects.create(entry=first, judge=contest.judge, criterion=contest.content, value=8)
     Award.objects.create(entry=first, level="first", decided_by=contest.organiser)
     round_pk = contest.round.pk
