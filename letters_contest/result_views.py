@@ -141,7 +141,8 @@ def _rankings_page(request, round_, refused: list[str]):
                 round=round_, status=Entry.Status.REGISTERED, excluded_at__isnull=False
             ).select_related("school", "excluded_by"),
             "ties": [
-                {"rank": rank, "rows": group, "places": range(1, len(group) + 1)} for rank, group in sorted(ties.items())
+                {"rank": rank, "rows": group, "places": range(1, len(group) + 1)}
+                for rank, group in sorted(ties.items())
             ],
             "all_rows": rows,
             "refused": refused,
