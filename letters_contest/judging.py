@@ -1,7 +1,7 @@
 """Judging as it is read: who judges, what a judge sees, rankings and published results
-(scores and awards are written by letters_contest.services). A judge sees an entry only
-by its code and its letter; the ranking weighs each criterion by the rubric and flags
-judges who disagree."""
+(scores are written by letters_contest.services, awards and results by
+letters_contest.results). A judge sees an entry only by its code and its letter; the
+ranking weighs each criterion by the rubric and flags judges who disagree."""
 
 from collections import defaultdict
 
