@@ -2,7 +2,7 @@
 that took over from it by the day the prize was awarded (`documents.issuers`).
 
 Certificates are numbered when the organiser publishes the results and chooses who signs
-them (`services.results_publish`): each award then gets the next GCN number of the
+them (`results.results_publish`): each award then gets the next GCN number of the
 organiser's register, once, and its PDF is kept as issued and signed. Publishing, not the
 first print, because printing is a download anyone of the school may do, and a GET never
 takes a number. Before that, a certificate prints as a draft ("Số: …/GCN-…")."""

@@ -1,13 +1,14 @@
 """Judging as it is read: who judges, what a judge sees, rankings and published results
-(scores and awards are written by letters_contest.services). A judge sees an entry only
-by its code and its letter; the ranking weighs each criterion by the rubric and flags
-judges who disagree."""
+(scores are written by letters_contest.services, awards and results by
+letters_contest.results). A judge sees an entry only by its code and its letter; the
+ranking weighs each criterion by the rubric and flags judges who disagree."""
 
 from collections import defaultdict
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from .models import Award, ContestRound, Criterion, Entry, Judge, Score, TieBreak
+from .models import Award, ContestRound, Criterion, Entry, Judge, Prize, ResultCorrection, Score, SpecialPrize, TieBreak
 
 # Judges whose totals for one entry differ by more than this many points (of 100) disagree.
 DISAGREEMENT_POINTS = 15
@@ -96,28 +97,61 @@ def ranking(round_: ContestRound, stage: int = 1) -> list[dict]:
     """The province's ranking: its registered entries not excluded."""
     entries = (
         Entry.objects.filter(round=round_, status=Entry.Status.REGISTERED, excluded_at__isnull=True)
-        .select_related("school", "award")
+        .select_related("school", "award__certificate")
         .order_by("code")
     )
     return ranked(entries, Criterion.objects.filter(round=round_), stage=stage, required=round_.judges_required)
 
 
+# Special prizes that rest on sensitive data (ethnicity, disability).
+SENSITIVE_PRIZES = {SpecialPrize.ETHNIC_MINORITY, SpecialPrize.DISABILITY}
+
+
+def prize_label(level: str, special: str = "", special_title: str = "") -> str:
+    """A prize as the public reads it: "Giải Đặc biệt – dành cho học sinh khuyết tật"."""
+    if not level:
+        return _("no award")
+    name = str(Prize(level).label)
+    if level != Prize.SPECIAL:
+        return name
+    detail = special_title if special == SpecialPrize.OTHER else (SpecialPrize(special).label if special else "")
+    return f"{name} – {detail}" if detail else name
+
+
+def publishes_name(entry: Entry, special: str = "") -> bool:
+    """The pupil's name appears with a prize only with the guardian's consent and, for a
+    prize that reveals ethnicity or disability, the consent to publish that too."""
+    if not entry.consent_publish_name:
+        return False
+    return special not in SENSITIVE_PRIZES or entry.sensitive_publish_consent
+
+
 def published_results(round_: ContestRound) -> list[dict]:
-    """What the public may see: the award and the school; the pupil's name only where
-    the guardian consented to its publication."""
+    """What the public may see of each award: the prize (a special prize with what it
+    honours), the entry's rank in the ranking (shared when tied), the school, and the
+    pupil's name only where `publishes_name` allows. Ranked prizes first, best first."""
     order = {level: index for index, level in enumerate(Award.Level.values)}
+    ranks = {row["entry"].pk: row for row in ranking(round_)}
     rows = []
     for item in Award.objects.filter(entry__round=round_, entry__status=Entry.Status.REGISTERED).select_related(
         "entry__school"
     ):
         entry = item.entry
+        placed = ranks.get(entry.pk, {})
         rows.append(
             {
-                "level": item.get_level_display(),
-                "rank": order[item.level],
+                "level": prize_label(item.level, item.special, item.special_title),
+                "order": order[item.level],
+                "rank": placed.get("rank"),
+                "tied": placed.get("tied", 0) > 1,
                 "code": entry.code,
-                "name": entry.pupil_name if entry.consent_publish_name else "",
+                "name": entry.pupil_name if publishes_name(entry, item.special) else "",
                 "school": entry.school.name,
             }
         )
-    return sorted(rows, key=lambda row: (row["rank"], row["code"]))
+    return sorted(rows, key=lambda row: (row["order"], row["rank"] or 10**6, row["code"]))
+
+
+def corrections(round_: ContestRound):
+    """The corrections made to published results, newest first: shown with them."""
+    return ResultCorrection.objects.filter(round=round_).only("entry_code", "what", "reason", "decided_at")

@@ -8,18 +8,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.issuers import issuer_of_office
-from documents.models import DocumentKind
-from documents.services import issue_document
-
-from .certificates import certificate_rendered, certificate_title
-from .models import Award, ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, Score
+from .models import ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, Score
 
 
 class EntryRefused(Exception):
@@ -169,48 +163,8 @@ def round_open(*, office, data: dict, actor) -> ContestRound:
 
 
 class AwardCertified(EntryRefused):
-    """An award whose certificate is issued is a document: it is not changed nor taken back."""
-
-
-def results_publish(*, round_: ContestRound, published: bool, actor, signer=None) -> list:
-    """Show the round's awards on its public results page, or take them down. Published
-    with a `signer` (one of the organiser's signers), every award without a certificate
-    gets one: the next GCN number of the organiser's register (or of the body that took
-    over from it today), rendered with that signer and kept as issued, all in this
-    transaction. Returns the certificates issued now; signing them comes next
-    (documents.services.sign_issued). Raises NoIssuer, or ValidationError when the
-    signer cannot sign for the organiser."""
-    issued = []
-    with transaction.atomic():
-        round_.results_published = published
-        round_._history_user = actor
-        round_.save(update_fields=["results_published"])
-        if published and signer is not None:
-            issuer = issuer_of_office(round_.organiser, on=timezone.localdate())
-            try:
-                issuer = issuer.with_signer(signer)
-            except ValueError as refused:
-                raise ValidationError(
-                    {"signer": _("This person cannot sign for %(body)s.") % {"body": issuer.text_name}}
-                ) from refused
-            awards = (
-                Award.objects.select_for_update()
-                .filter(entry__round=round_, certificate__isnull=True)
-                .select_related("entry__school", "entry__round__edition")
-                .order_by("entry__code")
-            )
-            for award in awards:
-                award.certificate = issue_document(
-                    kind=DocumentKind.CERTIFICATE,
-                    issuer=issuer,
-                    title=certificate_title(award),
-                    user=actor,
-                    render=lambda document, award=award: certificate_rendered(award, issuer, document.number_text),
-                )
-                award._history_user = actor
-                award.save(update_fields=["certificate"])
-                issued.append(award.certificate)
-    return issued
+    """An award whose certificate is issued is a document: it is not changed nor taken back
+    (awards, publishing and corrections: letters_contest.results)."""
 
 
 def judge_appoint(*, round_: ContestRound, email: str, actor, stage: int = 1) -> Judge:
@@ -259,28 +213,6 @@ def scores_save(*, entry: Entry, judge, stage: int, values: dict[int, Decimal]) 
             score.save()
             saved.append(score)
     return saved
-
-
-def award_set(*, entry: Entry, level: str, actor) -> Award | None:
-    """Give the entry an award, change it, or (with no level) take it back."""
-    with transaction.atomic():
-        award = Award.objects.select_for_update().filter(entry=entry).first()
-        if award is not None and award.certificate_id:
-            raise AwardCertified(
-                _("%(code)s's certificate is issued (%(number)s): its award is no longer changed.")
-                % {"code": entry.code, "number": award.certificate.number_text}
-            )
-        if not level:
-            if award is not None:
-                award._history_user = actor
-                award.delete()
-            return None
-        if award is None:
-            award = Award(entry=entry)
-        award.level, award.decided_by = level, actor
-        award._history_user = actor
-        award.save()
-    return award
 
 
 def entry_access_record(*, entry: Entry, user, what: str) -> EntryAccess:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import result_views, views
 
 app_name = "letters_contest"
 
@@ -18,7 +18,7 @@ urlpatterns = [
     path("<int:pk>/judging/", views.judging_list, name="judging"),
     path("<int:pk>/judging/<int:entry_pk>/", views.judging_entry, name="judging_entry"),
     path("<int:pk>/judging/<int:entry_pk>/letter/", views.judging_letter, name="judging_letter"),
-    path("<int:pk>/rankings/", views.rankings, name="rankings"),
-    path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/rankings/", result_views.rankings, name="rankings"),
+    path("<int:pk>/results/", result_views.results_page, name="results"),
     path("<int:pk>/participation/", views.participation_view, name="participation"),
 ]

@@ -1,20 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import confirm
 from core.documents import pdf_response
 from core.ratelimit import limit_posts
-from documents.forms import IssueForm
-from documents.issuers import NoIssuer, issuer_of_office
-from documents.services import sign_issued
-from documents.signing import SigningFailed
+from documents.issuers import NoIssuer
 from schools.filters import is_id
 from schools.permissions import roles_of
 
@@ -179,115 +175,6 @@ def judging_letter(request, pk, entry_pk):
         raise Http404
     services.entry_access_record(entry=entry, user=request.user, what="judge-letter")
     return FileResponse(entry.letter_file.open("rb"), as_attachment=False)
-
-
-@login_required
-def rankings(request, pk):
-    round_ = get_round(pk)
-    if not is_organiser(request.user, round_):
-        raise PermissionDenied
-    if request.method == "POST":
-        if "publish" in request.POST:
-            if request.POST.get("publish") == "1" and not confirm.confirmed(request):
-                return confirm.ask(request, _publish_confirmation(round_, certify=bool(request.POST.get("signer"))))
-            publish_results(request, round_)
-        else:
-            entry_pk = request.POST.get("entry", "")
-            if not is_id(entry_pk):
-                raise Http404
-            entry = get_object_or_404(Entry, pk=entry_pk, round=round_)
-            level = request.POST.get("level", "")
-            if level and level not in Award.Level.values:
-                raise Http404
-            try:
-                services.award_set(entry=entry, level=level, actor=request.user)
-            except services.AwardCertified as refused:
-                messages.error(request, refused.message)
-            else:
-                messages.success(request, _("Award saved for %(code)s.") % {"code": entry.code})
-        return redirect("letters_contest:rankings", pk=round_.pk)
-    rows = judging.ranking(round_)
-    services.entries_access_record(entries=[row["entry"] for row in rows], user=request.user, what="ranking")
-    body, no_issuer = _certifying_body(round_)
-    return render(
-        request,
-        "letters_contest/rankings.html",
-        {
-            "round": round_,
-            "rows": rows,
-            "levels": Award.Level.choices,
-            "issue_form": IssueForm(body=body) if body else None,
-            "issuing_body": body,
-            "no_issuer": no_issuer,
-        },
-    )
-
-
-def _certifying_body(round_):
-    try:
-        return issuer_of_office(round_.organiser, on=timezone.localdate()).office, ""
-    except NoIssuer as problem:
-        return None, str(problem)
-
-
-def _publish_confirmation(round_, *, certify: bool) -> confirm.Confirmation:
-    what = [_("The rankings and awards become public on the results page.")]
-    if certify:
-        what.append(
-            _("Every award's certificate is issued with the next GCN number of the organiser's register, then signed.")
-        )
-    return confirm.Confirmation(
-        title=_("Publish the results of %(round)s?") % {"round": round_},
-        what=what,
-        cannot_undo=_("Issued certificates keep their numbers; awards with a certificate can no longer be changed.")
-        if certify
-        else _("Everyone may have seen the results once they are public."),
-        action=_("Yes, publish the results"),
-        back=reverse("letters_contest:rankings", args=[round_.pk]),
-        danger=False,
-    )
-
-
-def publish_results(request, round_) -> None:
-    """Publish (with a signer: and issue every award's certificate, then sign them) or
-    take the results down."""
-    published = request.POST.get("publish") == "1"
-    signer = None
-    if published and request.POST.get("signer"):
-        body, no_issuer = _certifying_body(round_)
-        form = IssueForm(request.POST, body=body) if body else None
-        if form is None or not form.is_valid():
-            messages.error(request, no_issuer or _("Choose who signs the certificates, among the organiser's signers."))
-            return
-        signer = form.cleaned_data["signer"]
-    try:
-        issued = services.results_publish(round_=round_, published=published, actor=request.user, signer=signer)
-    except (NoIssuer, ValidationError) as refused:
-        messages.error(request, " ".join(getattr(refused, "messages", [str(refused)])))
-        return
-    messages.success(request, _("The results page is updated."))
-    unsigned = []
-    for document in issued:
-        try:
-            sign_issued(document=document, user=request.user)
-        except SigningFailed as failure:
-            unsigned.append(document.number_text)
-            reason = str(failure)
-    if issued:
-        messages.success(request, _("%(count)s certificates are issued.") % {"count": len(issued)})
-    if unsigned:
-        messages.error(
-            request,
-            _("Issued but not signed: %(numbers)s. %(reason)s Sign them again from the register.")
-            % {"numbers": ", ".join(unsigned), "reason": reason},
-        )
-
-
-def results(request, pk):
-    round_ = get_round(pk)
-    if not round_.results_published and not is_organiser(request.user, round_):
-        raise Http404
-    return render(request, "letters_contest/results.html", {"round": round_, "rows": judging.published_results(round_)})
 
 
 @login_required

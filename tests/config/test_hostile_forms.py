@@ -39,6 +39,7 @@ from oversight.models import DigestPreference, DigestSettings
 from tests.accounts.factories import UserFactory
 from tests.campaigns.factories import EventFactory, ReviewFactory, TaskFactory
 from tests.needs.factories import NeedFactory
+from tests.support.contest import judging_today, score
 from tests.support.forms import entry_data
 from tests.support.fuzz import FUZZ, HOSTILE, clean
 from tests.support.images import letter_photo
@@ -254,26 +255,41 @@ def test_the_score_form_refuses_bad_input_and_keeps_the_scores(client, judged, c
         assert len(after) == 2 and all(Decimal(0) <= value <= 10 for value in after.values())
 
 
+def _judged_today(judged):
+    round_, entries, criteria, judges, organiser = judged
+    judging_today(round_)
+    for entry in entries:
+        score(entry, judges, criteria, (8, 8))
+    return round_, entries, organiser
+
+
 def test_a_valid_award_is_saved(client, judged):
-    round_, entries, _criteria, _judges, organiser = judged
+    round_, entries, organiser = _judged_today(judged)
     client.force_login(organiser)
     url = reverse("letters_contest:rankings", args=[round_.pk])
-    assert client.post(url, {"entry": entries[0].pk, "level": "first"}).status_code == 302
-    assert Award.objects.get().level == "first"
+    data = {"action": "awards", f"level-{entries[0].pk}": "first", f"level-{entries[1].pk}": "first"}
+    assert client.post(url, data).status_code == 302
+    assert list(Award.objects.values_list("level", flat=True)) == ["first", "first"]
 
 
 @FUZZ
-@given(changes=hostile(entry=HOSTILE, level=HOSTILE))
-@example(changes={"entry": "abc"})
-@example(changes={"entry": "²"})
-def test_the_award_form_answers_any_post(client, judged, changes):
-    round_, entries, _criteria, _judges, organiser = judged
+@given(changes=hostile(action=HOSTILE, level=HOSTILE, special=HOSTILE, title=HOSTILE))
+@example(changes={"level": "²"})
+@example(changes={"action": "awards\x00"})
+def test_the_awards_form_answers_any_post(client, judged, changes):
+    round_, entries, organiser = _judged_today(judged)
     client.force_login(organiser)
-    before = list(Award.objects.values_list("entry_id", "level"))
-    values = {"entry": str(entries[0].pk), "level": "first", **changes}
-    response = client.post(reverse("letters_contest:rankings", args=[round_.pk]), values)
-    if _answered(response, 302, 404) == 404:
-        assert list(Award.objects.values_list("entry_id", "level")) == before
+    before = list(Award.objects.values_list("entry_id", "level", "special", "special_title"))
+    values = {"action": "awards", "level": "special", "special": "other", "title": "Giải Ấn tượng", **changes}
+    post = {"action": values["action"]}
+    for entry in entries:
+        post |= {f"level-{entry.pk}": values["level"], f"special-{entry.pk}": values["special"]}
+        post[f"title-{entry.pk}"] = values["title"]
+    response = client.post(reverse("letters_contest:rankings", args=[round_.pk]), post)
+    if _answered(response, 200, 302, 404) != 302:
+        assert list(Award.objects.values_list("entry_id", "level", "special", "special_title")) == before
+    if response.status_code == 200:
+        _says_why(response)
     assert all(level in Award.Level.values for level in Award.objects.values_list("level", flat=True))
 
 

@@ -1,14 +1,17 @@
 """Certificates issued at publishing are signed with the organiser's keys."""
 
+import pytest
 from django.urls import reverse
 
 from documents.models import SigningKey
 from documents.services import signing_key_add_pkcs12
 from documents.verification import verify_pdf
-from letters_contest import services
-from letters_contest.models import Award
+from letters_contest import results
+from letters_contest.lifecycle import StateRefused
+from letters_contest.models import Award, ContestRound
 from tests.documents.factories import SignerFactory
-from tests.letters_contest.factories import AwardFactory, EntryFactory
+from tests.letters_contest.factories import AwardFactory, CriterionFactory, EntryFactory, JudgeFactory
+from tests.support.contest import judging_today, score
 
 
 def test_certificates_issued_at_publishing_are_signed(client, area, contest, pki, trusted_ca):
@@ -16,7 +19,12 @@ def test_certificates_issued_at_publishing_are_signed(client, area, contest, pki
     head = SignerFactory(office=round_.organiser, full_name="Lò Văn Minh")
     # A school of the round's province (a school of its own would make a new province,
     # whose factory code can meet Điện Biên's "11").
-    AwardFactory(entry=EntryFactory(round=round_, school=area.school_a))
+    judging_today(round_)
+    ContestRound.objects.filter(pk=round_.pk).update(judges_required=1)
+    round_.refresh_from_db()
+    entry = EntryFactory(round=round_, school=area.school_a)
+    score(entry, [JudgeFactory(round=round_).user], [CriterionFactory(round=round_)], (9,))
+    AwardFactory(entry=entry)
     signing_key_add_pkcs12(
         owner=round_.organiser,
         holder=SigningKey.Holder.ORGANISATION,
@@ -34,4 +42,5 @@ def test_certificates_issued_at_publishing_are_signed(client, area, contest, pki
     with document.pdf.open("rb") as pdf:
         (signature,) = verify_pdf(pdf.read()).signatures
     assert signature.intact and signature.trusted
-    assert services.results_publish(round_=round_, published=True, actor=organiser, signer=head) == []
+    with pytest.raises(StateRefused):  # published once: its certificates are not issued again
+        results.results_publish(round_=round_, actor=organiser, signer=head)

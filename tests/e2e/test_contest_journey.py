@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from letters_contest.models import Award, ContestRound, Entry, Score
 from tests.support.browser import new_page, screenshot, sign_in
+from tests.support.contest import judging_today
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -85,6 +86,10 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     school.get_by_role("button", name="Đăng ký").click()
     entry = Entry.objects.get(round=round_)
     expect(school.get_by_text(f"Đã đăng ký bài dự thi {entry.code}.")).to_be_visible()
+    # Entries close and judging starts (a day of the round's clock, not of this test's);
+    # one judge's scores are enough in this round.
+    judging_today(round_)
+    ContestRound.objects.filter(pk=round_.pk).update(judges_required=1)
     # The judge scores it seeing only the code.
     judge = new_page(browser, live_server.url)
     sign_in(judge, "judge1@demo.vn")
@@ -100,7 +105,7 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     # The organiser awards it and publishes; the results page shows the award.
     organiser2.goto(f"{live_server.url}/contest/{round_.pk}/rankings/")
     organiser2.select_option(f"#level-{entry.pk}", "first")
-    organiser2.locator("tr", has_text=entry.code).get_by_role("button", name="Lưu").click()
+    organiser2.get_by_role("button", name="Lưu toàn bộ giải thưởng").click()
     organiser2.get_by_role("button", name="Công bố kết quả").click()
     organiser2.get_by_test_id("confirm-submit").click()
     expect(organiser2.get_by_test_id("confirm-step")).to_have_count(0)

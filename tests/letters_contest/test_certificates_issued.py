@@ -7,19 +7,25 @@ from django.urls import reverse
 
 from documents.issuers import issuer_of_office
 from documents.models import IssuedDocument
-from letters_contest import services
-from letters_contest.models import Award
+from letters_contest import results, services
+from letters_contest.lifecycle import StateRefused
+from letters_contest.models import Award, ResultCorrection
+from letters_contest.results import Choice
 from tests.documents.factories import SignerFactory
 from tests.support.confirm import asks_to_confirm
+from tests.support.contest import judging_today, score
 from tests.support.documents import pdf_text
 
 
 @pytest.fixture
 def awarded(client, judged):
-    round_, entries, _criteria, _judges, organiser = judged
+    round_, entries, criteria, judges, organiser = judged
+    judging_today(round_)
+    score(entries[0], judges, criteria, (9, 9))
+    score(entries[1], judges, criteria, (7, 7))
     client.force_login(organiser)
-    for entry, level in ((entries[0], "first"), (entries[1], "third")):
-        client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"entry": entry.pk, "level": level})
+    awards = {"action": "awards", f"level-{entries[0].pk}": "first", f"level-{entries[1].pk}": "third"}
+    client.post(reverse("letters_contest:rankings", args=[round_.pk]), awards)
     deputy = SignerFactory(office=round_.organiser, full_name="Lò Văn Minh", authority="kt", title="PHÓ GIÁM ĐỐC")
     return round_, entries, organiser, deputy
 
@@ -48,21 +54,24 @@ def test_publishing_with_a_signer_numbers_each_certificate_once(client, awarded)
     assert "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Lò Văn Minh" in text
     assert "Giải Nhất" in text and "Lò Thị Mai" in text
 
-    # Published again (after taking it down): no certificate is numbered twice.
-    client.post(rankings, {"publish": "0"})
+    # Published once: publishing again is refused, no certificate is numbered twice.
     client.post(rankings, {"publish": "1", "signer": deputy.pk, "confirmed": "yes"})
+    with pytest.raises(StateRefused):
+        results.results_publish(round_=round_, actor=organiser, signer=deputy)
     assert IssuedDocument.objects.count() == 2
 
 
 def test_an_award_whose_certificate_is_issued_is_not_changed(client, awarded):
     round_, entries, organiser, deputy = awarded
-    services.results_publish(round_=round_, published=True, actor=organiser, signer=deputy)
+    results.results_publish(round_=round_, actor=organiser, signer=deputy)
     rankings = reverse("letters_contest:rankings", args=[round_.pk])
-    response = client.post(rankings, {"entry": entries[0].pk, "level": "second"})
-    assert response.status_code == 302
+    correction = {"action": "correct", "entry": entries[0].pk, "level": "second", "reason": "Nhầm giải"}
+    response = client.post(rankings, correction)
+    assert response.status_code == 200 and "01/GCN" in response.content.decode()
     with pytest.raises(services.AwardCertified):
-        services.award_set(entry=entries[0], level="", actor=organiser)
+        results.result_correct(round_=round_, entry=entries[0], choice=Choice(), reason="Thu hồi", actor=organiser)
     assert Award.objects.get(entry=entries[0]).level == "first"
+    assert not ResultCorrection.objects.exists()
 
 
 def test_publishing_without_a_signer_numbers_nothing(client, awarded):

@@ -11,11 +11,24 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaigns.models import Campaign
-from letters_contest import services
-from letters_contest.models import Award, ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, Score
+from letters_contest import results, services
+from letters_contest.models import (
+    Award,
+    ContestRound,
+    Criterion,
+    Edition,
+    Entry,
+    EntryAccess,
+    Judge,
+    ResultCorrection,
+    Score,
+    TieBreak,
+)
+from letters_contest.results import Choice
 from letters_contest.urls import urlpatterns
 from tests.accounts.factories import UserFactory
 from tests.schools.factories import MembershipFactory, OfficeFactory
+from tests.support.contest import judging_today, score
 
 # The views of the contest that change data, each covered below.
 WRITING_VIEWS = {
@@ -174,17 +187,27 @@ def test_a_judges_marks_and_their_changes_are_kept(client, contest):
     assert [(r.history_type, r.history_user) for r in style.history.all()] == [("+", contest.judge)]
 
 
+def _judged_today(contest):
+    """The round judging today, both entries scored by the judges it requires (one)."""
+    judging_today(contest.round)
+    ContestRound.objects.filter(pk=contest.round.pk).update(judges_required=1)
+    contest.round.refresh_from_db()
+    for entry, mark in zip(contest.entries, (9, 7), strict=True):
+        score(entry, [contest.judge], [contest.content, contest.style], (mark, mark))
+
+
 def test_awards_given_changed_and_taken_back_are_kept(client, contest):
+    _judged_today(contest)
     entry = contest.entries[0]
     url = reverse("letters_contest:rankings", args=[contest.round.pk])
     client.force_login(contest.organiser)
 
-    client.post(url, {"entry": entry.pk, "level": "third"})
+    client.post(url, {"action": "awards", f"level-{entry.pk}": "third"})
     award = Award.objects.get(entry=entry)
-    client.post(url, {"entry": entry.pk, "level": "first"})
+    client.post(url, {"action": "awards", f"level-{entry.pk}": "first"})
     award.refresh_from_db()
     assert (award.level, award.decided_by) == ("first", contest.organiser)
-    client.post(url, {"entry": entry.pk, "level": ""})
+    client.post(url, {"action": "awards", f"level-{entry.pk}": ""})
 
     assert not Award.objects.exists()
     assert [(r.history_type, r.history_user, r.level) for r in _in_order(Award.history.filter(id=award.pk))] == [
@@ -194,22 +217,47 @@ def test_awards_given_changed_and_taken_back_are_kept(client, contest):
     ]
 
 
-def test_publishing_and_withdrawing_results_is_kept(client, contest):
+def test_exclusions_tie_breaks_and_corrections_are_kept(client, contest):
+    _judged_today(contest)
+    first, second = contest.entries
+    url = reverse("letters_contest:rankings", args=[contest.round.pk])
+    client.force_login(contest.organiser)
+    client.post(url, {"action": "exclude", "entry": second.pk, "reason": "Trùng bài"})
+    client.post(url, {"action": "include", "entry": second.pk})
+    assert [(r.history_user, r.excluded_reason) for r in _in_order(second.history)][-2:] == [
+        (contest.organiser, "Trùng bài"),
+        (contest.organiser, ""),
+    ]
+    score(second, [contest.judge], [contest.content, contest.style], (9, 9))  # now tied with the first
+    tie = {"action": "tie_break", "order": [first.pk, second.pk], f"position-{first.pk}": "1"}
+    client.post(url, tie | {f"position-{second.pk}": "2", "reason": "Hội đồng bỏ phiếu"})
+    assert {(r.history_user, r.position) for r in TieBreak.history.all()} == {
+        (contest.organiser, 1),
+        (contest.organiser, 2),
+    }
+    client.post(url, {"action": "awards", f"level-{first.pk}": "first", f"level-{second.pk}": "second"})
+    client.post(url, {"publish": "1", "confirmed": "yes"})
+    client.post(url, {"action": "correct", "entry": second.pk, "level": "first", "reason": "Cộng sai điểm"})
+    correction = ResultCorrection.objects.get()
+    assert (correction.decided_by, correction.entry_code) == (contest.organiser, second.code)
+    award = Award.objects.get(entry=second)
+    assert [(r.history_user, r.level) for r in _in_order(award.history)] == [
+        (contest.organiser, "second"),
+        (contest.organiser, "first"),
+    ]
+
+
+def test_publishing_the_results_is_kept(client, contest):
+    _judged_today(contest)
     url = reverse("letters_contest:rankings", args=[contest.round.pk])
     client.force_login(contest.organiser)
 
     client.post(url, {"publish": "1", "confirmed": "yes"})
     contest.round.refresh_from_db()
-    assert contest.round.results_published
-    client.post(url, {"publish": "0"})
-    contest.round.refresh_from_db()
-    assert not contest.round.results_published
+    assert contest.round.results_published and contest.round.results_published_at is not None
 
-    changes = [r for r in _in_order(contest.round.history) if r.history_type == "~"]
-    assert [(r.history_user, r.results_published) for r in changes] == [
-        (contest.organiser, True),
-        (contest.organiser, False),
-    ]
+    changes = [r for r in _in_order(contest.round.history) if r.history_type == "~" and r.results_published_at]
+    assert [(r.history_user, r.results_published) for r in changes] == [(contest.organiser, True)]
 
 
 def test_registering_and_withdrawing_an_entry_is_kept_with_the_school_staff(client, area, contest):
@@ -243,6 +291,7 @@ def test_registering_and_withdrawing_an_entry_is_kept_with_the_school_staff(clie
 
 def test_every_opening_of_pupils_data_is_recorded(client, contest):
     first, second = contest.entries
+    ContestRound.objects.filter(pk=contest.round.pk).update(judges_required=1)  # the first is ranked
     Score.objects.create(entry=first, judge=contest.judge, criterion=contest.content, value=8)
     Award.objects.create(entry=first, level="first", decided_by=contest.organiser)
     round_pk = contest.round.pk
@@ -281,15 +330,19 @@ def test_the_services_keep_the_acting_user_outside_a_request(contest):
     assert judge.user == contest.judge  # already a judge: nothing new
     other = UserFactory(email="khac@example.vn")
     appointed = services.judge_appoint(round_=contest.round, email=other.email, actor=contest.organiser)
-    [score] = services.scores_save(
+    _judged_today(contest)
+    [mark] = services.scores_save(
         entry=entry, judge=contest.judge, stage=1, values={contest.content.pk: Decimal("6.5")}
     )
-    award = services.award_set(entry=entry, level="special", actor=contest.organiser)
-    services.results_publish(round_=contest.round, published=True, actor=contest.organiser)
+    results.awards_save(
+        round_=contest.round, choices={entry.pk: Choice("special", "other", "Giải Ấn tượng")}, actor=contest.organiser
+    )
+    award = Award.objects.get(entry=entry)
+    results.results_publish(round_=contest.round, actor=contest.organiser)
     services.entry_access_record(entry=entry, user=contest.organiser, what="view")
 
     assert appointed.history.get().history_user == contest.organiser
-    assert score.history.get().history_user == contest.judge
+    assert mark.history.latest().history_user == contest.judge
     assert award.history.get().history_user == contest.organiser
     assert contest.round.history.order_by("-history_date", "-history_id").first().history_user == contest.organiser
     assert EntryAccess.objects.get(entry=entry).user == contest.organiser

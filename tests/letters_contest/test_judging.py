@@ -5,6 +5,7 @@ from django.urls import reverse
 from letters_contest.judging import ranking
 from letters_contest.models import Award, EntryAccess, Score
 from tests.letters_contest.factories import ScoreFactory
+from tests.support.contest import judging_today, score
 from tests.support.documents import pdf_text
 
 
@@ -69,16 +70,20 @@ def test_ranking_weighs_the_rubric_and_flags_disagreeing_judges(judged):
 
 
 def test_awards_certificates_and_results_within_consent(client, area, judged):
-    round_, entries, _criteria, _judges, organiser = judged
+    round_, entries, criteria, judges, organiser = judged
+    judging_today(round_)
+    score(entries[0], judges, criteria, (9, 9))
+    score(entries[1], judges, criteria, (7, 7))
     client.force_login(organiser)
-    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"entry": entries[0].pk, "level": "first"})
-    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"entry": entries[1].pk, "level": "third"})
+    rankings = reverse("letters_contest:rankings", args=[round_.pk])
+    awards = {"action": "awards", f"level-{entries[0].pk}": "first", f"level-{entries[1].pk}": "third"}
+    assert client.post(rankings, awards).status_code == 302
     assert client.get(reverse("letters_contest:results", args=[round_.pk])).status_code == 200
     client.logout()
     assert client.get(reverse("letters_contest:results", args=[round_.pk])).status_code == 404
 
     client.force_login(organiser)
-    client.post(reverse("letters_contest:rankings", args=[round_.pk]), {"publish": "1", "confirmed": "yes"})
+    client.post(rankings, {"publish": "1", "confirmed": "yes"})
     client.logout()
     page = client.get(reverse("letters_contest:results", args=[round_.pk])).content.decode()
     assert "Giải Nhất" in page and "Lò Thị Mai" in page
