@@ -98,9 +98,9 @@ class Inbox:
 
 
 class Stack:
-    def __init__(self, tmp):
+    def __init__(self, tmp, demo_cluster):
         self.tmp = tmp
-        self.postgres = PostgresCluster().create()
+        self.postgres = PostgresCluster().create(copy_of=demo_cluster)  # migrated and seeded (conftest.py)
         self.redis = RedisServer().start()
         self.inbox = Inbox(free_port())
         self.inbox.start()
@@ -123,8 +123,6 @@ class Stack:
         )
         self.portal.env.pop("EMAIL_BACKEND")  # the production backend: SMTP
         self.queue = self.portal.env["CELERY_QUEUE"]
-        self.portal.manage("migrate", "--noinput", "-v0")
-        self.portal.manage("seed_demo", "--allow-production")
         self.portal.start()
         self.worker = self.start_worker()
         self.beat = self.start_beat()
@@ -199,8 +197,8 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    built = Stack(tmp_path_factory.mktemp("faults"))
+def stack(tmp_path_factory, demo_cluster):
+    built = Stack(tmp_path_factory.mktemp("faults"), demo_cluster)
     try:
         yield built
     finally:

@@ -18,9 +18,9 @@ CACHE_SECONDS = 1
 
 
 @pytest.fixture(scope="module")
-def replicated(tmp_path_factory):
+def replicated(tmp_path_factory, demo_cluster):
     tmp = tmp_path_factory.mktemp("replica")
-    primary = PostgresCluster().create()
+    primary = PostgresCluster().create(copy_of=demo_cluster)  # migrated and seeded (conftest.py)
     standby = portal = None
     try:
         portal = Portal(
@@ -29,8 +29,6 @@ def replicated(tmp_path_factory):
             REPLICA_STICKY_SECONDS="60",
             REPLICA_CACHE_SECONDS=str(CACHE_SECONDS),
         )
-        portal.manage("migrate", "--noinput", "-v0")
-        portal.manage("seed_demo", "--allow-production")
         standby = StandbyCluster(primary).create()
         portal.env["DATABASE_REPLICA_URL"] = standby.url
         portal.start()
