@@ -32,6 +32,7 @@ import requests
 from ops.processes import free_port, kill, wait_for
 from tests.support.browser import screenshot
 from tests.support.services import (
+    DEMO_CLUSTER,
     Portal,
     PostgresCluster,
     RedisServer,
@@ -120,6 +121,7 @@ class Stack:
             TRUSTED_PROXIES="127.0.0.1",
             DIGEST_CLAIM_LEASE_SECONDS="3",
             DIGEST_RECLAIM_SECONDS="2",
+            MEDIA_ROOT=str(DEMO_CLUSTER.media),  # the demo's uploads
         )
         self.portal.env.pop("EMAIL_BACKEND")  # the production backend: SMTP
         self.queue = self.portal.env["CELERY_QUEUE"]

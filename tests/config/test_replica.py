@@ -10,7 +10,7 @@ import requests
 from django.db import transaction
 
 from core import dbrouter
-from tests.support.services import Portal, PostgresCluster, StandbyCluster, give_over_http, postgres_bin
+from tests.support.services import DEMO_CLUSTER, Portal, PostgresCluster, StandbyCluster, give_over_http, postgres_bin
 
 pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL's server programs are not installed")
 
@@ -28,6 +28,7 @@ def replicated(tmp_path_factory, demo_cluster):
             log=tmp / "gunicorn.log",
             REPLICA_STICKY_SECONDS="60",
             REPLICA_CACHE_SECONDS=str(CACHE_SECONDS),
+            MEDIA_ROOT=str(DEMO_CLUSTER.media),  # the demo's uploads
         )
         standby = StandbyCluster(primary).create()
         portal.env["DATABASE_REPLICA_URL"] = standby.url
