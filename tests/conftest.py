@@ -68,14 +68,33 @@ def _redis_keys() -> dict:
 def pytest_configure(config):
     from django.conf import settings
 
+    from tests.support import emptying
+
+    emptying.install()  # the transactional tests' teardown empties only the tables with rows
+
     media = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
     os.environ["MEDIA_ROOT"] = str(media)  # for the processes the tests start
     settings.MEDIA_ROOT = media
     _RUN.update(media=media, project_media=_files(settings.BASE_DIR / "media"), redis=_redis_keys())
 
 
+def pytest_collection_finish(session):
+    # The throwaway cluster the fault and replica tests copy is migrated and seeded in the
+    # background from now on, when one of them is to run (tests/support/services.py).
+    if session.config.option.collectonly:
+        return
+    if any("demo_cluster" in getattr(item, "fixturenames", ()) for item in session.items):
+        from tests.support.services import DEMO_CLUSTER, postgres_bin
+
+        if postgres_bin() is not None:
+            DEMO_CLUSTER.start()
+
+
 def pytest_sessionfinish(session, exitstatus):
     CHECKS.stop_vnu()
+    from tests.support.services import DEMO_CLUSTER
+
+    DEMO_CLUSTER.destroy()
     if not _RUN:
         return
     from django.conf import settings

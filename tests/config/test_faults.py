@@ -32,6 +32,7 @@ import requests
 from ops.processes import free_port, kill, wait_for
 from tests.support.browser import screenshot
 from tests.support.services import (
+    DEMO_CLUSTER,
     Portal,
     PostgresCluster,
     RedisServer,
@@ -98,9 +99,9 @@ class Inbox:
 
 
 class Stack:
-    def __init__(self, tmp):
+    def __init__(self, tmp, demo_cluster):
         self.tmp = tmp
-        self.postgres = PostgresCluster().create()
+        self.postgres = PostgresCluster().create(copy_of=demo_cluster)  # migrated and seeded (conftest.py)
         self.redis = RedisServer().start()
         self.inbox = Inbox(free_port())
         self.inbox.start()
@@ -120,11 +121,10 @@ class Stack:
             TRUSTED_PROXIES="127.0.0.1",
             DIGEST_CLAIM_LEASE_SECONDS="3",
             DIGEST_RECLAIM_SECONDS="2",
+            MEDIA_ROOT=str(DEMO_CLUSTER.media),  # the demo's uploads
         )
         self.portal.env.pop("EMAIL_BACKEND")  # the production backend: SMTP
         self.queue = self.portal.env["CELERY_QUEUE"]
-        self.portal.manage("migrate", "--noinput", "-v0")
-        self.portal.manage("seed_demo", "--allow-production")
         self.portal.start()
         self.worker = self.start_worker()
         self.beat = self.start_beat()
@@ -199,8 +199,8 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    built = Stack(tmp_path_factory.mktemp("faults"))
+def stack(tmp_path_factory, demo_cluster):
+    built = Stack(tmp_path_factory.mktemp("faults"), demo_cluster)
     try:
         yield built
     finally:

@@ -10,7 +10,7 @@ import requests
 from django.db import transaction
 
 from core import dbrouter
-from tests.support.services import Portal, PostgresCluster, StandbyCluster, give_over_http, postgres_bin
+from tests.support.services import DEMO_CLUSTER, Portal, PostgresCluster, StandbyCluster, give_over_http, postgres_bin
 
 pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL's server programs are not installed")
 
@@ -18,9 +18,9 @@ CACHE_SECONDS = 1
 
 
 @pytest.fixture(scope="module")
-def replicated(tmp_path_factory):
+def replicated(tmp_path_factory, demo_cluster):
     tmp = tmp_path_factory.mktemp("replica")
-    primary = PostgresCluster().create()
+    primary = PostgresCluster().create(copy_of=demo_cluster)  # migrated and seeded (conftest.py)
     standby = portal = None
     try:
         portal = Portal(
@@ -28,9 +28,8 @@ def replicated(tmp_path_factory):
             log=tmp / "gunicorn.log",
             REPLICA_STICKY_SECONDS="60",
             REPLICA_CACHE_SECONDS=str(CACHE_SECONDS),
+            MEDIA_ROOT=str(DEMO_CLUSTER.media),  # the demo's uploads
         )
-        portal.manage("migrate", "--noinput", "-v0")
-        portal.manage("seed_demo", "--allow-production")
         standby = StandbyCluster(primary).create()
         portal.env["DATABASE_REPLICA_URL"] = standby.url
         portal.start()

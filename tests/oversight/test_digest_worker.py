@@ -8,11 +8,9 @@ import os
 import time
 import uuid
 from email import policy
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from config.celery_app import app
@@ -23,6 +21,7 @@ from oversight.digests import digest_offices, recipients
 from oversight.models import DigestRun
 from oversight.tasks import send_due_digests
 from schools.models import Office
+from tests.support.demo import load_demo
 from tests.support.services import celery_worker
 
 pytestmark = [
@@ -38,7 +37,7 @@ pytestmark = [
 def stack(tmp_path, settings):
     """Demo data committed, a private queue, and a way to start and kill workers."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", stdout=StringIO())
+    load_demo()  # seed_demo's rows, committed (seeded once a session: tests/support/demo.py)
     queue = f"test-digests-{uuid.uuid4().hex[:8]}"
     mail_dir = tmp_path / "mail"
     database = connection.settings_dict

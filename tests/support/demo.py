@@ -22,6 +22,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from tests.support.emptying import delete_sql
+
 _snapshot: dict | None = None
 
 
@@ -63,8 +65,11 @@ def _put_back(snapshot: dict, media_root: Path) -> None:
     tables = _tables()
     with transaction.atomic(), connection.cursor() as cursor:
         # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: checked at the end of
-        # the transaction, so the tables load in any order.
-        cursor.execute("TRUNCATE " + ", ".join(f'"{table}"' for table in tables) + " CASCADE")
+        # the transaction, so the tables empty and load in any order. Only the tables
+        # holding rows are emptied (tests/support/emptying.py: a TRUNCATE of all of them
+        # costs a second or more).
+        for statement in delete_sql(connection, tables):
+            cursor.execute(statement)
         for table, data in snapshot["rows"].items():
             cursor.cursor.copy_expert(f'COPY "{table}" FROM STDIN', io.BytesIO(data))
         for sequence, last_value, is_called in snapshot["sequences"]:

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from ops import processes
@@ -43,9 +44,16 @@ class PostgresCluster:
     def _run(self, *command):
         subprocess.run(self._as_owner(*command), check=True, capture_output=True, timeout=120)
 
-    def create(self):
+    def create(self, copy_of: "PostgresCluster | None" = None):
+        """A new cluster with an empty `portal` database, or a copy of the stopped cluster
+        `copy_of` (its files copied: seconds, where a migrate and seed_demo take minutes)."""
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
+        if copy_of is not None:
+            assert not (copy_of.data / "postmaster.pid").exists(), "copy a stopped cluster only"
+            self._run("cp", "-a", copy_of.data, self.data)
+            self.start()
+            return self
         self._run(self.bin / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
         self.start()
         self._run(self.bin / "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "portal")
@@ -153,6 +161,9 @@ def celery_beat(env: dict) -> subprocess.Popen:
     return processes.start([sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=warning"], env=env)
 
 
+_STATIC = {"lock": threading.Lock(), "collected": False}
+
+
 class Portal:
     """The portal under gunicorn in the production profile (DEBUG off) over plain http on
     loopback, on the database and Redis it is given; its logs in the folder of `log`."""
@@ -173,8 +184,16 @@ class Portal:
         if processes.manage(*args, env=self.env, log=log, timeout=timeout):
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{log.read_text(errors='replace')[-3000:]}")
 
+    def collect_static(self):
+        """collectstatic in the production profile (hashed, compressed: about a minute of
+        CPU), once a session: every portal of the session serves the same STATIC_ROOT."""
+        with _STATIC["lock"]:
+            if not _STATIC["collected"]:
+                self.manage("collectstatic", "--noinput", "-v0")
+                _STATIC["collected"] = True
+
     def start(self):
-        self.manage("collectstatic", "--noinput", "-v0")
+        self.collect_static()
         self.process = processes.start(processes.gunicorn(self.port), env=self.env, log=self.log)
         processes.wait_until_live(self.process, self.port, timeout=60)
         return self
@@ -202,3 +221,62 @@ def give_over_http(
         "goods_description": "",
     }
     return session.post(url, data=data, headers={"Referer": url}, timeout=30, allow_redirects=False)
+
+
+class DemoCluster:
+    """A PostgreSQL cluster migrated and seeded with the demo (seed_demo) by the portal's own
+    commands in the production profile, then stopped, built ONCE a session for the tests that
+    need a throwaway copy of it (tests/config/test_faults.py, test_replica.py: each starts
+    `PostgresCluster().create(copy_of=...)`, so stopping or streaming one touches no other).
+
+    The build (a few minutes of migrate and seed_demo in processes of their own, on a cluster
+    and a media folder of its own, without Redis; then the session's one collectstatic, see
+    `Portal.collect_static`) starts in a background thread as soon as
+    the session knows one of its tests will need it (tests/conftest.py), so on two CPUs it
+    runs beside the tests before them instead of in front of the first one that waits."""
+
+    def __init__(self):
+        self._thread = None
+        self.cluster: PostgresCluster | None = None
+        self.media = None
+        self._log = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self.media = Path(tempfile.mkdtemp(prefix="portal-demo-media-"))
+            self._log = Path(tempfile.mkdtemp(prefix="portal-demo-logs-"))
+            self._thread = threading.Thread(target=self._build, name="demo-cluster", daemon=True)
+            self._thread.start()
+
+    def _build(self) -> None:
+        try:
+            self.cluster = PostgresCluster().create()
+            portal = Portal(database_url=self.cluster.url, log=self._log / "portal.log", MEDIA_ROOT=str(self.media))
+            portal.manage("migrate", "--noinput", "-v0")
+            portal.manage("seed_demo", "--allow-production")
+            self.cluster.stop()
+            portal.collect_static()  # for the portals the tests start on its copies
+        except BaseException as error:  # raised in the test that waits for it
+            self._error = error
+
+    def ready(self) -> PostgresCluster:
+        """The stopped, seeded cluster (waits for the build); its uploads are in `self.media`."""
+        self.start()
+        self._thread.join()
+        if self._error is not None:
+            raise RuntimeError(f"the demo cluster could not be built: {self._error}") from self._error
+        return self.cluster
+
+    def destroy(self) -> None:
+        if self._thread is None:
+            return
+        self._thread.join()  # a build under way ends first (its commands have timeouts)
+        if self.cluster is not None:
+            self.cluster.destroy()
+        for folder in (self.media, self._log):
+            shutil.rmtree(folder, ignore_errors=True)
+        self._thread = None
+
+
+DEMO_CLUSTER = DemoCluster()
