@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from letters_contest import lifecycle, national
@@ -472,3 +474,20 @@ def test_the_superuser_opens_the_national_round_with_its_rubric(client, world):
     # Once open, its page says so and shows its dates.
     page = client.get(reverse("letters_contest:national", args=[54])).content.decode()
     assert "15/06/2025" in page
+
+
+def test_the_ranking_page_reads_in_a_fixed_number_of_queries(client, world):
+    w = world
+    forwardings = _forwarded(w)
+    _score_all(w, forwardings)
+    client.force_login(w.national_organiser)
+    url = reverse("letters_contest:national_ranking", args=[53])
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(url).status_code == 200
+    # One more letter, forwarded past the quota by hand: the page asks no more of the database.
+    extra = Forwarding.objects.create(entry=w.entries[2], national_round=w.national_round, province_rank=3)
+    _score_all(w, [extra])
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(url).content.decode()
+    assert national.national_code(extra) in page
+    assert len(four) == len(three)
