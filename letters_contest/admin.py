@@ -42,3 +42,35 @@ class EntryAccessAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Award)
+
+
+# The national round (letters_contest.national): opened here or on its page by a superuser.
+from .models import Forwarding, NationalRole, NationalRound  # noqa: E402
+
+
+class NationalRoleInline(admin.TabularInline):
+    model = NationalRole
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(NationalRound)
+class NationalRoundAdmin(admin.ModelAdmin):
+    list_display = ["edition", "forward_by", "judging_from", "results_published_at"]
+    raw_id_fields = ["upu_entry"]
+    inlines = [NationalRoleInline]
+
+
+@admin.register(NationalRole)
+class NationalRoleAdmin(admin.ModelAdmin):
+    list_display = ["national_round", "user", "role"]
+    list_filter = ["role"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Forwarding)
+class ForwardingAdmin(admin.ModelAdmin):
+    # Codes, provinces and prizes only: the pupils' data stays with the province.
+    list_display = ["entry", "national_round", "province_rank", "national_level", "excluded_at"]
+    list_filter = ["national_round", "national_level"]
+    raw_id_fields = ["entry", "forwarded_by", "excluded_by"]

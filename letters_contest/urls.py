@@ -22,3 +22,24 @@ urlpatterns = [
     path("<int:pk>/results/", result_views.results_page, name="results"),
     path("<int:pk>/participation/", views.participation_view, name="participation"),
 ]
+
+# The national round (letters_contest.national_views), by edition number.
+from . import national_views  # noqa: E402  (kept with its patterns, apart from the provincial round's)
+
+urlpatterns += [
+    path("national/<int:number>/", national_views.national_detail, name="national"),
+    path("national/<int:number>/open/", national_views.national_open, name="national_open"),
+    path("national/<int:number>/people/", national_views.national_people, name="national_people"),
+    path("national/<int:number>/forward/<int:round_pk>/", national_views.national_forward, name="national_forward"),
+    path("national/<int:number>/judging/", national_views.national_judging, name="national_judging"),
+    path(
+        "national/<int:number>/judging/<int:pk>/", national_views.national_judging_entry, name="national_judging_entry"
+    ),
+    path(
+        "national/<int:number>/judging/<int:pk>/letter/",
+        national_views.national_judging_letter,
+        name="national_judging_letter",
+    ),
+    path("national/<int:number>/ranking/", national_views.national_ranking, name="national_ranking"),
+    path("national/<int:number>/results/", national_views.national_results, name="national_results"),
+]

@@ -92,6 +92,9 @@ READ_ONLY_VIEWS = {
     "letters_contest:judging",
     "letters_contest:results",
     "letters_contest:participation",
+    "letters_contest:national",
+    "letters_contest:national_judging",
+    "letters_contest:national_results",
     # Pupils' data: opening it records who opened it (EntryAccess, itself the record, made
     # by letters_contest.services.entry_access_record) and changes nothing else;
     # tests/letters_contest/test_history.py opens each one (its RECORDING_VIEWS).
@@ -100,6 +103,7 @@ READ_ONLY_VIEWS = {
     "letters_contest:entry_letter",
     "letters_contest:certificate",
     "letters_contest:judging_letter",
+    "letters_contest:national_judging_letter",  # records "national-judge"
     # documents (the registers are read; numbers are taken by issuing, in each app's service)
     "documents:registers",
     "documents:register",

@@ -3,7 +3,7 @@ already sent, bookmarks, beat's schedule rows and tasks waiting in Redis use the
 snapshot was taken before the apps were rearranged (issue 14); a rename must be a decision,
 made here on purpose, never a side effect of moving a module. New names are added on purpose
 too (the open-data API's, issue 18; the cleanup of abandoned photos, issue 19; the honour
-roll's and transparency's landing pages, issue 20)."""
+roll's and transparency's landing pages, issue 20; the contest's national round, issue 21)."""
 
 import json
 from pathlib import Path

@@ -37,7 +37,7 @@ from donations.models import AllocationLine, AllocationPlan, Fund, StatementLine
 from donations.permissions import guest_key
 from donations.services import DonorDetails, pledge_create, pledge_receive
 from donations.sponsorships import sponsorship_create
-from letters_contest.models import Award
+from letters_contest.models import Award, Forwarding, NationalRound
 from needs.models import Need, NeedEvent, NeedPhoto
 from oversight.models import DigestRun
 from receiving.models import ReceiptRecord, SettlementReport
@@ -546,6 +546,26 @@ MATRIX = [
     ),
     row("letters_contest:results[published]", lambda w: [w.published_round.pk], PUBLIC),
     row("letters_contest:participation", lambda w: [w.round.pk], expect(403, **allow(ORGANISERS))),
+    # The national round: its page is public; the superuser opens it and is its organiser;
+    # a province's organiser forwards that province's letters; only national judges (none
+    # among the standing roles) score them.
+    row("letters_contest:national", lambda w: [w.round.edition.number], PUBLIC),
+    row("letters_contest:national_open", lambda w: [w.published_round.edition.number], expect(403, admin=200)),
+    row("letters_contest:national_people", lambda w: [w.round.edition.number], expect(403, admin=200)),
+    row(
+        "letters_contest:national_forward",
+        lambda w: [w.round.edition.number, w.round.pk],
+        expect(403, **allow(ORGANISERS)),
+    ),
+    row("letters_contest:national_judging", lambda w: [w.round.edition.number], expect(403)),
+    row("letters_contest:national_judging_entry", lambda w: [w.round.edition.number, w.forwarding.pk], expect(403)),
+    row("letters_contest:national_judging_letter", lambda w: [w.round.edition.number, w.forwarding.pk], expect(403)),
+    row("letters_contest:national_ranking", lambda w: [w.round.edition.number], expect(403, admin=200)),
+    row(
+        "letters_contest:national_results[unpublished]",
+        lambda w: [w.round.edition.number],
+        expect(404, anonymous=404, admin=200),
+    ),
 ]
 
 # receiving, receipt records and settlement reports: a record is its donor's and its
@@ -756,6 +776,9 @@ def build_world(area) -> SimpleNamespace:
     w.published_round = ContestRoundFactory(
         edition__number=52, province=w.province, organiser=w.round.organiser, results_published=True
     )
+    # The 53rd edition's national round, with the entry forwarded to it
+    w.national_round = NationalRound.objects.create(edition=w.round.edition, forward_by=date(2024, 6, 15))
+    w.forwarding = Forwarding.objects.create(entry=w.entry, national_round=w.national_round, province_rank=1)
 
     # Another province's round, where none of the standing users has a role
     elsewhere = ProvinceFactory(name="Tỉnh Lai Châu", code="12")

@@ -38,6 +38,12 @@ WRITING_VIEWS = {
     "letters_contest:rankings",
     "letters_contest:entry_create",
     "letters_contest:entry_withdraw",
+    # The national round (tests/letters_contest/test_national.py checks each one's history).
+    "letters_contest:national_open",
+    "letters_contest:national_people",
+    "letters_contest:national_forward",
+    "letters_contest:national_judging_entry",
+    "letters_contest:national_ranking",
 }
 # The views that record who opened pupils' data (EntryAccess, itself the record).
 RECORDING_VIEWS = {
@@ -47,6 +53,7 @@ RECORDING_VIEWS = {
     "letters_contest:certificate",
     "letters_contest:judging_letter",
     "letters_contest:rankings",
+    "letters_contest:national_judging_letter",
 }
 # The views that only read.
 READING_VIEWS = {
@@ -55,6 +62,9 @@ READING_VIEWS = {
     "letters_contest:judging",
     "letters_contest:results",
     "letters_contest:participation",
+    "letters_contest:national",
+    "letters_contest:national_judging",
+    "letters_contest:national_results",
 }
 
 
