@@ -3,23 +3,26 @@ history of the change with the user who made it (issue 14), and every view that 
 pupils' data records who opened it. Each test makes one valid change as the user allowed
 to make it, then checks the rows and their history."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from letters_contest import services
 from letters_contest.models import Award, ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, Score
 from letters_contest.urls import urlpatterns
 from tests.accounts.factories import UserFactory
+from tests.letters_contest.factories import during
 from tests.schools.factories import MembershipFactory, OfficeFactory
 
 # The views of the contest that change data, each covered below.
 WRITING_VIEWS = {
     "letters_contest:round_create",
+    "letters_contest:round_dates",
     "letters_contest:judges",
     "letters_contest:judging_entry",
     "letters_contest:rankings",
@@ -74,9 +77,10 @@ def contest(area):
         province=area.province,
         organiser=c.office,
         campaign=campaign,
-        opens_on=date(2024, 1, 15),
-        school_deadline=date(2024, 3, 31),
-        delete_entries_on=date(2025, 6, 30),
+        # Open for entries today; judging after the deadline (tests travel there: `during`).
+        opens_on=timezone.localdate() - timedelta(days=30),
+        school_deadline=timezone.localdate() + timedelta(days=30),
+        delete_entries_on=timezone.localdate() + timedelta(days=400),
     )
     c.content = Criterion.objects.create(round=c.round, name="Nội dung", weight=60, max_score=10)
     c.style = Criterion.objects.create(round=c.round, name="Ngôn ngữ", weight=40, max_score=10)
@@ -158,10 +162,10 @@ def test_judges_are_appointed_and_removed_with_the_history(client, contest):
 def test_a_judges_marks_and_their_changes_are_kept(client, contest):
     entry = contest.entries[0]
     url = reverse("letters_contest:judging_entry", args=[contest.round.pk, entry.pk])
-    client.force_login(contest.judge)
-
-    client.post(url, {f"c{contest.content.pk}": "8.5", f"c{contest.style.pk}": "7"})
-    client.post(url, {f"c{contest.content.pk}": "9", f"c{contest.style.pk}": "7"})  # one mark changed
+    with during(contest.round, "judging"):
+        client.force_login(contest.judge)  # a session of that day
+        client.post(url, {f"c{contest.content.pk}": "8.5", f"c{contest.style.pk}": "7"})
+        client.post(url, {f"c{contest.content.pk}": "9", f"c{contest.style.pk}": "7"})  # one mark changed
 
     content = Score.objects.get(entry=entry, judge=contest.judge, criterion=contest.content)
     style = Score.objects.get(entry=entry, judge=contest.judge, criterion=contest.style)
@@ -281,11 +285,12 @@ def test_the_services_keep_the_acting_user_outside_a_request(contest):
     assert judge.user == contest.judge  # already a judge: nothing new
     other = UserFactory(email="khac@example.vn")
     appointed = services.judge_appoint(round_=contest.round, email=other.email, actor=contest.organiser)
-    [score] = services.scores_save(
-        entry=entry, judge=contest.judge, stage=1, values={contest.content.pk: Decimal("6.5")}
-    )
-    award = services.award_set(entry=entry, level="special", actor=contest.organiser)
-    services.results_publish(round_=contest.round, published=True, actor=contest.organiser)
+    with during(contest.round, "judging"):
+        [score] = services.scores_save(
+            entry=entry, judge=contest.judge, stage=1, values={contest.content.pk: Decimal("6.5")}
+        )
+        award = services.award_set(entry=entry, level="special", actor=contest.organiser)
+        services.results_publish(round_=contest.round, published=True, actor=contest.organiser)
     services.entry_access_record(entry=entry, user=contest.organiser, what="view")
 
     assert appointed.history.get().history_user == contest.organiser
