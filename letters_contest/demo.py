@@ -10,7 +10,12 @@ become part of the Department of Science and Technology.
 
 Today: the 55th edition (2026), Bắc Ninh's round organised by its Department of Science
 and Technology (which took over the post sector in 2025) with the Department of
-Education and Training, entries from the schools that were in Bắc Giang."""
+Education and Training, entries from the schools that were in Bắc Giang.
+
+The rounds' dates are set around the day the demo is seeded, so that each shows a state of
+a round's life (letters_contest.lifecycle): Điện Biên's takes entries now, Bắc Ninh's is
+being judged, Bắc Giang's results are published with three prizes. The plans keep their
+dates of the time."""
 
 import random
 from datetime import date, datetime, time, timedelta

@@ -105,6 +105,10 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
 def _judge_and_publish(browser, live_server, round_, entry):
     school = new_page(browser, live_server.url, device=PHONE)
     sign_in(school, "school@demo.vn")
+    school.goto(f"{live_server.url}/contest/{round_.pk}/")
+    expect(school.get_by_test_id("entries-closed")).to_contain_text("Đã hết hạn nhận bài ngày")
+    expect(school.locator("[aria-current=step]")).to_contain_text("Chấm thi")
+    screenshot(school, "contest-2a-round-judging-390")
     school.goto(f"{live_server.url}/contest/{round_.pk}/entries/new/")
     expect(school.get_by_test_id("entries-closed")).to_contain_text("Đã hết hạn nhận bài ngày")
     screenshot(school, "contest-2b-entries-closed-390")
