@@ -120,8 +120,10 @@ def refusal(round_, action: str, on: date | None = None) -> str:
         }
     if state == State.PUBLISHED:
         published = round_.results_published_at
+        if not published:  # published before the moment was kept
+            return _("The results are published: they change only through a recorded correction.")
         return _("The results were published on %(date)s: they change only through a recorded correction.") % {
-            "date": _fmt(timezone.localtime(published).date() if published else None)
+            "date": _fmt(timezone.localtime(published).date())
         }
     if state in (State.DRAFT, State.OPEN, State.CLOSED) and action in (Action.SCORE, Action.AWARD, Action.PUBLISH):
         return _("Judging starts on %(date)s.") % {"date": _fmt(judging_starts(round_))}

@@ -306,3 +306,23 @@ def test_appointing_an_unknown_email_is_refused(contest):
     with pytest.raises(services.JudgeRefused):
         services.judge_appoint(round_=contest.round, email="nobody@example.vn", actor=contest.organiser)
     assert Judge.history.count() == judges_before
+
+
+def test_changing_the_rounds_dates_is_kept_with_the_organiser(client, contest):
+    client.force_login(contest.organiser)
+    round_ = contest.round
+    later = round_.school_deadline + timedelta(days=7)
+    response = client.post(
+        reverse("letters_contest:round_dates", args=[round_.pk]),
+        {
+            "opens_on": round_.opens_on.isoformat(),
+            "school_deadline": later.isoformat(),
+            "judges_required": "2",
+            "delete_entries_on": "",
+        },
+    )
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert round_.school_deadline == later and not round_.retention_chosen
+    change = round_.history.order_by("-history_id").first()
+    assert (change.history_type, change.history_user, change.school_deadline) == ("~", contest.organiser, later)
