@@ -408,9 +408,6 @@ NEED_PHOTO_MAX_PIXELS = env.int("NEED_PHOTO_MAX_PIXELS", default=40_000_000)
 NEED_PHOTOS_MAX = 6
 # Photos sent with a need form that was never saved wait this long for it, then are deleted.
 NEED_PHOTO_PENDING_HOURS = env.int("NEED_PHOTO_PENDING_HOURS", default=24)
-# A contest round's entries without an award are deleted this many days after its deadline
-# for schools, unless the organiser sets another date when opening the round.
-CONTEST_RETENTION_DAYS = env.int("CONTEST_RETENTION_DAYS", default=365)
 # Pupils' data of a round is deleted this many months after its results are published,
 # unless its organiser chooses another date (letters_contest.lifecycle).
 CONTEST_RETENTION_MONTHS = env.int("CONTEST_RETENTION_MONTHS", default=6)

@@ -10,7 +10,12 @@ become part of the Department of Science and Technology.
 
 Today: the 55th edition (2026), Bắc Ninh's round organised by its Department of Science
 and Technology (which took over the post sector in 2025) with the Department of
-Education and Training, entries from the schools that were in Bắc Giang."""
+Education and Training, entries from the schools that were in Bắc Giang.
+
+The rounds' dates are set around the day the demo is seeded, so that each shows a state of
+a round's life (letters_contest.lifecycle): Điện Biên's takes entries now, Bắc Ninh's is
+being judged, Bắc Giang's results are published with three prizes. The plans keep their
+dates of the time."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -25,7 +30,8 @@ from campaigns.models import AgendaItem, BudgetLine, Campaign, Event, Invitation
 from schools.demo import DEMO_PASSWORD
 from schools.models import AdministrativeUnit, Membership, Office, School
 
-from .models import ContestRound, Criterion, Edition, Entry, Judge, Score
+from . import lifecycle
+from .models import Award, ContestRound, Criterion, Edition, Entry, Judge, Score
 
 THEME = (
     "Trong hành trình 150 năm qua, Liên minh Bưu chính Thế giới (UPU) đã phục vụ hơn tám thế hệ người dân toàn cầu. "
@@ -97,13 +103,38 @@ def _user(email, name, role=None, office=None):
     return user
 
 
-def _round(edition, *, province_code, office, slug, name, deadline, launch, purpose=PURPOSE):
+def _life(state: str) -> dict:
+    """A round's dates around today, whatever day the demo is seeded: "open" takes entries
+    now, "judging" closed ten days ago, "published" was judged and published last month
+    (its pupils' data goes six months after that)."""
+    today = timezone.localdate()
+    starts = {"open": today - timedelta(days=20), "judging": today - timedelta(days=60)}
+    opens_on = starts.get(state, today - timedelta(days=120))
+    deadline = opens_on + timedelta(days=60 if state == "open" else 50)
+    dates = {
+        "opens_on": opens_on,
+        "school_deadline": deadline,
+        "judging_from": deadline + timedelta(days=5),
+        "judging_to": deadline + timedelta(days=25),
+        "forward_by": deadline + timedelta(days=30),
+    }
+    if state == "published":
+        published = today - timedelta(days=30)
+        dates["results_published_at"] = datetime.combine(published, time(9, 0), tzinfo=timezone.get_current_timezone())
+        dates["delete_entries_on"] = lifecycle.retention_after_publishing(published)
+    else:
+        dates["delete_entries_on"] = lifecycle.planned_retention(dates)
+    return dates
+
+
+def _round(edition, *, province_code, office, slug, name, state, launch, purpose=PURPOSE):
     existing = ContestRound.objects.filter(campaign__slug=slug).first()
     if existing is not None:
         # Found by its plan: after the reform its province may be an abolished unit.
         return existing, False
     province = AdministrativeUnit.objects.get(level="province", code=province_code, abolished_on__isnull=True)
     year = edition.year
+    dates = _life(state)
     campaign = Campaign.objects.create(
         slug=slug,
         name=name,
@@ -121,12 +152,8 @@ def _round(edition, *, province_code, office, slug, name, deadline, launch, purp
         organiser=office,
         campaign=campaign,
         launch_on=launch,
-        opens_on=launch or deadline - timedelta(days=60),
-        school_deadline=deadline,
-        judging_from=deadline + timedelta(days=7),
-        judging_to=deadline + timedelta(days=21),
-        forward_by=deadline + timedelta(days=30),
-        delete_entries_on=date(year + 1, 6, 30),
+        results_published="results_published_at" in dates,
+        **dates,
     )
     return round_, True
 
@@ -261,7 +288,7 @@ def load_before_reform(out) -> None:
         office=stttt,
         slug="upu-53-bac-giang",
         name="Hưởng ứng Cuộc thi Viết thư Quốc tế UPU lần thứ 53 (Năm 2024) – tỉnh Bắc Giang",
-        deadline=date(2024, 3, 31),
+        state="published",
         launch=date(2024, 3, 5),
     )
     dien_bien_office, _ = Office.objects.get_or_create(
@@ -279,8 +306,8 @@ def load_before_reform(out) -> None:
         office=dien_bien_office,
         slug="upu-53-dien-bien",
         name="Hưởng ứng Cuộc thi Viết thư Quốc tế UPU lần thứ 53 (Năm 2024) – tỉnh Điện Biên",
-        deadline=date(2024, 3, 31),
-        launch=date(2024, 3, 8),
+        state="open",
+        launch=None,
     )
     _user("organiser2@demo.vn", "Lò Văn Tâm", "organiser", dien_bien_office)
     judges = [_user("judge1@demo.vn", "Nguyễn Văn Bình"), _user("judge2@demo.vn", "Trần Thị Thu")]
@@ -310,6 +337,9 @@ def load_before_reform(out) -> None:
                     Score(entry=entry, judge=judge, stage=1, criterion=criterion, value=Decimal(f"{value:.1f}"))
                 )
     Score.objects.bulk_create(scores)
+    # Bắc Giang's results are out: three prizes among its judged letters.
+    for entry, level in zip(entries[:3], (Award.Level.FIRST, Award.Level.SECOND, Award.Level.THIRD), strict=True):
+        Award.objects.create(entry=entry, level=level)
     out(f"  letters contest: edition 53, {len(entries)} entries, {len(scores)} scores")
 
 
@@ -347,8 +377,8 @@ def load(out) -> None:
         office=organiser,
         slug="upu-55-bac-ninh",
         name="Hưởng ứng Cuộc thi Viết thư Quốc tế UPU lần thứ 55 (Năm 2026) – tỉnh Bắc Ninh",
-        deadline=date(2026, 3, 31),
-        launch=date(2026, 3, 3),
+        state="judging",
+        launch=None,
         purpose=PURPOSE_2026,
     )
     if not created:

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from needs.images import process_photo
 
+from . import lifecycle
 from .models import Entry
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -109,9 +108,18 @@ class RoundForm(forms.Form):
     launch_on = forms.DateField(
         label=_("launch ceremony"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    opens_on = forms.DateField(
+        label=_("entries open on"),
+        required=False,
+        help_text=_("Left empty: the launch ceremony, or today."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     school_deadline = forms.DateField(label=_("deadline for schools"), widget=forms.DateInput(attrs={"type": "date"}))
     judging_from = forms.DateField(
-        label=_("provincial judging from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("provincial judging from"),
+        required=False,
+        help_text=_("Left empty: the day after the deadline."),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     judging_to = forms.DateField(
         label=_("provincial judging until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -119,37 +127,94 @@ class RoundForm(forms.Form):
     forward_by = forms.DateField(
         label=_("forward to the national round by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    # Pupils' data is not kept forever (issue 19): every round has this date. The form
-    # proposes today plus the default; left empty, the default counts from the deadline.
+    judges_required = forms.IntegerField(
+        label=_("judges per letter"),
+        required=False,
+        initial=2,
+        min_value=1,
+        max_value=9,
+        help_text=_("Results are published only when every letter has this many judges' scores."),
+    )
+    # Pupils' data is not kept forever (issue 19): every round has this date. Left empty
+    # it is the default (lifecycle.planned_retention, then six months after publishing).
     delete_entries_on = forms.DateField(
-        label=_("delete entries on"),
+        label=_("delete pupils' data on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),  # what a date input reads
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        days = settings.CONTEST_RETENTION_DAYS
-        field = self.fields["delete_entries_on"]
-        field.initial = timezone.localdate() + timedelta(days=days)
-        field.help_text = _(
-            "Entries without an award, with the pupils' names and letters, are deleted on this date. "
-            "Left empty: %(days)s days after the deadline for schools."
-        ) % {"days": days}
+        self.fields["delete_entries_on"].help_text = retention_help()
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("age_min") and cleaned.get("age_max") and cleaned["age_min"] > cleaned["age_max"]:
             self.add_error("age_max", _("The oldest age is below the youngest."))
-        delete_on = cleaned.get("delete_entries_on")
-        if delete_on:
-            kept_until = [cleaned.get(name) for name in ("school_deadline", "judging_to", "forward_by")]
-            if any(day and delete_on <= day for day in kept_until):
-                self.add_error(
-                    "delete_entries_on",
-                    _("Entries are deleted after the deadline, the judging and the forwarding: choose a later date."),
-                )
+        dates = dict(cleaned)
+        dates["opens_on"] = cleaned.get("opens_on") or cleaned.get("launch_on")
+        for field, message in lifecycle.check_dates(dates, today_=timezone.localdate()).items():
+            if field == "opens_on" and not cleaned.get("opens_on"):
+                field = "launch_on"
+            self.add_error(field, message)
         return cleaned
+
+
+def retention_help() -> str:
+    return _(
+        "On this date entries without an award are deleted whole; awarded ones keep only the pupil's name, "
+        "school and award (and the letter, with the consent given at entry). Left empty: %(months)s months "
+        "after the results are published (until then, %(months)s months after the last planned date). "
+        "A date you choose stays when the results are published."
+    ) % {"months": settings.CONTEST_RETENTION_MONTHS}
+
+
+class RoundDatesForm(forms.Form):
+    """The organiser changes a round's dates (while the round allows it) and the day its
+    pupils' data is deleted. Fields the round's state no longer allows are left out."""
+
+    opens_on = forms.DateField(
+        label=_("entries open on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    school_deadline = forms.DateField(
+        label=_("deadline for schools"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    judging_from = forms.DateField(
+        label=_("provincial judging from"),
+        required=False,
+        help_text=_("Left empty: the day after the deadline."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    judging_to = forms.DateField(
+        label=_("provincial judging until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    forward_by = forms.DateField(
+        label=_("forward to the national round by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    judges_required = forms.IntegerField(label=_("judges per letter"), min_value=1, max_value=9)
+    delete_entries_on = forms.DateField(
+        label=_("delete pupils' data on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, round_, dates: bool, retention: bool, **kwargs):
+        initial = {name: getattr(round_, name) for name in self.base_fields}
+        if not round_.retention_chosen:
+            initial["delete_entries_on"] = None  # shown as the default, below the field
+        super().__init__(*args, initial=initial, **kwargs)
+        if not dates:
+            for name in list(self.fields):
+                if name != "delete_entries_on":
+                    del self.fields[name]
+        if not retention:
+            del self.fields["delete_entries_on"]
+        else:
+            self.fields["delete_entries_on"].help_text = retention_help()
 
 
 class JudgeForm(forms.Form):

@@ -120,8 +120,10 @@ def refusal(round_, action: str, on: date | None = None) -> str:
         }
     if state == State.PUBLISHED:
         published = round_.results_published_at
+        if not published:  # published before the moment was kept
+            return _("The results are published: they change only through a recorded correction.")
         return _("The results were published on %(date)s: they change only through a recorded correction.") % {
-            "date": _fmt(timezone.localtime(published).date() if published else None)
+            "date": _fmt(timezone.localtime(published).date())
         }
     if state in (State.DRAFT, State.OPEN, State.CLOSED) and action in (Action.SCORE, Action.AWARD, Action.PUBLISH):
         return _("Judging starts on %(date)s.") % {"date": _fmt(judging_starts(round_))}
@@ -144,6 +146,34 @@ def retention_after_publishing(published_on: date) -> date:
     """The default day the pupils' data goes: CONTEST_RETENTION_MONTHS after the results
     are published."""
     return published_on + relativedelta(months=settings.CONTEST_RETENTION_MONTHS)
+
+
+def check_dates(dates: dict, *, today_: date | None = None, published_on: date | None = None) -> dict[str, str]:
+    """The order a round's dates must keep, as {field: message} (empty when they do):
+    entries open on or before the deadline; judging starts after it and ends on or after
+    its start; forwarding is not before the deadline; and the pupils' data is deleted
+    after every one of them (and after the results, and not in the past)."""
+    errors: dict[str, str] = {}
+    opens, deadline = dates.get("opens_on"), dates.get("school_deadline")
+    judging_from, judging_to = dates.get("judging_from"), dates.get("judging_to")
+    if opens and deadline and opens > deadline:
+        errors["opens_on"] = _("Entries must open on or before the deadline for schools.")
+    if judging_from and deadline and judging_from <= deadline:
+        errors["judging_from"] = _("Judging starts after the deadline for schools.")
+    if judging_to and (judging_from or deadline) and judging_to < (judging_from or deadline):
+        errors["judging_to"] = _("Judging ends on or after the day it starts.")
+    if dates.get("forward_by") and deadline and dates["forward_by"] < deadline:
+        errors["forward_by"] = _("Letters are forwarded after the deadline for schools.")
+    delete_on = dates.get("delete_entries_on")
+    if delete_on:
+        kept_until = [dates.get(k) for k in ("opens_on", "school_deadline", "judging_from", "judging_to", "forward_by")]
+        if any(day and delete_on <= day for day in [*kept_until, published_on]):
+            errors["delete_entries_on"] = _(
+                "Entries are deleted after the deadline, the judging and the forwarding: choose a later date."
+            )
+        elif today_ and delete_on <= today_:
+            errors["delete_entries_on"] = _("The deletion date must be after today.")
+    return errors
 
 
 def planned_retention(round_dates: dict) -> date:
@@ -184,3 +214,23 @@ def timeline(round_, on: date | None = None) -> list[Step]:
         for s in ORDER
         if s != State.DRAFT
     ]
+
+
+def key_date(round_, on: date | None = None) -> tuple[str, date | None]:
+    """What a list of rounds shows beside a round's state: the date that matters next
+    (or, once it is over, the date it ended)."""
+    state = state_of(round_, on)
+    published = round_.results_published_at
+    if state == State.DRAFT:
+        return _("Entries open on"), round_.opens_on
+    if state == State.OPEN:
+        return _("Deadline for schools"), round_.school_deadline
+    if state == State.CLOSED:
+        return _("Judging starts on"), judging_starts(round_)
+    if state == State.JUDGING:
+        if round_.judging_to:
+            return _("Judging until"), round_.judging_to
+        return _("Entries closed on"), round_.school_deadline
+    if state == State.PUBLISHED:
+        return _("Results published on"), timezone.localtime(published).date() if published else None
+    return _("Pupils' data deleted on"), round_.delete_entries_on

@@ -70,7 +70,7 @@ class ContestRound(models.Model):
     judging_to = models.DateField(_("provincial judging until"), null=True, blank=True)
     forward_by = models.DateField(_("forward to the national round by"), null=True, blank=True)
     # Every round has one (issue 19): without it the pupils' data would be kept forever.
-    # round_open fills the default (services.retention_default) when the organiser gives none.
+    # round_open fills the default (lifecycle.planned_retention) when the organiser gives none.
     delete_entries_on = models.DateField(
         _("delete entries on"), help_text=_("Entries without an award are deleted on this date.")
     )

@@ -20,7 +20,7 @@ from documents.issuers import issuer_of_office
 from documents.models import DocumentKind
 from documents.services import issue_document
 
-from . import judging, lifecycle
+from . import judging, lifecycle, services
 from .certificates import certificate_rendered, certificate_title
 from .lifecycle import Action
 from .models import Award, ContestRound, Entry, Prize, ResultCorrection, SpecialPrize, TieBreak
@@ -323,10 +323,10 @@ def results_publish(*, round_: ContestRound, actor, signer=None) -> list:
         if problems:
             raise ResultRefused(problems)
         round_.results_published, round_.results_published_at = True, timezone.now()
+        # The deletion date counts from today unless the organiser chose it.
+        services.retention_on_publish(round_, round_.results_published_at)
         round_._history_user = actor
-        round_.save(update_fields=["results_published", "results_published_at"])
-        # NOTE for the merge: the retention date follows the publication here
-        # (helper 1's services.retention_on_publish(round_=round_, actor=actor)).
+        round_.save(update_fields=["results_published", "results_published_at", "delete_entries_on"])
         if signer is not None:
             issued = _certificates_issue(round_, actor, signer)
     return issued

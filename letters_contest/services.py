@@ -3,17 +3,19 @@ instance so that it is recorded outside a request too; EntryAccess rows are them
 the record of who opened pupils' data."""
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, Score
+from . import lifecycle
+from .lifecycle import Action
+from .models import Award, ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, ResultCorrection, Score
 
 
 class EntryRefused(Exception):
@@ -48,6 +50,7 @@ def possible_duplicates(round_: ContestRound, entry: Entry):
 
 
 def entry_register(*, round_: ContestRound, entry: Entry, actor) -> Entry:
+    lifecycle.require(round_, Action.REGISTER)
     if not entry.consent_given:
         raise EntryRefused(_("An entry needs the guardian's consent."), field="consent_given")
     check_age(round_, entry.date_of_birth)
@@ -75,14 +78,37 @@ def entry_register(*, round_: ContestRound, entry: Entry, actor) -> Entry:
 
 
 def entry_withdraw(*, entry: Entry, actor) -> Entry:
-    """Consent withdrawn: the pupil's personal data and the letter are erased."""
+    """Consent withdrawn: the pupil's personal data and the letter are erased, and the
+    entry leaves the contest with its award (one whose certificate is issued stays, as the
+    document it is). Once the results are public, taking an award back is a correction
+    on the record."""
+    round_ = entry.round
+    lifecycle.require(round_, Action.WITHDRAW)
     with transaction.atomic():
+        award = Award.objects.select_for_update().filter(entry=entry).first()
+        if award is not None and lifecycle.state_of(round_) == lifecycle.State.PUBLISHED:
+            ResultCorrection.objects.create(
+                round=round_,
+                entry=entry,
+                entry_code=entry.code,
+                what=_("%(code)s: %(award)s taken back") % {"code": entry.code, "award": award.get_level_display()}
+                if not award.certificate_id
+                else _("%(code)s left the contest; its certificate %(number)s stays issued")
+                % {"code": entry.code, "number": award.certificate.number_text},
+                reason=_("The guardian withdrew consent."),
+                decided_by=actor,
+            )
+        if award is not None and not award.certificate_id:
+            award._history_user = actor
+            award.delete()
         if entry.letter_file:
             entry.letter_file.delete(save=False)
         entry.pupil_name = entry.class_name = entry.letter_text = entry.consent_guardian = ""
         entry.date_of_birth = None
         entry.duplicate_key = ""
-        entry.consent_given = entry.consent_publish_name = False
+        entry.consent_given = entry.consent_publish_name = entry.consent_keep_letter = False
+        entry.ethnic_group, entry.has_disability = "", False
+        entry.sensitive_consent = entry.sensitive_publish_consent = False
         entry.status = Entry.Status.WITHDRAWN
         entry._history_user = actor
         entry.save()
@@ -94,15 +120,6 @@ DEFAULT_RUBRIC = [
     ("Ngôn ngữ, hình thức thể hiện", 30),
     ("Tính sáng tạo, cảm xúc", 30),
 ]
-
-
-def retention_default(school_deadline):
-    """The day a round's unawarded entries are deleted unless its organiser says otherwise:
-    CONTEST_RETENTION_DAYS after the deadline for schools."""
-    try:
-        return school_deadline + timedelta(days=settings.CONTEST_RETENTION_DAYS)
-    except OverflowError:  # a deadline at the end of the calendar
-        return date.max
 
 
 def round_open(*, office, data: dict, actor) -> ContestRound:
@@ -151,7 +168,11 @@ def round_open(*, office, data: dict, actor) -> ContestRound:
                 for key in ("launch_on", "school_deadline", "judging_from", "judging_to", "forward_by")
             },
             opens_on=data.get("opens_on") or data.get("launch_on") or timezone.localdate(),
-            delete_entries_on=data.get("delete_entries_on") or retention_default(data["school_deadline"]),
+            judges_required=data.get("judges_required") or 2,
+            # The organiser's date, or the default until the results are published
+            # (retention_on_publish then counts six months from the publication).
+            delete_entries_on=data.get("delete_entries_on") or lifecycle.planned_retention(data),
+            retention_chosen=bool(data.get("delete_entries_on")),
         )
         round_._history_user = actor
         round_.save()
@@ -162,6 +183,61 @@ def round_open(*, office, data: dict, actor) -> ContestRound:
     return round_
 
 
+ROUND_DATES = ("opens_on", "school_deadline", "judging_from", "judging_to", "forward_by", "judges_required")
+
+
+def round_dates_set(*, round_: ContestRound, data: dict, actor) -> ContestRound:
+    """The organiser changes the round's dates (while EDIT_ROUND allows) and its deletion
+    date (while SET_RETENTION allows; a date given is the organiser's choice, an empty one
+    goes back to the default). Raises StateRefused, or ValidationError for dates out of
+    order."""
+    given = round_
+    with transaction.atomic():
+        round_ = ContestRound.objects.select_for_update().get(pk=round_.pk)
+        changed = [name for name in ROUND_DATES if name in data and data[name] != getattr(round_, name)]
+        if changed:
+            lifecycle.require(round_, Action.EDIT_ROUND)
+        for name in changed:
+            setattr(round_, name, data[name])
+        published = round_.results_published_at
+        published_on = timezone.localtime(published).date() if published else None
+        if "delete_entries_on" in data:
+            chosen = data["delete_entries_on"]
+            if chosen:
+                delete_on = chosen
+            elif published_on:
+                delete_on = lifecycle.retention_after_publishing(published_on)
+            else:
+                delete_on = lifecycle.planned_retention({n: getattr(round_, n) for n in ROUND_DATES})
+            if delete_on != round_.delete_entries_on or bool(chosen) != round_.retention_chosen:
+                lifecycle.require(round_, Action.SET_RETENTION)
+                round_.delete_entries_on, round_.retention_chosen = delete_on, bool(chosen)
+                changed.append("delete_entries_on")
+        elif changed and not round_.retention_chosen and not published_on:
+            round_.delete_entries_on = lifecycle.planned_retention({n: getattr(round_, n) for n in ROUND_DATES})
+        errors = lifecycle.check_dates(
+            {n: getattr(round_, n) for n in (*ROUND_DATES, "delete_entries_on")},
+            today_=timezone.localdate() if "delete_entries_on" in changed else None,
+            published_on=published_on,
+        )
+        if errors:
+            raise ValidationError(errors)
+        if changed:
+            round_._history_user = actor
+            round_.save()
+    given.refresh_from_db()  # the caller's instance says what was saved
+    return given
+
+
+def retention_on_publish(round_: ContestRound, published_at: datetime) -> date:
+    """Publishing the results sets the day the pupils' data goes: CONTEST_RETENTION_MONTHS
+    after the publication, unless the organiser chose it. Changes the instance only: the
+    caller saves `delete_entries_on` with its own write."""
+    if not round_.retention_chosen:
+        round_.delete_entries_on = lifecycle.retention_after_publishing(timezone.localtime(published_at).date())
+    return round_.delete_entries_on
+
+
 class AwardCertified(EntryRefused):
     """An award whose certificate is issued is a document: it is not changed nor taken back
     (awards, publishing and corrections: letters_contest.results)."""
@@ -169,6 +245,7 @@ class AwardCertified(EntryRefused):
 
 def judge_appoint(*, round_: ContestRound, email: str, actor, stage: int = 1) -> Judge:
     """Let the account with this e-mail judge the round; appointing twice changes nothing."""
+    lifecycle.require(round_, Action.APPOINT_JUDGE)
     user = get_user_model().objects.filter(email__iexact=email).first()
     if user is None:
         raise JudgeRefused(_("No account has this e-mail. Ask the judge to sign up first."), field="email")
@@ -185,6 +262,7 @@ def judge_appoint(*, round_: ContestRound, email: str, actor, stage: int = 1) ->
 
 def judge_remove(*, round_: ContestRound, judge_id: int, actor) -> bool:
     """Take a judge off the round (their scores stay). False if they were not on it."""
+    lifecycle.require(round_, Action.APPOINT_JUDGE)
     with transaction.atomic():
         judge = Judge.objects.select_for_update().filter(round=round_, pk=judge_id).first()
         if judge is None:
@@ -197,6 +275,7 @@ def judge_remove(*, round_: ContestRound, judge_id: int, actor) -> bool:
 def scores_save(*, entry: Entry, judge, stage: int, values: dict[int, Decimal]) -> list[Score]:
     """A judge's marks for an entry, one per criterion; a mark given again replaces the
     old one, which stays in the history."""
+    lifecycle.require(entry.round, Action.SCORE)
     saved = []
     with transaction.atomic():
         # The entry's row is the lock: a double-submitted form writes each mark once.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.round_create, name="round_create"),
     path("<int:pk>/judges/", views.judges, name="judges"),
     path("<int:pk>/", views.round_detail, name="round"),
+    path("<int:pk>/dates/", views.round_dates, name="round_dates"),
     path("<int:pk>/entries/", views.entry_list, name="entries"),
     path("<int:pk>/entries/new/", views.entry_create, name="entry_create"),
     path("<int:pk>/entries/<int:entry_pk>/", views.entry_detail, name="entry"),

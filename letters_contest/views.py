@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,28 +15,46 @@ from documents.issuers import NoIssuer
 from schools.filters import is_id
 from schools.permissions import roles_of
 
-from . import judging, services
+from . import judging, lifecycle, services
 from .certificates import certificate_pdf
-from .forms import EntryForm, JudgeForm, RoundForm, ScoreForm
+from .forms import EntryForm, JudgeForm, RoundDatesForm, RoundForm, ScoreForm
+from .lifecycle import Action
 from .models import Award, ContestRound, Criterion, Entry, Score
 from .participation import participation
 from .permissions import get_entry_for_person, get_round, is_organiser, staff_schools_in
 
 
 def contest_home(request):
-    rounds = ContestRound.objects.select_related("edition", "province", "organiser")
+    rounds = list(ContestRound.objects.select_related("edition", "province", "organiser"))
+    for round_ in rounds:
+        round_.state = lifecycle.state_of(round_)
+        round_.state_label = lifecycle.State(round_.state).label
+        round_.key_label, round_.key_date = lifecycle.key_date(round_)
     return render(request, "letters_contest/home.html", {"rounds": rounds})
+
+
+def _life(round_) -> dict:
+    """What every page of a round shows of its life: its state and the dates."""
+    state = lifecycle.state_of(round_)
+    return {"state": state, "state_label": lifecycle.State(state).label}
 
 
 def round_detail(request, pk):
     round_ = get_round(pk)
+    organiser = is_organiser(request.user, round_)
     return render(
         request,
         "letters_contest/round.html",
         {
             "round": round_,
             "edition": round_.edition,
-            "is_organiser": is_organiser(request.user, round_),
+            **_life(round_),
+            "timeline": lifecycle.timeline(round_),
+            "entries_refused": lifecycle.refusal(round_, Action.REGISTER),
+            "can_change_dates": organiser
+            and (lifecycle.allows(round_, Action.EDIT_ROUND) or lifecycle.allows(round_, Action.SET_RETENTION)),
+            "retention_months": settings.CONTEST_RETENTION_MONTHS,
+            "is_organiser": organiser,
             "is_judge": judging.is_judge(request.user, round_),
             "schools": staff_schools_in(request.user, round_) if request.user.is_authenticated else [],
             "units": round_.campaign.responsibilities.select_related("office"),
@@ -62,7 +81,15 @@ def entry_list(request, pk):
         entry.is_duplicate = entry.duplicate_key in repeated
         entry.age = entry.age_on(round_.school_deadline) if entry.date_of_birth else None
     return render(
-        request, "letters_contest/entries.html", {"round": round_, "entries": entries, "organiser": organiser}
+        request,
+        "letters_contest/entries.html",
+        {
+            "round": round_,
+            "entries": entries,
+            "organiser": organiser,
+            **_life(round_),
+            "entries_refused": lifecycle.refusal(round_, Action.REGISTER),
+        },
     )
 
 
@@ -73,10 +100,21 @@ def entry_create(request, pk):
     schools = staff_schools_in(request.user, round_)
     if not schools:
         raise PermissionDenied
+    refused = lifecycle.refusal(round_, Action.REGISTER)
+    if refused:  # "Entries closed on …" instead of the form
+        return render(
+            request, "letters_contest/entry_closed.html", {"round": round_, "refused": refused, **_life(round_)}
+        )
     form = EntryForm(request.POST or None, request.FILES or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_register(round_=round_, entry=form.instance, actor=request.user)
+        except lifecycle.StateRefused as closed:  # the deadline passed while the form was filled in
+            return render(
+                request,
+                "letters_contest/entry_closed.html",
+                {"round": round_, "refused": closed.message, **_life(round_)},
+            )
         except services.EntryRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
@@ -117,6 +155,10 @@ def entry_letter(request, pk, entry_pk):
 def entry_withdraw(request, pk, entry_pk):
     round_ = get_round(pk)
     entry = get_entry_for_person(request, round_, entry_pk)
+    refused = lifecycle.refusal(round_, Action.WITHDRAW)
+    if refused:
+        messages.error(request, refused)
+        return redirect("letters_contest:entry", pk=round_.pk, entry_pk=entry.pk)
     if not confirm.confirmed(request):
         return confirm.ask(
             request,
@@ -128,7 +170,11 @@ def entry_withdraw(request, pk, entry_pk):
                 back=reverse("letters_contest:entry", args=[round_.pk, entry.pk]),
             ),
         )
-    services.entry_withdraw(entry=entry, actor=request.user)
+    try:
+        services.entry_withdraw(entry=entry, actor=request.user)
+    except lifecycle.StateRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("letters_contest:entry", pk=round_.pk, entry_pk=entry.pk)
     messages.success(request, _("Consent withdrawn: the pupil's data and letter have been erased."))
     return redirect("letters_contest:entries", pk=round_.pk)
 
@@ -140,7 +186,17 @@ def judging_list(request, pk):
         raise PermissionDenied
     scored = set(Score.objects.filter(entry__round=round_, judge=request.user).values_list("entry_id", flat=True))
     entries = list(judging.entries_for_judging(round_).order_by("code"))
-    return render(request, "letters_contest/judging_list.html", {"round": round_, "entries": entries, "scored": scored})
+    return render(
+        request,
+        "letters_contest/judging_list.html",
+        {
+            "round": round_,
+            "entries": entries,
+            "scored": scored,
+            **_life(round_),
+            "refused": lifecycle.refusal(round_, Action.SCORE),
+        },
+    )
 
 
 @login_required
@@ -153,8 +209,18 @@ def judging_entry(request, pk, entry_pk):
     criteria = list(Criterion.objects.filter(round=round_))
     mine = {s.criterion_id: s.value for s in Score.objects.filter(entry=entry, judge=request.user, stage=1)}
     form = ScoreForm(request.POST or None, criteria=criteria, initial={f"c{c.pk}": mine.get(c.pk) for c in criteria})
+    refused = lifecycle.refusal(round_, Action.SCORE)
+    if refused:  # the letter may be read, not scored
+        if request.method == "POST":
+            messages.error(request, refused)
+            return redirect("letters_contest:judging_entry", pk=round_.pk, entry_pk=entry.pk)
+        form = None
     if request.method == "POST" and form.is_valid():
-        services.scores_save(entry=entry, judge=request.user, stage=1, values=form.values())
+        try:
+            services.scores_save(entry=entry, judge=request.user, stage=1, values=form.values())
+        except lifecycle.StateRefused as closed:
+            messages.error(request, closed.message)
+            return redirect("letters_contest:judging_entry", pk=round_.pk, entry_pk=entry.pk)
         messages.success(request, _("Scores saved for %(code)s.") % {"code": entry.code})
         following = judging.entries_for_judging(round_).filter(code__gt=entry.code).order_by("code").first()
         return (
@@ -162,7 +228,11 @@ def judging_entry(request, pk, entry_pk):
             if following
             else redirect("letters_contest:judging", pk=round_.pk)
         )
-    return render(request, "letters_contest/judging_entry.html", {"round": round_, "entry": entry, "form": form})
+    return render(
+        request,
+        "letters_contest/judging_entry.html",
+        {"round": round_, "entry": entry, "form": form, "refused": refused, **_life(round_)},
+    )
 
 
 @login_required
@@ -220,15 +290,22 @@ def judges(request, pk):
     if not is_organiser(request.user, round_):
         raise PermissionDenied
     form = JudgeForm(request.POST or None)
+    refused = lifecycle.refusal(round_, Action.APPOINT_JUDGE)
     if request.method == "POST":
         if "remove" in request.POST:
             judge_pk = request.POST.get("remove", "")
             if is_id(judge_pk):
-                services.judge_remove(round_=round_, judge_id=int(judge_pk), actor=request.user)
+                try:
+                    services.judge_remove(round_=round_, judge_id=int(judge_pk), actor=request.user)
+                except lifecycle.StateRefused as closed:
+                    messages.error(request, closed.message)
             return redirect("letters_contest:judges", pk=round_.pk)
         if form.is_valid():
             try:
                 judge = services.judge_appoint(round_=round_, email=form.cleaned_data["email"], actor=request.user)
+            except lifecycle.StateRefused as closed:
+                messages.error(request, closed.message)
+                return redirect("letters_contest:judges", pk=round_.pk)
             except services.JudgeRefused as refused:
                 form.add_error(refused.field, refused.message)
             else:
@@ -237,7 +314,54 @@ def judges(request, pk):
     return render(
         request,
         "letters_contest/judges.html",
-        {"round": round_, "form": form, "judges": round_.judges.select_related("user")},
+        {
+            "round": round_,
+            "form": form,
+            "judges": round_.judges.select_related("user"),
+            "refused": refused,
+            **_life(round_),
+        },
+    )
+
+
+@login_required
+def round_dates(request, pk):
+    """The organiser changes the round's dates and the day its pupils' data is deleted,
+    as far as the round's state allows."""
+    round_ = get_round(pk)
+    if not is_organiser(request.user, round_):
+        raise PermissionDenied
+    dates_allowed = lifecycle.allows(round_, Action.EDIT_ROUND)
+    retention_allowed = lifecycle.allows(round_, Action.SET_RETENTION)
+    refused = "" if retention_allowed else lifecycle.refusal(round_, Action.SET_RETENTION)
+    form = None
+    if dates_allowed or retention_allowed:
+        form = RoundDatesForm(request.POST or None, round_=round_, dates=dates_allowed, retention=retention_allowed)
+    elif request.method == "POST":
+        messages.error(request, refused)
+        return redirect(round_)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_dates_set(round_=round_, data=form.cleaned_data, actor=request.user)
+        except lifecycle.StateRefused as closed:
+            messages.error(request, closed.message)
+            return redirect(round_)
+        except ValidationError as invalid:
+            for field, errors in invalid.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The round's dates are saved."))
+            return redirect(round_)
+    return render(
+        request,
+        "letters_contest/round_dates.html",
+        {
+            "round": round_,
+            "form": form,
+            "refused": refused,
+            "dates_refused": "" if dates_allowed else lifecycle.refusal(round_, Action.EDIT_ROUND),
+            **_life(round_),
+        },
     )
 
 

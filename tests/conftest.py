@@ -207,8 +207,8 @@ def campaign(area):
 
 @pytest.fixture
 def contest(area):
-    """The province's round of the 53rd contest (2024, schools send entries by 31 March),
-    and its organiser."""
+    """The province's round of the 53rd contest, open for entries today (a month each
+    side: letters_contest.lifecycle), and its organiser."""
     round_ = ContestRoundFactory(edition__number=53, province=area.province, organiser__name="Sở TT&TT Điện Biên")
     organiser = MembershipFactory(role="organiser", office=round_.organiser).user
     return round_, organiser
@@ -218,8 +218,8 @@ def contest(area):
 def judged(area):
     """The province's round with a rubric of two criteria (60 % and 40 %), two entries of
     school A (only the first pupil agreed to have their name published), two judges and
-    the organiser."""
-    round_ = ContestRoundFactory(edition__number=53, province=area.province)
+    the organiser. The round is in judging today (entries closed ten days ago)."""
+    round_ = ContestRoundFactory(edition__number=53, province=area.province, judging=True)
     content = CriterionFactory(round=round_, name="Nội dung", weight=60)
     style = CriterionFactory(round=round_, name="Ngôn ngữ", weight=40)
     entries = [

@@ -1,15 +1,15 @@
 """Every round gets the date its unawarded entries are deleted (issue 19): rounds opened
-without one get CONTEST_RETENTION_DAYS after their deadline for schools, their history
-rows too; the next migration then makes the column required."""
+without one get 365 days after their deadline for schools (the default of the time,
+then the CONTEST_RETENTION_DAYS setting), their history rows too; the next migration
+then makes the column required."""
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import migrations
 
 
 def fill_retention(apps, schema_editor):
-    days = timedelta(days=settings.CONTEST_RETENTION_DAYS)
+    days = timedelta(days=365)
     for name in ("ContestRound", "HistoricalContestRound"):
         model = apps.get_model("letters_contest", name)
         for row in model.objects.filter(delete_entries_on__isnull=True).only("pk", "school_deadline"):

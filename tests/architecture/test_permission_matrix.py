@@ -503,6 +503,7 @@ MATRIX = [
     # A round belongs to an organiser's office: the superuser, who has none, opens rounds in the admin.
     row("letters_contest:round_create", expected=expect(403, organiser=200)),
     row("letters_contest:judges", lambda w: [w.round.pk], expect(403, **allow(ORGANISERS))),
+    row("letters_contest:round_dates", lambda w: [w.round.pk], expect(403, **allow(ORGANISERS))),
     row(
         "letters_contest:entries",
         lambda w: [w.round.pk],

@@ -1,14 +1,14 @@
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
 from letters_contest.models import Award, ContestRound, Entry, Score
-from tests.support.browser import new_page, screenshot, sign_in
-from tests.support.contest import judging_today
+from tests.support.browser import PHONE, new_page, screenshot, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -86,10 +86,34 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     school.get_by_role("button", name="Đăng ký").click()
     entry = Entry.objects.get(round=round_)
     expect(school.get_by_text(f"Đã đăng ký bài dự thi {entry.code}.")).to_be_visible()
-    # Entries close and judging starts (a day of the round's clock, not of this test's);
-    # one judge's scores are enough in this round.
-    judging_today(round_)
+    expect(school.get_by_test_id("round-state")).to_contain_text("Đang nhận bài")
+    # One judge's scores are enough in this round.
     ContestRound.objects.filter(pk=round_.pk).update(judges_required=1)
+
+    # Nobody closes the round: the clock does. Two days after the deadline the judges
+    # score (the server runs in this process, so the frozen clock is its clock too); the
+    # sessions of two months ago have expired, so everyone signs in again.
+    judging_day = timezone.localdate() + timedelta(days=62)
+    traveller = time_machine.travel(
+        datetime.combine(judging_day, time(9), tzinfo=timezone.get_current_timezone()), tick=True
+    )
+    traveller.start()
+    try:
+        _judge_and_publish(browser, live_server, round_, entry)
+    finally:
+        traveller.stop()
+
+
+def _judge_and_publish(browser, live_server, round_, entry):
+    school = new_page(browser, live_server.url, device=PHONE)
+    sign_in(school, "school@demo.vn")
+    school.goto(f"{live_server.url}/contest/{round_.pk}/")
+    expect(school.get_by_test_id("entries-closed")).to_contain_text("Đã hết hạn nhận bài ngày")
+    expect(school.locator("[aria-current=step]")).to_contain_text("Chấm thi")
+    screenshot(school, "contest-2a-round-judging-390")
+    school.goto(f"{live_server.url}/contest/{round_.pk}/entries/new/")
+    expect(school.get_by_test_id("entries-closed")).to_contain_text("Đã hết hạn nhận bài ngày")
+    screenshot(school, "contest-2b-entries-closed-390")
     # The judge scores it seeing only the code.
     judge = new_page(browser, live_server.url)
     sign_in(judge, "judge1@demo.vn")
@@ -103,6 +127,8 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     assert Score.objects.filter(entry=entry).count() == 3
 
     # The organiser awards it and publishes; the results page shows the award.
+    organiser2 = new_page(browser, live_server.url)
+    sign_in(organiser2, "organiser2@demo.vn")
     organiser2.goto(f"{live_server.url}/contest/{round_.pk}/rankings/")
     organiser2.select_option(f"#level-{entry.pk}", "first")
     organiser2.get_by_role("button", name="Lưu toàn bộ giải thưởng").click()
@@ -115,3 +141,6 @@ def test_a_contest_from_planning_to_published_results(browser, live_server, demo
     expect(visitor.get_by_text("Giải Nhất")).to_be_visible()
     expect(visitor.get_by_text("Lò Thị Mai")).to_be_visible()
     screenshot(visitor, "contest-4-results")
+    visitor.goto(f"{live_server.url}/contest/{round_.pk}/")
+    expect(visitor.get_by_test_id("round-state")).to_contain_text("Đã công bố kết quả")
+    screenshot(visitor, "contest-5-round-published")

@@ -1,8 +1,11 @@
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import factory
+import time_machine
+from django.utils import timezone
 
 from campaigns.models import Campaign
+from letters_contest import lifecycle
 from letters_contest.models import Award, ContestRound, Criterion, Edition, Entry, EntryAccess, Judge, Score
 from tests.accounts.factories import UserFactory
 from tests.campaigns.factories import CampaignFactory
@@ -44,9 +47,44 @@ class ContestRoundFactory(factory.django.DjangoModelFactory):
         starts_on=factory.LazyAttribute(lambda campaign: date(campaign.factory_parent.edition.year, 1, 8)),
         purpose="Hưởng ứng cuộc thi",
     )
-    opens_on = factory.LazyAttribute(lambda round_: date(round_.edition.year, 1, 15))
-    school_deadline = factory.LazyAttribute(lambda round_: date(round_.edition.year, 3, 31))
-    delete_entries_on = factory.LazyAttribute(lambda round_: date(round_.edition.year + 1, 6, 30))
+    # Open for entries today (a month each side), unless `judging=True`: entries closed
+    # ten days ago and judging since five. Other states: travel in time with `during`.
+    opens_on = factory.LazyFunction(lambda: _today() - timedelta(days=30))
+    school_deadline = factory.LazyFunction(lambda: _today() + timedelta(days=30))
+    delete_entries_on = factory.LazyFunction(lambda: _today() + timedelta(days=400))
+
+    class Params:
+        judging = factory.Trait(
+            opens_on=factory.LazyFunction(lambda: _today() - timedelta(days=60)),
+            school_deadline=factory.LazyFunction(lambda: _today() - timedelta(days=10)),
+            judging_from=factory.LazyFunction(lambda: _today() - timedelta(days=5)),
+            judging_to=factory.LazyFunction(lambda: _today() + timedelta(days=20)),
+        )
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def day_in(round_, state: str) -> date:
+    """The first day of the round's `state` by its dates (published: judging's first day,
+    for a round whose results are published)."""
+    days = {
+        lifecycle.State.DRAFT: round_.opens_on - timedelta(days=1),
+        lifecycle.State.OPEN: round_.opens_on,
+        lifecycle.State.CLOSED: round_.school_deadline + timedelta(days=1),
+        lifecycle.State.JUDGING: lifecycle.judging_starts(round_),
+        lifecycle.State.PUBLISHED: lifecycle.judging_starts(round_),
+        lifecycle.State.ARCHIVED: round_.delete_entries_on,
+    }
+    return days[state]
+
+
+def during(round_, state: str, hour: int = 10):
+    """Freeze the clock on a day of the round's `state` (at `hour` in Vietnam):
+    `with during(round_, "judging"): ...`."""
+    moment = datetime.combine(day_in(round_, state), time(hour), tzinfo=timezone.get_current_timezone())
+    return time_machine.travel(moment.astimezone(UTC), tick=False)
 
 
 class CriterionFactory(factory.django.DjangoModelFactory):

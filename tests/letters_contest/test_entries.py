@@ -1,6 +1,8 @@
 import os
+from datetime import timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -30,10 +32,12 @@ def test_school_staff_register_an_entry_with_an_upload(client, area, contest):
 def test_a_pupil_aged_16_on_the_closing_date_is_refused_with_a_clear_message(client, area, contest):
     round_, _ = contest
     client.force_login(area.staff_a)
-    response = register(client, round_, entry_data(area, date_of_birth="2008-03-01"))
+    born = round_.school_deadline - relativedelta(years=16, months=1)
+    response = register(client, round_, entry_data(area, date_of_birth=born.isoformat()))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Ngày 31/03/2024 học sinh sẽ 16 tuổi; cuộc thi dành cho học sinh từ 9 đến 15 tuổi." in html
+    deadline = round_.school_deadline.strftime("%d/%m/%Y")
+    assert f"Ngày {deadline} học sinh sẽ 16 tuổi; cuộc thi dành cho học sinh từ 9 đến 15 tuổi." in html
     assert 'id="id_date_of_birth_error"' in html
     assert not Entry.objects.exists()
 
@@ -41,7 +45,8 @@ def test_a_pupil_aged_16_on_the_closing_date_is_refused_with_a_clear_message(cli
 def test_a_pupil_who_turns_16_the_day_after_the_deadline_is_accepted(client, area, contest):
     round_, _ = contest
     client.force_login(area.staff_a)
-    assert register(client, round_, entry_data(area, date_of_birth="2008-04-01")).status_code == 302
+    born = round_.school_deadline - relativedelta(years=16) + timedelta(days=1)
+    assert register(client, round_, entry_data(area, date_of_birth=born.isoformat())).status_code == 302
 
 
 def test_an_entry_without_consent_cannot_be_submitted(client, area, contest):

@@ -3,12 +3,13 @@ history of the change with the user who made it (issue 14), and every view that 
 pupils' data records who opened it. Each test makes one valid change as the user allowed
 to make it, then checks the rows and their history."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from letters_contest import results, services
@@ -27,12 +28,14 @@ from letters_contest.models import (
 from letters_contest.results import Choice
 from letters_contest.urls import urlpatterns
 from tests.accounts.factories import UserFactory
+from tests.letters_contest.factories import during
 from tests.schools.factories import MembershipFactory, OfficeFactory
 from tests.support.contest import judging_today, score
 
 # The views of the contest that change data, each covered below.
 WRITING_VIEWS = {
     "letters_contest:round_create",
+    "letters_contest:round_dates",
     "letters_contest:judges",
     "letters_contest:judging_entry",
     "letters_contest:rankings",
@@ -97,9 +100,10 @@ def contest(area):
         province=area.province,
         organiser=c.office,
         campaign=campaign,
-        opens_on=date(2024, 1, 15),
-        school_deadline=date(2024, 3, 31),
-        delete_entries_on=date(2025, 6, 30),
+        # Open for entries today; judging after the deadline (tests travel there: `during`).
+        opens_on=timezone.localdate() - timedelta(days=30),
+        school_deadline=timezone.localdate() + timedelta(days=30),
+        delete_entries_on=timezone.localdate() + timedelta(days=400),
     )
     c.content = Criterion.objects.create(round=c.round, name="Nội dung", weight=60, max_score=10)
     c.style = Criterion.objects.create(round=c.round, name="Ngôn ngữ", weight=40, max_score=10)
@@ -181,10 +185,10 @@ def test_judges_are_appointed_and_removed_with_the_history(client, contest):
 def test_a_judges_marks_and_their_changes_are_kept(client, contest):
     entry = contest.entries[0]
     url = reverse("letters_contest:judging_entry", args=[contest.round.pk, entry.pk])
-    client.force_login(contest.judge)
-
-    client.post(url, {f"c{contest.content.pk}": "8.5", f"c{contest.style.pk}": "7"})
-    client.post(url, {f"c{contest.content.pk}": "9", f"c{contest.style.pk}": "7"})  # one mark changed
+    with during(contest.round, "judging"):
+        client.force_login(contest.judge)  # a session of that day
+        client.post(url, {f"c{contest.content.pk}": "8.5", f"c{contest.style.pk}": "7"})
+        client.post(url, {f"c{contest.content.pk}": "9", f"c{contest.style.pk}": "7"})  # one mark changed
 
     content = Score.objects.get(entry=entry, judge=contest.judge, criterion=contest.content)
     style = Score.objects.get(entry=entry, judge=contest.judge, criterion=contest.style)
@@ -364,3 +368,23 @@ def test_appointing_an_unknown_email_is_refused(contest):
     with pytest.raises(services.JudgeRefused):
         services.judge_appoint(round_=contest.round, email="nobody@example.vn", actor=contest.organiser)
     assert Judge.history.count() == judges_before
+
+
+def test_changing_the_rounds_dates_is_kept_with_the_organiser(client, contest):
+    client.force_login(contest.organiser)
+    round_ = contest.round
+    later = round_.school_deadline + timedelta(days=7)
+    response = client.post(
+        reverse("letters_contest:round_dates", args=[round_.pk]),
+        {
+            "opens_on": round_.opens_on.isoformat(),
+            "school_deadline": later.isoformat(),
+            "judges_required": "2",
+            "delete_entries_on": "",
+        },
+    )
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert round_.school_deadline == later and not round_.retention_chosen
+    change = round_.history.order_by("-history_id").first()
+    assert (change.history_type, change.history_user, change.school_deadline) == ("~", contest.organiser, later)

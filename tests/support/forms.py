@@ -2,7 +2,9 @@
 
 import uuid
 
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 
 
 def give(client, need, **changes):
@@ -25,7 +27,8 @@ def entry_data(area, **changes):
     values = {
         "school": area.school_a.pk,
         "pupil_name": "Lò Thị Mai",
-        "date_of_birth": "2012-05-10",
+        # Twelve today: in the contest's ages on any round's deadline (9 to 15).
+        "date_of_birth": (timezone.localdate() - relativedelta(years=12, days=20)).isoformat(),
         "class_name": "6A",
         "letter_text": "Gửi các bạn của tương lai…",
         "word_count": "420",
