@@ -274,8 +274,11 @@ def judge_remove(*, round_: ContestRound, judge_id: int, actor) -> bool:
 
 def scores_save(*, entry: Entry, judge, stage: int, values: dict[int, Decimal]) -> list[Score]:
     """A judge's marks for an entry, one per criterion; a mark given again replaces the
-    old one, which stays in the history."""
-    lifecycle.require(entry.round, Action.SCORE)
+    old one, which stays in the history. Stage 1 is the province's judging, allowed in its
+    round's judging state; stage 2 the national round's, whose own state
+    (letters_contest.national) its caller checks."""
+    if stage == 1:
+        lifecycle.require(entry.round, Action.SCORE)
     saved = []
     with transaction.atomic():
         # The entry's row is the lock: a double-submitted form writes each mark once.

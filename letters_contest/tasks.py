@@ -4,15 +4,16 @@ from django.utils import timezone
 
 from core.jobs import each_row
 
-from .models import Award, ContestRound, Entry
+from .models import Award, ContestRound, Entry, Forwarding
 
 
 def _archive_entry(entry: Entry) -> bool:
-    """An entry of a round past its deletion date: without an award it goes whole, letter
-    and all; with one, what is left is the record of the prize (the pupil's name, school,
-    code and award, with its certificate), and the letter only with the consent given at
-    entry. The record of who accessed it stays either way (its entry becomes empty)."""
-    if not Award.objects.filter(entry=entry).exists():
+    """An entry of a round past its deletion date: without an award (nor a place in the
+    national round) it goes whole, letter and all; with one, what is left is the record
+    of the prize (the pupil's name, school, code and award, with its certificate, or its
+    forwarding and national award), and the letter only with the consent given at entry.
+    The record of who accessed it stays either way (its entry becomes empty)."""
+    if not Award.objects.filter(entry=entry).exists() and not Forwarding.objects.filter(entry=entry).exists():
         if entry.letter_file:
             entry.letter_file.delete(save=False)
         entry.delete()
@@ -39,7 +40,12 @@ def delete_expired_entries() -> dict:
     due = list(
         ContestRound.objects.filter(delete_entries_on__lte=today, archived_at__isnull=True).values_list("pk", flat=True)
     )
-    entries = Entry.objects.filter(round_id__in=due, archived_at__isnull=True).order_by("pk")
+    entries = (
+        Entry.objects.filter(round_id__in=due, archived_at__isnull=True)
+        # A letter still in the national round waits for its results (the judges read it).
+        .exclude(forwarding__national_round__results_published_at__isnull=True, forwarding__isnull=False)
+        .order_by("pk")
+    )
     result = each_row("letters_contest.retention", list(entries), _archive_entry, atomic=True)
     # A round is archived once every entry is: one that failed keeps it for tomorrow.
     left = set(Entry.objects.filter(round_id__in=due, archived_at__isnull=True).values_list("round_id", flat=True))

@@ -14,7 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from letters_contest import lifecycle
-from letters_contest.models import Award, ContestRound, Entry, Judge, ResultCorrection, Score
+from letters_contest.models import (
+    Award,
+    ContestRound,
+    Entry,
+    Forwarding,
+    Judge,
+    NationalRound,
+    ResultCorrection,
+    Score,
+)
 from letters_contest.tasks import delete_expired_entries
 from tests.accounts.factories import UserFactory
 from tests.letters_contest.factories import (
@@ -256,3 +265,22 @@ def test_an_awarded_letter_without_the_consent_to_keep_it_is_erased(area, life):
     entry = Entry.objects.get(pk=r.awarded.pk)
     assert (entry.pupil_name, bool(entry.letter_file), entry.letter_text) == ("Lò Thị Mai", False, "")
     assert not os.path.exists(path)
+
+
+def test_a_letter_in_the_national_round_waits_for_its_results_then_stays_as_its_record(life):
+    r = life
+    national = NationalRound.objects.create(edition=r.round.edition, forward_by=date(2030, 6, 30))
+    Forwarding.objects.create(entry=r.unawarded, national_round=national, province_rank=2)
+    with at(DAYS["archived"]):
+        # The national judges still read it: it is not touched, and the round waits.
+        assert delete_expired_entries() == {"done": 1, "failed": 0}
+        assert Entry.objects.get(pk=r.unawarded.pk).archived_at is None
+        r.round.refresh_from_db()
+        assert r.round.archived_at is None
+        NationalRound.objects.filter(pk=national.pk).update(results_published_at=timezone.now())
+        assert delete_expired_entries() == {"done": 1, "failed": 0}
+    # Forwarded (so part of the national record) without a provincial award: kept as a record.
+    entry = Entry.objects.get(pk=r.unawarded.pk)
+    assert entry.archived_at is not None and entry.date_of_birth is None and entry.pupil_name
+    r.round.refresh_from_db()
+    assert r.round.archived_at is not None
