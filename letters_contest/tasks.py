@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from core.jobs import each_row
 
+from . import uploads
 from .models import Award, ContestRound, Entry
 
 
@@ -24,3 +25,9 @@ def delete_expired_entries() -> dict:
         .order_by("pk")
     )
     return each_row("letters_contest.retention", list(expired), delete, atomic=True)
+
+
+@shared_task
+def delete_abandoned_letters() -> dict:
+    """Hourly: letters of entry forms never registered (uploads.delete_abandoned_letters)."""
+    return uploads.delete_abandoned_letters()
