@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .data.ethnic_groups import ETHNIC_GROUPS
@@ -31,6 +32,8 @@ class EntryForm(forms.ModelForm):
         choices=[("", _("Not recorded"))] + [(name, name) for name in ETHNIC_GROUPS],
         required=False,
     )
+
+    field_order = ["school", "pupil_name", "date_of_birth", "class_name", "letter_file"]
 
     class Meta:
         model = Entry
@@ -78,6 +81,8 @@ class EntryForm(forms.ModelForm):
         for name in ("pupil_name", "date_of_birth", "class_name", "consent_guardian"):
             self.fields[name].required = True
         self.fields["letter_file"].required = letter is None
+        for name in ("letter_file", "ethnic_group"):  # as the model's labels are shown
+            self.fields[name].label = capfirst(self.fields[name].label)
         self.fields["word_count"].min_value = 1
 
     @property

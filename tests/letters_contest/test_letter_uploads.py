@@ -9,7 +9,9 @@ from datetime import timedelta
 
 import pikepdf
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -18,7 +20,7 @@ from letters_contest import tasks
 from letters_contest.data.ethnic_groups import ETHNIC_GROUPS
 from letters_contest.models import Entry, PendingLetter
 from letters_contest.uploads import LETTER_MAX_BYTES
-from tests.letters_contest.factories import ContestRoundFactory
+from tests.letters_contest.factories import ContestRoundFactory, EntryFactory
 from tests.support.forms import entry_data
 from tests.support.images import letter_photo, png_bomb
 
@@ -441,3 +443,30 @@ def test_the_form_explains_the_sensitive_section_in_vietnamese(client, area, rou
     assert "Luật Bảo vệ dữ liệu cá nhân" in page
     choices = re.search(r'<select name="ethnic_group".*?</select>', page, re.S).group(0)
     assert choices.count("<option") == 55  # "not recorded", then the 54 groups
+
+
+# Letters stored before the gate ------------------------------------------------------
+
+
+def test_the_command_rewrites_letters_stored_before_the_gate(area, round_):
+    pdf = letter_pdf()
+    _marker, is_gone = with_open_action(pdf)
+    entry = EntryFactory(round=round_, school=area.school_a, letter_file=ContentFile(as_upload(pdf).read(), "a.pdf"))
+    photo = EntryFactory(round=round_, school=area.school_a, letter_file=ContentFile(b"\xff\xd8 a photo", "b.jpg"))
+    old_name = entry.letter_file.name
+    out = io.StringIO()
+
+    call_command("clean_contest_letters", stdout=out)
+
+    assert out.getvalue().startswith("1 letters rewritten; 0 could not be")
+    entry.refresh_from_db()
+    assert entry.letter_file.name != old_name and not entry.letter_file.storage.exists(old_name)
+    with entry.letter_file.open("rb") as stored_file, pikepdf.open(io.BytesIO(stored_file.read())) as stored:
+        assert is_gone(stored) and len(stored.pages) == 2
+    photo.refresh_from_db()
+    assert photo.letter_file.name.endswith(".jpg")
+    # It can run again: the letter stays whole and clean.
+    call_command("clean_contest_letters", stdout=out)
+    entry.refresh_from_db()
+    with entry.letter_file.open("rb") as stored_file, pikepdf.open(io.BytesIO(stored_file.read())) as stored:
+        assert is_gone(stored) and len(stored.pages) == 2
