@@ -430,7 +430,8 @@ def test_sensitive_data_with_consent_is_recorded_and_shown_to_the_school(client,
     assert entry.sensitive_consent and entry.ethnic_group == "Mông" and entry.has_disability
     assert entry.sensitive_publish_consent and entry.consent_keep_letter
     page = client.get(reverse("letters_contest:entry", args=[round_.pk, entry.pk])).content.decode()
-    assert "Mông" in page
+    assert re.search(r"Mông</dd>", page)
+    assert re.search(r"học sinh là người khuyết tật</dt><dd[^>]*>có</dd>", page)
     # Never in the entry's history (issue 19: what withdrawal erases stays erased).
     assert not hasattr(entry.history.model, "ethnic_group")
 
