@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "letters_contest.tasks.delete_expired_entries",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Letters that waited for an entry form nobody saved (CONTEST_LETTER_PENDING_HOURS).
+    "delete-abandoned-contest-letters": {
+        "task": "letters_contest.tasks.delete_abandoned_letters",
+        "schedule": crontab(minute=50),
+    },
     # The outbox of pledge mails (donations.outbox): whatever the broker, a worker or the
     # mail server could not take when it was written.
     "sweep-pledge-mails": {
@@ -411,6 +416,9 @@ NEED_PHOTO_PENDING_HOURS = env.int("NEED_PHOTO_PENDING_HOURS", default=24)
 # Pupils' data of a round is deleted this many months after its results are published,
 # unless its organiser chooses another date (letters_contest.lifecycle).
 CONTEST_RETENTION_MONTHS = env.int("CONTEST_RETENTION_MONTHS", default=6)
+# A letter sent with an entry form that was never saved waits this long for it, then is
+# deleted (letters_contest.uploads.delete_abandoned_letters).
+CONTEST_LETTER_PENDING_HOURS = env.int("CONTEST_LETTER_PENDING_HOURS", default=24)
 # Every uploaded image (need photos, delivery proofs, contest letters) passes core.images
 # before it is decoded: the memory its pixels would take (width × height × channels,
 # after a JPEG's scaled-down decode) per image and per request. A 12-megapixel phone

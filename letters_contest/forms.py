@@ -2,14 +2,15 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from needs.images import process_photo
-
 from . import lifecycle
+from .data.ethnic_groups import ETHNIC_GROUPS
 from .models import Entry
+from .uploads import check_letter
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
+SENSITIVE_FIELDS = ("sensitive_consent", "ethnic_group", "has_disability", "sensitive_publish_consent")
 
 
 class EntryForm(forms.ModelForm):
@@ -17,6 +18,21 @@ class EntryForm(forms.ModelForm):
         label=_("The pupil's parent or guardian agrees to the entry and to its use by the contest"),
         required=False,
     )
+    # Not the model's field: the view stores the checked letter under the form's upload
+    # token (letters_contest.uploads) and hands it to the entry once it is registered.
+    letter_file = forms.FileField(
+        label=_("the letter (scan or photo)"),
+        required=False,
+        help_text=_("A PDF of at most 10 pages and 10 MB, or a photo (JPEG, PNG or WebP)."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+    ethnic_group = forms.ChoiceField(
+        label=_("ethnic group"),
+        choices=[("", _("Not recorded"))] + [(name, name) for name in ETHNIC_GROUPS],
+        required=False,
+    )
+
+    field_order = ["school", "pupil_name", "date_of_birth", "class_name", "letter_file"]
 
     class Meta:
         model = Entry
@@ -25,30 +41,56 @@ class EntryForm(forms.ModelForm):
             "pupil_name",
             "date_of_birth",
             "class_name",
-            "letter_file",
             "letter_text",
             "word_count",
             "consent_given",
             "consent_guardian",
             "consent_publish_name",
+            "consent_keep_letter",
+            *SENSITIVE_FIELDS,
         ]
+        labels = {
+            "sensitive_consent": _(
+                "The pupil and the guardian both consent, explicitly, to recording the pupil's ethnicity "
+                "and disability for the special prizes"
+            ),
+        }
+        help_texts = {
+            "consent_keep_letter": _(
+                "If the letter wins a prize, it is kept in the record of prizes after the contest. "
+                "Without this consent only the prize is kept."
+            ),
+            "sensitive_publish_consent": _(
+                "Without this consent a special prize is published without the pupil's name."
+            ),
+        }
         widgets = {
             "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "letter_text": forms.Textarea(attrs={"rows": 6}),
             "word_count": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
-            "letter_file": forms.ClearableFileInput(
-                attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}
-            ),
         }
 
-    def __init__(self, *args, schools, **kwargs):
+    def __init__(self, *args, schools, letter=None, **kwargs):
+        """`letter`: the PendingLetter this form's upload token already holds, if any."""
         super().__init__(*args, **kwargs)
+        self.letter = letter
         self.fields["school"].queryset = self.fields["school"].queryset.filter(pk__in=[s.pk for s in schools])
         if len(schools) == 1:
             self.fields["school"].initial = schools[0].pk
-        for name in ("pupil_name", "date_of_birth", "class_name", "letter_file", "consent_guardian"):
+        for name in ("pupil_name", "date_of_birth", "class_name", "consent_guardian"):
             self.fields[name].required = True
+        self.fields["letter_file"].required = letter is None
+        for name in ("letter_file", "ethnic_group"):  # as the model's labels are shown
+            self.fields[name].label = capfirst(self.fields[name].label)
         self.fields["word_count"].min_value = 1
+
+    @property
+    def sensitive_fields(self):
+        return [self[name] for name in SENSITIVE_FIELDS]
+
+    @property
+    def other_fields(self):
+        return [field for field in self.visible_fields() if field.name not in SENSITIVE_FIELDS]
 
     def clean_consent_given(self):
         if not self.cleaned_data.get("consent_given"):
@@ -56,22 +98,36 @@ class EntryForm(forms.ModelForm):
         return True
 
     def clean_letter_file(self):
+        """A new letter, checked and cleaned (letters_contest.uploads.check_letter); none
+        when the form's token already holds one."""
         upload = self.cleaned_data.get("letter_file")
-        if upload is None or not hasattr(upload, "read"):
-            return upload
-        head = upload.read(5)
-        upload.seek(0)
-        if head == b"%PDF-":
-            if upload.size > MAX_PDF_BYTES:
-                raise ValidationError(_("The PDF is larger than 10 MB."))
-            # Stored under the extension of what it is, not of the name it came with: a
-            # "PDF" named letter.html would be served back as a web page.
-            upload.name = "letter.pdf"
-            return upload
-        # A photo or scan: checked by its content and stored re-encoded, without EXIF.
-        processed = process_photo(upload)
-        processed.large.name = "letter.jpg"
-        return processed.large
+        if not upload:
+            if self.letter is None:
+                raise ValidationError(_("Choose the scan or photo of the letter."), code="required")
+            return None
+        return check_letter(upload)
+
+    def clean(self):
+        cleaned = super().clean()
+        # Sensitive data (Law on Personal Data Protection 2025): nothing of it without the
+        # explicit consent of the pupil and the guardian.
+        if not cleaned.get("sensitive_consent"):
+            if cleaned.get("ethnic_group"):
+                self.add_error(
+                    "ethnic_group",
+                    _("The ethnic group is recorded only with the consent of the pupil and the guardian above."),
+                )
+            if cleaned.get("has_disability"):
+                self.add_error(
+                    "has_disability",
+                    _("A disability is recorded only with the consent of the pupil and the guardian above."),
+                )
+            if cleaned.get("sensitive_publish_consent"):
+                self.add_error(
+                    "sensitive_publish_consent",
+                    _("Publishing needs the consent to record the data first (above)."),
+                )
+        return cleaned
 
 
 class ScoreForm(forms.Form):

@@ -208,6 +208,38 @@ class Entry(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+class PendingLetter(models.Model):
+    """A letter the entry form accepted before the rest of the form was valid: checked and
+    cleaned already (letters_contest.uploads), it waits under the form's upload token, so
+    the school does not choose it again. Only its uploader's token finds it; registering
+    the entry moves its file to the entry, and one never attached is deleted after
+    CONTEST_LETTER_PENDING_HOURS. No history: it holds nothing but a file on its way, and
+    its name may be the pupil's, which no history may keep."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        IMAGE = "image", _("image")
+
+    round = models.ForeignKey(ContestRound, on_delete=models.CASCADE, related_name="+")
+    upload_token = models.UUIDField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Written where the entry's letter lives, so registering only hands the name over.
+    file = models.FileField(upload_to=_letter_path)
+    name = models.CharField(max_length=150)  # as it was chosen, shown back on the form
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            # One letter per form: a new one replaces the one waiting.
+            models.UniqueConstraint(fields=["upload_token", "uploaded_by"], name="letters_pendingletter_once")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class EntryAccess(models.Model):
     """Every time an organiser or a judge opens a pupil's personal data. Kept when the
     entry is deleted, as the record of who saw what."""

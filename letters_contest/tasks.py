@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from core.jobs import each_row
 
+from . import uploads
 from .models import Award, ContestRound, Entry, Forwarding
 
 
@@ -55,3 +56,9 @@ def delete_expired_entries() -> dict:
             round_._history_user = None
             round_.save(update_fields=["archived_at"])
     return result
+
+
+@shared_task
+def delete_abandoned_letters() -> dict:
+    """Hourly: letters of entry forms never registered (uploads.delete_abandoned_letters)."""
+    return uploads.delete_abandoned_letters()

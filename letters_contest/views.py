@@ -15,7 +15,7 @@ from documents.issuers import NoIssuer
 from schools.filters import is_id
 from schools.permissions import roles_of
 
-from . import judging, lifecycle, services
+from . import judging, lifecycle, services, uploads
 from .certificates import certificate_pdf
 from .forms import EntryForm, JudgeForm, RoundDatesForm, RoundForm, ScoreForm
 from .lifecycle import Action
@@ -105,29 +105,48 @@ def entry_create(request, pk):
         return render(
             request, "letters_contest/entry_closed.html", {"round": round_, "refused": refused, **_life(round_)}
         )
-    form = EntryForm(request.POST or None, request.FILES or None, schools=schools)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = services.entry_register(round_=round_, entry=form.instance, actor=request.user)
-        except lifecycle.StateRefused as closed:  # the deadline passed while the form was filled in
-            return render(
-                request,
-                "letters_contest/entry_closed.html",
-                {"round": round_, "refused": closed.message, **_life(round_)},
+    # A letter accepted by a post with another error waits under the form's token.
+    posted = request.method == "POST"
+    token = uploads.upload_token(request)
+    letter = uploads.pending_letter(round_=round_, user=request.user, token=token) if posted else None
+    form = EntryForm(
+        request.POST if posted else None, request.FILES if posted else None, schools=schools, letter=letter
+    )
+    if posted:
+        valid = form.is_valid()
+        if form.cleaned_data.get("letter_file"):  # a new letter, checked: kept whatever else is wrong
+            letter = uploads.letter_keep(
+                round_=round_, actor=request.user, token=token, letter=form.cleaned_data["letter_file"]
             )
-        except services.EntryRefused as refused:
-            form.add_error(refused.field, refused.message)
-        else:
-            duplicates = services.possible_duplicates(round_, entry)
-            if duplicates.exists():
-                messages.warning(
-                    request,
-                    _("Possible duplicate: this pupil already has an entry (%(codes)s).")
-                    % {"codes": ", ".join(d.code for d in duplicates)},
+            form.fields["letter_file"].required = False
+        if valid:
+            try:
+                entry = uploads.entry_register_with_letter(
+                    round_=round_, entry=form.instance, actor=request.user, letter=letter
                 )
-            messages.success(request, _("Entry %(code)s is registered.") % {"code": entry.code})
-            return redirect("letters_contest:entries", pk=round_.pk)
-    return render(request, "letters_contest/entry_form.html", {"round": round_, "form": form})
+            except lifecycle.StateRefused as closed:  # the deadline passed while the form was filled in
+                return render(
+                    request,
+                    "letters_contest/entry_closed.html",
+                    {"round": round_, "refused": closed.message, **_life(round_)},
+                )
+            except services.EntryRefused as refused:
+                form.add_error(refused.field, refused.message)
+            else:
+                duplicates = services.possible_duplicates(round_, entry)
+                if duplicates.exists():
+                    messages.warning(
+                        request,
+                        _("Possible duplicate: this pupil already has an entry (%(codes)s).")
+                        % {"codes": ", ".join(d.code for d in duplicates)},
+                    )
+                messages.success(request, _("Entry %(code)s is registered.") % {"code": entry.code})
+                return redirect("letters_contest:entries", pk=round_.pk)
+    return render(
+        request,
+        "letters_contest/entry_form.html",
+        {"round": round_, "form": form, "upload_token": token, "letter": letter},
+    )
 
 
 @login_required
@@ -147,7 +166,7 @@ def entry_letter(request, pk, entry_pk):
     entry = get_entry_for_person(request, round_, entry_pk)
     if not entry.letter_file:
         raise Http404
-    return FileResponse(entry.letter_file.open("rb"), as_attachment=False)
+    return uploads.letter_response(entry)
 
 
 @login_required
@@ -244,7 +263,7 @@ def judging_letter(request, pk, entry_pk):
     if not entry.letter_file:
         raise Http404
     services.entry_access_record(entry=entry, user=request.user, what="judge-letter")
-    return FileResponse(entry.letter_file.open("rb"), as_attachment=False)
+    return uploads.letter_response(entry)
 
 
 @login_required
