@@ -178,8 +178,12 @@ class Command(BaseCommand):
             argv = [str(Path(settings.BASE_DIR) / "manage.py"), *[a for a in self.argv[1:] if a != "--replica"]]
             env = {**os.environ, "DATABASE_URL": primary.url, "DATABASE_REPLICA_URL": standby.url}
             env[REPLICA_ENV] = described
+            served = "SELECT sum(xact_commit) FROM pg_stat_database"
+            before = int(standby.query(served) or 0)
             status = subprocess.run([sys.executable, *argv], env=env, check=False).returncode  # noqa: S603
-            lag = standby.lag_bytes()
-            self.stdout.write(f"== replica: {lag} bytes of WAL behind the primary at the end")
+            self.stdout.write(
+                f"== replica: {int(standby.query(served) or 0) - before} transactions served by the standby; "
+                f"{standby.lag_bytes()} bytes of WAL behind the primary at the end"
+            )
         if status:
             raise CommandError("The benchmark on the replicated copy failed: see its report.", returncode=status)
