@@ -22,6 +22,7 @@ import contextlib
 import functools
 import json
 import os
+import time
 from collections import Counter, defaultdict
 from http.cookiejar import Cookie
 
@@ -185,6 +186,9 @@ class OpenUser(BenchUser):
         # Users are all spawned at once; each starts at a random point of its pacing, so
         # visits arrive evenly from the first second.
         gevent.sleep(pages.chance.uniform(0, self.pacing))
+        # constant_pacing counts from here, not from the user's creation: the offset is not
+        # part of the first visit, or the second would follow it too soon.
+        self._cp_last_run, self._cp_last_wait_time = time.perf_counter(), 0
 
     def signed_in(self, account: dict):
         """The session the runner opened for `account`, as this browser's cookie."""
