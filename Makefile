@@ -114,7 +114,8 @@ check-deploy: install
 bench: messages
 	$(BIN)/python manage.py bench $(BENCH_ARGS)
 
-# The same benchmark CI-sized (4 users, a few seconds a phase); fails on any failed request.
+# The same benchmark CI-sized (4 users, a few seconds a phase, one step of the open-loop
+# capacity search, a short pledge phase); fails on any failed request or lost pledge.
 bench-ci: messages
 	$(BIN)/python manage.py bench --ci $(BENCH_ARGS)
 

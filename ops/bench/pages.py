@@ -67,6 +67,13 @@ FLOOR_USERS = ("TrivialUser",)
 MIX_USERS = ("Visitor", "DistrictOfficer", "ProvincialOfficer", "SchoolStaff")
 SOLO_USERS = ("SoloVisitor",)
 SOLO_ENV = "BENCH_SOLO"
+# The open-loop phases (capacity, pledges): each class's users and pacing, as JSON
+# {class name: {"users": n, "pacing": seconds}} (ops/bench/openloop.py plans them).
+OPEN_ENV = "BENCH_OPEN"
+OPEN_USERS = ("OpenVisitor", "OpenDistrictOfficer", "OpenProvincialOfficer", "OpenSchoolStaff")
+PLEDGE_USERS = ("PledgeDonor",)
+# Marks the e-mail addresses of the pledges a phase makes, so the runner counts them after.
+RUN_TAG_ENV = "BENCH_RUN_TAG"
 
 SORTS = ("urgent", "closest", "pupils", "newest")
 URGENCIES = (1, 2, 3)
@@ -210,26 +217,39 @@ def _pledge_taken(response):
     return None
 
 
-def pledge(user):
-    """A guest gives a small sum to a verified need: give page, form, payment page."""
-    path = f"/donations/give/{chance.choice(user.fixture['open_needs'])}/"
+def pledge_email() -> str:
+    """A donor's address that is never delivered, marked with the phase's tag."""
+    tag = os.environ.get(RUN_TAG_ENV, "mix")
+    return f"bench-{tag}-{uuid.uuid4().hex[:12]}@bench.invalid"
+
+
+def pledge(user, need: int | None = None, amount: int | None = None):
+    """A guest gives a sum to a verified need: give page, form, payment page. By default a
+    small sum to any need with room, so repeated runs on the same data keep finding some."""
+    path = f"/donations/give/{need or chance.choice(user.fixture['open_needs'])}/"
     form = fetch(user, "GET", path, PLEDGE_FORM)
     data = {
         "csrfmiddlewaretoken": csrf_token(form.text),
         "kind": "money",
-        # Small sums, so repeated runs on the same data keep finding needs with room.
-        "amount": str(1000 * chance.randint(1, 50)),
+        "amount": str(amount or 1000 * chance.randint(1, 50)),
         "goods_description": "",
         "message": "Chúc các em học tốt!",
         "name": "Nhà hảo tâm (bài đo tải)",
         # Never delivered: the server's mail tasks go to a queue nobody reads.
-        "email": f"bench-{uuid.uuid4().hex[:12]}@bench.invalid",
+        "email": pledge_email(),
         "phone": "",
         "submission_token": str(uuid.uuid4()),
     }
     done = fetch(user, "POST", path, PLEDGE_POST, data=data, expect=(200, 302), follow=False, check=_pledge_taken)
     if done.status_code == 302:
         fetch(user, "GET", _location(done), PLEDGE_DONE)
+
+
+def pledge_rush(user):
+    """The pledge phase: a gift to one of a few needs, sized by the runner so that the
+    needs fill up during the phase and later gifts are refused (the over-funding race)."""
+    target = chance.choice(user.fixture["pledge_targets"])
+    pledge(user, target["need"], target["amount"])
 
 
 # --- signed-in users ----------------------------------------------------------------
@@ -251,11 +271,12 @@ def login(user, email: str, secret: str | None = None):
 
 
 def district_dashboard(user):
-    fetch(user, "GET", f"/dashboard/?unit={user.fixture['district']['unit']}", DISTRICT_DASHBOARD)
+    # Not followed: an officer who is not signed in is sent to the login page (a failure).
+    fetch(user, "GET", f"/dashboard/?unit={user.fixture['district']['unit']}", DISTRICT_DASHBOARD, follow=False)
 
 
 def provincial_dashboard(user):
-    fetch(user, "GET", f"/dashboard/?unit={user.fixture['province']['unit']}", PROVINCIAL_DASHBOARD)
+    fetch(user, "GET", f"/dashboard/?unit={user.fixture['province']['unit']}", PROVINCIAL_DASHBOARD, follow=False)
 
 
 def _need_saved(response):
@@ -297,6 +318,11 @@ def post_need(user):
     fetch(user, "POST", path, NEED_POST, data=data, expect=(302,), follow=False, check=_need_saved)
 
 
+# Classes of pages for the open-loop budgets: p95 ≤ 150 ms for public pages, ≤ 400 ms
+# for the offices' dashboards. Signing in and a school's forms are reported, not budgeted.
+PUBLIC_PAGES = (HOME, BROWSE, BROWSE_FILTERS, SEARCH, NEED_PAGE, SCHOOL_PAGE, PLEDGE_FORM, PLEDGE_POST, PLEDGE_DONE)
+DASHBOARDS = (DISTRICT_DASHBOARD, PROVINCIAL_DASHBOARD)
+
 # Anonymous read-only pages, each also run alone to measure its throughput.
 SOLO = {
     BROWSE: browse,
@@ -305,3 +331,16 @@ SOLO = {
     NEED_PAGE: need_page,
     SCHOOL_PAGE: school_page,
 }
+
+# What an anonymous visitor does, with its weight (locustfile's Visitor and OpenVisitor),
+# and how many requests each visit makes (a pledge: give page, POST, payment page).
+VISITOR_TASKS = {
+    home: 1,
+    browse: 4,
+    browse_filters: 4,
+    search: 3,
+    need_page: 6,
+    school_page: 2,
+    pledge: 1,
+}
+REQUESTS_PER_VISIT = {pledge: 3, post_need: 2}

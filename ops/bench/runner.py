@@ -2,11 +2,15 @@
 driven by locust from a separate process on loopback; writes report.md and report.json.
 
 Order: pick sample ids from the database → collectstatic → start gunicorn → check every
-page once (fails fast, with the reason) → warm up → phase 1, the trivial view alone (the
-floor) → phase 2, the realistic mix → each anonymous page alone → query count of every
-page → dashboard export timed through the server → gunicorn stopped → weekly digests of
-every office timed in this process → report. gunicorn is always stopped, and everything
-the server queued for Celery is dropped.
+page once (fails fast, with the reason) → cold pages (cache flushed, each URL asked once,
+then once more warm) → warm up → the trivial view alone, closed loop (the floor: its
+saturated throughput) → the realistic mix, closed loop → each anonymous page alone →
+the capacity search, open loop (ops/bench/openloop.py) → the pledge phase, open loop,
+then its pledges counted → query count of every page → dashboard export timed through
+the server → gunicorn stopped → weekly digests of every office timed in this process →
+report. gunicorn is always stopped, and everything the server queued for Celery is
+dropped. With `--replica` the management command runs all this on a copy of the
+database with a streaming standby of it (ops/pgcluster.py).
 """
 
 import contextlib
@@ -32,7 +36,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core import mail
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, Exists, F, OuterRef
 from django.test.utils import override_settings
@@ -40,7 +44,7 @@ from django.utils import timezone
 
 from core.text import fold
 from ops import processes
-from ops.bench import pages, report
+from ops.bench import openloop, pages, report
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
@@ -67,6 +71,21 @@ class Options:
     seed: int = 1
     digest_date: date | None = None
     ci: bool = False
+    # The capacity search, open loop: geometric steps from `capacity_start` × the trivial
+    # view's saturated throughput, each `step_duration` seconds once every user is running,
+    # until a step misses the budget or `capacity_steps` were run.
+    capacity_steps: int = 10
+    capacity_start: float = 0.01
+    capacity_factor: float = 1.4
+    step_duration: int = 30
+    # Cold pages: up to this many distinct URLs of each page kind, each asked once.
+    cold_urls: int = 20
+    # The pledge phase, open loop: POSTs a second, for this long, to this many needs.
+    pledge_rate: float = 50.0
+    pledge_duration: int = 30
+    pledge_needs: int = 10
+    # Set by the management command's --replica: what the replica is (for the report).
+    replica: str = ""
 
 
 # --- what the load works on -----------------------------------------------------------
@@ -153,7 +172,7 @@ def _search_terms(rng: random.Random, titles: list[str], school_names: list[str]
     return sorted(terms)[:400] or ["truong"]
 
 
-def pick_sample(rng: random.Random, password: str) -> dict:
+def pick_sample(rng: random.Random, password: str, pledge_needs: int = 10) -> dict:
     """Sample ids and accounts from whatever the database holds, for the locust users."""
     from needs.models import Category, Need
     from schools.models import Membership, School
@@ -166,6 +185,14 @@ def pick_sample(rng: random.Random, password: str) -> dict:
         Need.objects.filter(status=Need.Status.VERIFIED, amount_requested__gte=F("amount_pledged") + 200_000)
         .values_list("pk", flat=True)
         .order_by("pk")
+    )
+    # The pledge phase's needs, kept apart from the mix's.
+    rush = sorted(rng.sample(with_room, min(len(with_room) // 2, pledge_needs)))
+    with_room = [pk for pk in with_room if pk not in set(rush)]
+    rooms = dict(
+        Need.objects.filter(pk__in=rush)
+        .annotate(room=F("amount_requested") - F("amount_pledged"))
+        .values_list("pk", "room")
     )
     schools = list(School.objects.values_list("pk", flat=True).order_by("pk"))
     title_ids = rng.sample(public, min(len(public), 300))
@@ -216,6 +243,7 @@ def pick_sample(rng: random.Random, password: str) -> dict:
         "district": _officer_unit(("district", "commune"), password),
         "province": _officer_unit(("province",), password),
         "staff": [{"email": email, "school": school} for email, school, _verified in staff_sample],
+        "pledge_needs": [{"need": pk, "room": rooms[pk]} for pk in rush],
     }
 
 
@@ -309,10 +337,49 @@ def _drop_queue(queue: str) -> None:
 
 
 def run_locust(
-    base_url: str, out: Path, phase: str, classes: list[str], *, users: int, spawn_rate: float, seconds: int, env: dict
+    base_url: str,
+    out: Path,
+    phase: str,
+    classes: list[str],
+    *,
+    users: int,
+    spawn_rate: float,
+    seconds: int,
+    env: dict,
+    reset_stats: bool = False,
 ) -> tuple[dict, list[str], bool]:
     """One headless locust run in its own process; its statistics by page name, its failures,
     and whether locust found its own CPU saturated (then throughput is a lower bound)."""
+    summary, cpu_bound = locust_summary(
+        base_url,
+        out,
+        phase,
+        classes,
+        users=users,
+        spawn_rate=spawn_rate,
+        seconds=seconds,
+        env=env,
+        reset_stats=reset_stats,
+    )
+    return report.stats_by_page(summary), report.failure_lines(summary), cpu_bound
+
+
+def locust_summary(
+    base_url: str,
+    out: Path,
+    phase: str,
+    classes: list[str],
+    *,
+    users: int,
+    spawn_rate: float,
+    seconds: int,
+    env: dict,
+    reset_stats: bool = False,
+    stop_timeout: int = 0,
+) -> tuple[dict, bool]:
+    """One headless locust run: the summary the locustfile wrote (per page, with response
+    time histograms and status counts) and whether locust found its own CPU saturated.
+    `reset_stats`: counted only once every user is running."""
     folder = out / "locust"
     folder.mkdir(parents=True, exist_ok=True)
     summary_file, log = folder / f"{phase}.json", folder / f"{phase}.log"
@@ -334,15 +401,19 @@ def run_locust(
         "--only-summary",
         "--loglevel",
         "WARNING",
+        *(["--reset-stats"] if reset_stats else []),
+        *(["--stop-timeout", str(stop_timeout)] if stop_timeout else []),
         *classes,
     ]
-    processes.run(command, env={**env, pages.SUMMARY_ENV: str(summary_file)}, log=log, timeout=seconds + 120)
+    processes.run(
+        command, env={**env, pages.SUMMARY_ENV: str(summary_file)}, log=log, timeout=seconds + stop_timeout + 120
+    )
     if not summary_file.exists():
         raise CommandError(f"locust wrote no statistics for {phase}; see {log}")
     summary = json.loads(summary_file.read_text(encoding="utf-8"))
     text = log.read_text(encoding="utf-8", errors="replace")
     cpu_bound = "CPU usage above" in text or "CPU usage was too high" in text
-    return report.stats_by_page(summary), report.failure_lines(summary), cpu_bound
+    return summary, cpu_bound
 
 
 # --- the same pages, one at a time ---------------------------------------------------
@@ -497,6 +568,271 @@ def time_digests(day: date) -> dict:
     }
 
 
+# --- cold pages ----------------------------------------------------------------------
+
+
+class _PathRecorder:
+    """A client that answers nothing and records the paths a page function asks for, so
+    the cold pass asks the very URLs the load asks for (same functions, same choices)."""
+
+    class Answer:
+        status_code = 200
+        text = ""
+        headers: dict = {}
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def success(self):
+            pass
+
+        def failure(self, problem):
+            pass
+
+    def __init__(self):
+        self.paths: list[str] = []
+
+    def request(self, method, path, name, data=None, catch_response=True, allow_redirects=True):
+        self.paths.append(path)
+        return self.Answer()
+
+
+def cold_urls(fixture: dict, per_kind: int, seed: int = 1) -> list[tuple[str, str, str]]:
+    """(page kind, who asks, path): up to `per_kind` distinct URLs of each page read by
+    GET, as the load would pick them. Who asks: "anonymous", "district" or "province"."""
+    state = pages.chance.getstate()
+    pages.chance.seed(seed)
+    try:
+        urls = []
+        kinds = [(pages.TRIVIAL, pages.trivial, "anonymous"), (pages.HOME, pages.home, "anonymous")]
+        kinds += [(kind, page, "anonymous") for kind, page in pages.SOLO.items()]
+        kinds += [
+            (pages.DISTRICT_DASHBOARD, pages.district_dashboard, "district"),
+            (pages.PROVINCIAL_DASHBOARD, pages.provincial_dashboard, "province"),
+        ]
+        for kind, page, who in kinds:
+            recorder = SyncUser("", fixture)
+            recorder.client = _PathRecorder()
+            seen: list[str] = []
+            # The trivial view has one URL: asked as often as the others, for its median.
+            for _ in range(per_kind * 5):
+                page(recorder)
+                path = recorder.client.paths[-1]
+                if kind == pages.TRIVIAL or path not in seen:
+                    seen.append(path)
+                if len(seen) >= per_kind:
+                    break
+            urls += [(kind, who, path) for path in seen]
+        return urls
+    finally:
+        pages.chance.setstate(state)
+
+
+def flush_cache() -> int:
+    """Delete every key of the portal's cache (its KEY_PREFIX) in Redis, nothing else there."""
+    import redis
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+        return len(keys)
+    finally:
+        client.close()
+
+
+def time_cold_pages(base_url: str, fixture: dict, password: str, per_kind: int) -> tuple[list[dict], list[str]]:
+    """The cache flushed, each URL asked once, one at a time (cold); then the same URLs once
+    more (warm). Each request's wall time in ms, by page kind: [{"page", "cold": [...],
+    "warm": [...]}] and the problems met."""
+    import requests
+
+    urls = cold_urls(fixture, per_kind)
+    sessions = {"anonymous": requests.Session()}
+    problems = []
+    for who in ("district", "province"):
+        user = SyncUser(base_url, fixture)
+        try:
+            pages.login(user, fixture[who]["officers"][0]["email"], password)
+        except pages.PageError as error:
+            problems.append(f"cold pages, signing in as the {who} officer: {error}")
+        sessions[who] = user.client.session
+    flush_cache()
+    times: dict[str, dict[str, list[float]]] = {}
+    for run in ("cold", "warm"):
+        for kind, who, path in urls:
+            started = time.perf_counter()
+            response = sessions[who].get(urljoin(base_url, path), timeout=300)
+            took = round((time.perf_counter() - started) * 1000, 1)
+            if response.status_code != 200 or (who != "anonymous" and "/accounts/login/" in response.url):
+                problems.append(f"cold pages, {run} {path}: status {response.status_code} at {response.url}")
+            times.setdefault(kind, {"cold": [], "warm": []})[run].append(took)
+    return [{"page": kind, **runs} for kind, runs in times.items()], problems
+
+
+# --- the open loop -------------------------------------------------------------------
+
+
+def open_sessions(base_url: str, fixture: dict, password: str, staff: int = 5) -> dict:
+    """Sign each officer of the sample and a few school staff in once; their session
+    cookies, by e-mail, for the open-loop users (who arrive signed in)."""
+    accounts = [*fixture["district"]["officers"], *fixture["province"]["officers"], *fixture["staff"][:staff]]
+    sessions = {}
+    for account in accounts:
+        if account["email"] in sessions:
+            continue
+        user = SyncUser(base_url, fixture)
+        pages.login(user, account["email"], password)
+        name = settings.SESSION_COOKIE_NAME
+        sessions[account["email"]] = {"name": name, "value": user.client.session.cookies[name]}
+    return sessions
+
+
+def _open_phase(
+    server, out: Path, name: str, planned: dict, seconds: int, env: dict, *, reset_stats: bool
+) -> tuple[dict, bool]:
+    """One open-loop locust run of the classes in `planned`: every user spawned within
+    a second or two (each then waits a random part of its pacing before its first visit,
+    so visits arrive evenly from the start), then `seconds` measured. At the end, a visit
+    under way is finished (--stop-timeout), so no answer is lost to the stop."""
+    users = sum(p["users"] for p in planned.values())
+    spawn_seconds = 2
+    return locust_summary(
+        server.base_url,
+        out,
+        name,
+        list(planned),
+        users=users,
+        spawn_rate=max(users / spawn_seconds, 1),
+        seconds=seconds + (spawn_seconds + 1 if reset_stats else 0),
+        env={**env, pages.OPEN_ENV: json.dumps(planned)},
+        reset_stats=reset_stats,
+        stop_timeout=120,
+    )
+
+
+def capacity_search(server, out: Path, options: Options, floor_rps: float, env: dict) -> tuple[list[dict], list[str]]:
+    """The realistic mix, open loop, at geometric steps of rate until a step misses the
+    budget: each step's result (openloop.step_result) and locust's failure lines."""
+    steps, failures = [], []
+    start = max(options.capacity_start * floor_rps, 1.0)
+    for number, rate in enumerate(openloop.rates(start, options.capacity_factor, options.capacity_steps), 1):
+        planned = openloop.plan(rate)
+        _say(
+            f"capacity, step {number}: {rate:g} req/s, {sum(p['users'] for p in planned.values())} users "
+            f"pacing {max(p['pacing'] for p in planned.values()):.1f} s, {options.step_duration} s"
+        )
+        summary, cpu_bound = _open_phase(
+            server, out, f"capacity-{number}", planned, options.step_duration, env, reset_stats=True
+        )
+        step = {"step": number, "users": sum(p["users"] for p in planned.values())}
+        step.update(openloop.step_result(rate, summary, generator_cpu_bound=cpu_bound))
+        steps.append(step)
+        failures += [f"capacity step {number}: {line}" for line in report.failure_lines(summary)]
+        _say(
+            f"  achieved {step['achieved_rps']:g} req/s, p95 public {step['p95_public_ms']} ms, "
+            f"dashboards {step['p95_dashboards_ms']} ms, {step['errors']} errors: "
+            + ("met" if step["met"] else "not met")
+        )
+        if not step["met"] or step["limited_by"] == "generator":
+            break
+    return steps, failures
+
+
+def pledge_phase(server, out: Path, options: Options, fixture: dict, env: dict) -> tuple[dict, list[str], list[str]]:
+    """Guests give to a few needs at `pledge_rate` POSTs a second until they are full; then
+    every pledge answered as made (302) must be in the database, once, and no need may hold
+    more than it asked for, nor a sum other than what was given to it. The phase's result,
+    locust's failure lines, and the problems found in the database."""
+    from needs.models import Need
+
+    posts = options.pledge_rate * options.pledge_duration
+    targets = openloop.pledge_targets(fixture["pledge_needs"], posts)
+    if not targets:
+        return {}, [], ["pledge phase: no verified need with room in this database"]
+    fixture_path = Path(env[pages.FIXTURE_ENV]).with_name("fixture-pledges.json")
+    fixture_path.write_text(json.dumps({**fixture, "pledge_targets": targets}), encoding="utf-8")
+    need_ids = [t["need"] for t in targets]
+    before = dict(Need.objects.filter(pk__in=need_ids).values_list("pk", "amount_pledged"))
+    tag = f"p{os.getpid()}{secrets.token_hex(3)}"
+    planned = openloop.plan_pledges(options.pledge_rate)
+    _say(
+        f"pledge phase: {options.pledge_rate:g} POSTs a second for {options.pledge_duration} s "
+        f"to {len(targets)} needs, {planned['PledgeDonor']['users']} donors"
+    )
+    summary, cpu_bound = _open_phase(
+        server,
+        out,
+        "pledges",
+        planned,
+        options.pledge_duration,
+        {**env, pages.FIXTURE_ENV: str(fixture_path), pages.RUN_TAG_ENV: tag},
+        reset_stats=False,
+    )
+    stats = report.stats_by_page(summary)
+    post = stats.get(pages.PLEDGE_POST) or {}
+    statuses = summary.get("statuses", {}).get(pages.PLEDGE_POST, {})
+    answered_made = int(statuses.get("302", 0))
+    counted, problems = count_pledges(tag, before, answered_made)
+    result = {
+        "target_per_s": options.pledge_rate,
+        "duration_s": options.pledge_duration,
+        "needs": len(targets),
+        "users": planned["PledgeDonor"]["users"],
+        "posts": post.get("requests", 0),
+        "posts_per_s": round(post.get("rps", 0.0), 2),
+        "p95_post_ms": post.get("p95_ms"),
+        "p95_public_ms": openloop.percentile(openloop.class_histogram(summary, pages.PUBLIC_PAGES), 0.95),
+        "errors": stats.get("all", {}).get("errors", 0),
+        "answered_made": answered_made,
+        "answered_refused": int(statuses.get("200", 0)),
+        **counted,
+        "generator_cpu_bound": cpu_bound,
+    }
+    result["kept"] = result["posts_per_s"] >= openloop.KEPT_SHARE * options.pledge_rate
+    _say(
+        f"  {result['posts_per_s']:g} POSTs a second, p95 {result['p95_post_ms']} ms; {answered_made} made, "
+        f"{result['answered_refused']} refused, {counted['created']} in the database, "
+        f"{len(counted['over_funded'])} over-funded"
+    )
+    return result, [f"pledge phase: {line}" for line in report.failure_lines(summary)], problems
+
+
+def count_pledges(tag: str, before: dict[int, int], answered_made: int) -> tuple[dict, list[str]]:
+    """After the pledge phase: the pledges it made (their addresses carry `tag`) against
+    the POSTs answered as made, and the needs it gave to (`before`: their pledged sums
+    before) over-funded, or moved by other than their new pledges."""
+    from donations.models import Pledge
+    from needs.models import Need
+
+    made = Pledge.objects.filter(donor_email__startswith=f"bench-{tag}-")
+    created = made.count()
+    given = dict(made.order_by().values_list("need").annotate(total=models.Sum("amount")).values_list("need", "total"))
+    over, unbalanced = [], []
+    for need in Need.objects.filter(pk__in=before).order_by("pk"):
+        if need.amount_pledged > need.amount_requested:
+            over.append(need.pk)
+        if need.amount_pledged - before[need.pk] != given.get(need.pk, 0):
+            unbalanced.append(need.pk)
+    problems = []
+    if created != answered_made:
+        problems.append(
+            f"pledge phase: {answered_made} pledges answered as made, {created} in the database"
+            + (" (lost)" if created < answered_made else " (made without being answered)")
+        )
+    if over:
+        problems.append(f"pledge phase: needs over-funded: {over}")
+    if unbalanced:
+        problems.append(f"pledge phase: needs whose pledged sum moved by other than their new pledges: {unbalanced}")
+    counted = {"created": created, "lost": answered_made - created, "over_funded": over, "unbalanced": unbalanced}
+    return counted, problems
+
+
 # --- the whole run -----------------------------------------------------------------
 
 
@@ -558,7 +894,8 @@ def run(options: Options) -> int:
     spawn_rate = options.spawn_rate or options.users
 
     _say("picking sample ids from the database")
-    fixture = pick_sample(rng, options.password)
+    fixture = pick_sample(rng, options.password, options.pledge_needs)
+    fixture["open_staff"] = fixture["staff"][:5]
     fixture_path = out / "fixture.json"
     fixture_path.write_text(json.dumps(fixture, indent=1), encoding="utf-8")
     size = data_size()
@@ -574,7 +911,18 @@ def run(options: Options) -> int:
         "warmup_s": options.warmup,
         "ci": options.ci,
         "generator_cpu_bound": False,
+        "capacity_steps": options.capacity_steps,
+        "capacity_start": options.capacity_start,
+        "capacity_factor": options.capacity_factor,
+        "step_duration_s": options.step_duration,
+        "headroom_s": openloop.HEADROOM_S,
+        "shares": openloop.SHARES,
+        "cold_urls": options.cold_urls,
+        "replica": options.replica,
     }
+    capacity_steps: list[dict] = []
+    cold: list[dict] = []
+    pledges: dict = {}
 
     with Server(options, out) as server:
         locust_env = {
@@ -605,6 +953,10 @@ def run(options: Options) -> int:
         bad = [f"first visit, {c['name']}: {c['problem']}" for c in checks if c["problem"]]
         if bad:
             raise CommandError("The server does not serve every page; nothing measured.\n" + "\n".join(bad))
+        if options.cold_urls:
+            _say(f"cold pages: cache flushed, up to {options.cold_urls} URLs of each page asked once, then warm")
+            cold, cold_problems = time_cold_pages(server.base_url, fixture, options.password, options.cold_urls)
+            problems.extend(cold_problems)
         if options.warmup:
             phase("warm-up", pages.MIX_USERS, options.warmup)
             failures.clear()  # a cold server's hiccups are not the benchmark's errors
@@ -617,6 +969,22 @@ def run(options: Options) -> int:
                 solo_stats[kind] = phase(
                     f"alone-{slug}", pages.SOLO_USERS, options.solo_duration, **{pages.SOLO_ENV: kind}
                 )
+
+        floor_rps = (floor_stats.get(pages.TRIVIAL) or {}).get("rps")
+        if options.capacity_steps or options.pledge_duration:
+            fixture["sessions"] = open_sessions(server.base_url, fixture, options.password)
+            fixture_path.write_text(json.dumps(fixture, indent=1), encoding="utf-8")
+        if options.capacity_steps and floor_rps:
+            capacity_steps, capacity_failures = capacity_search(server, out, options, floor_rps, locust_env)
+            load["generator_cpu_bound"] |= any(step["limited_by"] == "generator" for step in capacity_steps)
+            # Errors past the budget are how a search ends; at its lowest rate, far below
+            # the floor, they are failures.
+            if capacity_steps and capacity_steps[0]["errors"]:
+                failures.extend(line for line in capacity_failures if line.startswith("capacity step 1:"))
+        if options.pledge_duration:
+            pledges, pledge_failures, pledge_problems = pledge_phase(server, out, options, fixture, locust_env)
+            failures.extend(pledge_failures)
+            problems.extend(pledge_problems)
 
         _say("query count of every page")
         queries = {}
@@ -639,7 +1007,7 @@ def run(options: Options) -> int:
         problems.append(f"weekly digests: {error!r}")
 
     floor = floor_stats.get(pages.TRIVIAL) or {}
-    floor_rps = floor.get("rps")
+    trivial_ms = statistics.median(next((c["cold"] for c in cold if c["page"] == pages.TRIVIAL), [0]) or [0])
     result = {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
@@ -658,6 +1026,9 @@ def run(options: Options) -> int:
             for kind, stats in solo_stats.items()
             if kind in stats
         ],
+        "capacity": {"steps": capacity_steps, **openloop.capacity(capacity_steps, floor_rps)},
+        "cold": report.cold_rows(cold, trivial_ms),
+        "pledges": pledges,
         "queries": queries,
         "digests": digests,
         "export": export,
@@ -667,6 +1038,8 @@ def run(options: Options) -> int:
         },
     }
     failed = sum(stats.get("all", {}).get("errors", 0) for stats in [floor_stats, mix_stats, *solo_stats.values()])
+    failed += capacity_steps[0]["errors"] if capacity_steps else 0
+    failed += pledges.get("errors", 0)
     result["errors"] = failed + len(problems)
     result["problems"] = failures + problems
     result["budgets"] = report.evaluate_budgets(result)

@@ -29,18 +29,10 @@ from email import policy
 import pytest
 import requests
 
+from ops.pgcluster import PostgresCluster, postgres_bin
 from ops.processes import free_port, kill, wait_for
 from tests.support.browser import screenshot
-from tests.support.services import (
-    DEMO_CLUSTER,
-    Portal,
-    PostgresCluster,
-    RedisServer,
-    celery_beat,
-    celery_worker,
-    give_over_http,
-    postgres_bin,
-)
+from tests.support.services import DEMO_CLUSTER, Portal, RedisServer, celery_beat, celery_worker, give_over_http
 
 pytestmark = pytest.mark.skipif(
     postgres_bin() is None or shutil.which("redis-server") is None,

@@ -10,7 +10,8 @@ import requests
 from django.db import transaction
 
 from core import dbrouter
-from tests.support.services import DEMO_CLUSTER, Portal, PostgresCluster, StandbyCluster, give_over_http, postgres_bin
+from ops.pgcluster import PostgresCluster, StandbyCluster, postgres_bin
+from tests.support.services import DEMO_CLUSTER, Portal, give_over_http
 
 pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL's server programs are not installed")
 

@@ -1,10 +1,10 @@
-"""Services a fault test can really stop and start again: a throwaway PostgreSQL
-cluster, a throwaway Redis, Celery workers and beat, and the portal itself under
-gunicorn in the production profile. Each listens on a free port of its own, so stopping
-it never touches the PostgreSQL and Redis the rest of the suite uses. Processes start and
-stop through ops/processes.py, as the benchmark's server does."""
+"""Services a fault test can really stop and start again: a throwaway Redis, Celery
+workers and beat, and the portal itself under gunicorn in the production profile. Each
+listens on a free port of its own, so stopping it never touches the Redis the rest of
+the suite uses. Throwaway PostgreSQL clusters (and a streaming standby) are in
+ops/pgcluster.py, shared with the benchmark. Processes start and stop through
+ops/processes.py, as the benchmark's server does."""
 
-import os
 import re
 import shutil
 import signal
@@ -15,107 +15,8 @@ import threading
 from pathlib import Path
 
 from ops import processes
+from ops.pgcluster import PostgresCluster
 from ops.processes import free_port, listening, wait_for
-
-
-def postgres_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if found:
-        return found[-1].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-class PostgresCluster:
-    """A PostgreSQL cluster of its own in a temporary folder (as the postgres user when
-    we are root: PostgreSQL refuses to run as root)."""
-
-    def __init__(self):
-        self.bin = postgres_bin()
-        self.port = free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="portal-pg-", dir="/tmp"))
-        self.data = self.folder / "data"
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/portal"
-
-    def _as_owner(self, *command) -> list[str]:
-        command = [str(c) for c in command]
-        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-    def _run(self, *command):
-        subprocess.run(self._as_owner(*command), check=True, capture_output=True, timeout=120)
-
-    def create(self, copy_of: "PostgresCluster | None" = None):
-        """A new cluster with an empty `portal` database, or a copy of the stopped cluster
-        `copy_of` (its files copied: seconds, where a migrate and seed_demo take minutes)."""
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-        if copy_of is not None:
-            assert not (copy_of.data / "postmaster.pid").exists(), "copy a stopped cluster only"
-            self._run("cp", "-a", copy_of.data, self.data)
-            self.start()
-            return self
-        self._run(self.bin / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
-        self.start()
-        self._run(self.bin / "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "portal")
-        return self
-
-    def start(self):
-        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off"
-        self._run(self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l", self.folder / "log", "-w", "start")
-
-    def stop(self):
-        self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
-
-    def query(self, sql: str) -> str:
-        result = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "portal", "-tAc", sql],
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        return result.stdout.strip()
-
-    def destroy(self):
-        try:
-            if (self.data / "postmaster.pid").exists():
-                self.stop()
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
-
-
-class StandbyCluster(PostgresCluster):
-    """A streaming replica of `primary` (pg_basebackup -R) on a port of its own, read-only,
-    whose replay a test can pause to see where each read goes."""
-
-    def __init__(self, primary: PostgresCluster):
-        super().__init__()
-        self.primary = primary
-
-    def create(self):
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-        self._run(
-            self.bin / "pg_basebackup", "-h", "127.0.0.1", "-p", self.primary.port, "-U", "postgres",
-            "-D", self.data, "-R", "-X", "stream", "--checkpoint=fast", "--no-sync",
-        )  # fmt: skip
-        self.start()
-        return self
-
-    def pause_replay(self):
-        self.query("SELECT pg_wal_replay_pause()")
-
-    def resume_replay(self):
-        self.query("SELECT pg_wal_replay_resume()")
-
-    def catch_up(self, timeout: float = 30):
-        """Wait until the standby has replayed everything the primary wrote so far."""
-        target = self.primary.query("SELECT pg_current_wal_lsn()")
-        wait_for(
-            lambda: self.query(f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn") == "t",
-            timeout=timeout,
-            message="the standby to replay the primary's writes",
-        )
 
 
 class RedisServer:
