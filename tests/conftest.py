@@ -84,7 +84,8 @@ def pytest_collection_finish(session):
     if session.config.option.collectonly:
         return
     if any("demo_cluster" in getattr(item, "fixturenames", ()) for item in session.items):
-        from tests.support.services import DEMO_CLUSTER, postgres_bin
+        from ops.pgcluster import postgres_bin
+        from tests.support.services import DEMO_CLUSTER
 
         if postgres_bin() is not None:
             DEMO_CLUSTER.start()

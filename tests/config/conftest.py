@@ -1,6 +1,7 @@
 import pytest
 
-from tests.support.services import DEMO_CLUSTER, postgres_bin
+from ops.pgcluster import postgres_bin
+from tests.support.services import DEMO_CLUSTER
 
 
 @pytest.fixture(scope="session")
