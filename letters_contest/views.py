@@ -15,11 +15,11 @@ from documents.issuers import NoIssuer
 from schools.filters import is_id
 from schools.permissions import roles_of
 
-from . import judging, lifecycle, services, uploads
+from . import judging, lifecycle, national, services, uploads
 from .certificates import certificate_pdf
 from .forms import EntryForm, JudgeForm, RoundDatesForm, RoundForm, ScoreForm
 from .lifecycle import Action
-from .models import Award, ContestRound, Criterion, Entry, Score
+from .models import Award, ContestRound, Criterion, Entry, NationalRound, Score
 from .participation import participation
 from .permissions import get_entry_for_person, get_round, is_organiser, staff_schools_in
 
@@ -30,7 +30,11 @@ def contest_home(request):
         round_.state = lifecycle.state_of(round_)
         round_.state_label = lifecycle.State(round_.state).label
         round_.key_label, round_.key_date = lifecycle.key_date(round_)
-    return render(request, "letters_contest/home.html", {"rounds": rounds})
+    # Each edition's national round, with its state (letters_contest.national).
+    nationals = list(NationalRound.objects.select_related("edition").order_by("-edition__number"))
+    for national_round in nationals:
+        national_round.state_label = national.State(national.state_of(national_round)).label
+    return render(request, "letters_contest/home.html", {"rounds": rounds, "nationals": nationals})
 
 
 def _life(round_) -> dict:

@@ -491,3 +491,10 @@ def test_the_ranking_page_reads_in_a_fixed_number_of_queries(client, world):
         page = client.get(url).content.decode()
     assert national.national_code(extra) in page
     assert len(four) == len(three)
+
+
+def test_the_contest_home_lists_the_national_round_with_its_state(client, world):
+    html = client.get(reverse("letters_contest:home")).content.decode()
+    link = reverse("letters_contest:national", args=[world.national_round.edition.number])
+    assert f'href="{link}"' in html and "Vòng thi cấp quốc gia" in html
+    assert "Các tỉnh gửi bài" in html and "15/06/2024" in html
