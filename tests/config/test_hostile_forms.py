@@ -12,7 +12,6 @@ import io
 from datetime import date
 from decimal import Decimal
 
-import pikepdf
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,6 +40,7 @@ from tests.accounts.factories import UserFactory
 from tests.campaigns.factories import EventFactory, ReviewFactory, TaskFactory
 from tests.needs.factories import NeedFactory
 from tests.support.contest import judging_today, score
+from tests.support.documents import blank_pdf
 from tests.support.forms import entry_data
 from tests.support.fuzz import FUZZ, HOSTILE, clean
 from tests.support.images import letter_photo
@@ -91,21 +91,13 @@ def _upload(kind) -> dict:
     if kind == "pdf":
         return {"letter_file": SimpleUploadedFile("thu.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n%%EOF")}
     if kind == "pdf-named-html":  # a real PDF, named and typed as a web page
-        return {"letter_file": SimpleUploadedFile("thu.html", _one_page_pdf(), "text/html")}
+        return {"letter_file": SimpleUploadedFile("thu.html", blank_pdf(), "text/html")}
     if kind == "empty":
         return {"letter_file": SimpleUploadedFile("thu.jpg", b"")}
     return {"letter_file": SimpleUploadedFile("thu.jpg", kind)}  # random bytes
 
 
 UPLOADS = st.one_of(st.sampled_from([None, "pdf", "pdf-named-html", "empty"]), st.binary(min_size=1, max_size=300))
-
-
-def _one_page_pdf() -> bytes:
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(595, 842))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
 
 
 def _post_entry(client, round_, values, upload="photo"):

@@ -3,11 +3,9 @@ history of the change with the user who made it (issue 14), and every view that 
 pupils' data records who opened it. Each test makes one valid change as the user allowed
 to make it, then checks the rows and their history."""
 
-import io
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -33,6 +31,7 @@ from tests.accounts.factories import UserFactory
 from tests.letters_contest.factories import during
 from tests.schools.factories import MembershipFactory, OfficeFactory
 from tests.support.contest import judging_today, score
+from tests.support.documents import blank_pdf
 
 # The views of the contest that change data, each covered below.
 WRITING_VIEWS = {
@@ -276,15 +275,6 @@ def test_publishing_the_results_is_kept(client, contest):
     assert [(r.history_user, r.results_published) for r in changes] == [(contest.organiser, True)]
 
 
-def _scanned_letter() -> bytes:
-    """A one-page PDF (the form keeps only what opens as one: letters_contest.uploads)."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(595, 842))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
-
-
 def test_registering_and_withdrawing_an_entry_is_kept_with_the_school_staff(client, area, contest):
     client.force_login(area.staff_a)
     response = client.post(
@@ -298,7 +288,7 @@ def test_registering_and_withdrawing_an_entry_is_kept_with_the_school_staff(clie
             "word_count": "420",
             "consent_given": "on",
             "consent_guardian": "Lò Văn Pọm",
-            "letter_file": SimpleUploadedFile("thu.pdf", _scanned_letter(), content_type="application/pdf"),
+            "letter_file": SimpleUploadedFile("thu.pdf", blank_pdf(), content_type="application/pdf"),
         },
     )
     assert response.status_code == 302

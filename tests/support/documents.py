@@ -12,6 +12,18 @@ FONT_DIR = "/usr/share/fonts/truetype/liberation2"
 MM = 72 / 25.4  # PDF points in a millimetre
 
 
+def blank_pdf(pages: int = 1) -> bytes:
+    """A PDF of A4 blank pages, as a scanner writes one (pikepdf)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page(page_size=(595, 842))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def pdf_text(content: bytes) -> str:
     """The text of a PDF with whitespace folded: line breaks are layout."""
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
