@@ -37,3 +37,19 @@ def test_the_flush_after_a_transactional_test_leaves_every_table_empty_but_post_
     assert set(tables_with_rows(connection, tables)) == {"django_content_type", "auth_permission"}
     assert ContentType.objects.filter(app_label="needs", model="need").exists()
     assert Permission.objects.filter(codename="add_need").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_putting_the_demo_back_leaves_the_migrations_record_ahead(tmp_path):
+    """A migration test between the demo's snapshot and its put-back records migrations
+    with new ids; setting django_migrations' sequence back would hand those ids out again
+    (the next migration test then fails on a duplicate key)."""
+    from tests.support import demo
+
+    snapshot = demo._take(tmp_path)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('django_migrations', 'id'))")
+        ahead = cursor.fetchone()[0]
+        demo._put_back(snapshot, tmp_path)
+        cursor.execute("SELECT last_value FROM django_migrations_id_seq")
+        assert cursor.fetchone()[0] == ahead
