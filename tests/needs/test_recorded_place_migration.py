@@ -3,26 +3,19 @@ their school stood when they were made: its history row of that moment, so a sch
 moved by `load_units` before the migration ran keeps its old needs in its old commune."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from needs.models import Need
 from schools.models import School
 from tests.schools.factories import CommuneFactory
+from tests.support.migrations import migrate_back, migrate_forward
 
 BEFORE_THE_PLACE = [("needs", "0008_item_and_photo_history")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    return executor.migrate(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_needs_are_recorded_where_their_school_stood_when_they_were_made(area):
     new_commune = CommuneFactory(parent=area.province, name="Xã Mường Mùn", code="03268")
-    old = _migrate(BEFORE_THE_PLACE)
+    old = migrate_back(BEFORE_THE_PLACE)
     try:
         OldNeed = old.get_model("needs", "Need")
         fields = {"category": "toilets", "title": "Nhà vệ sinh", "description": "…", "pupils_benefiting": 40}
@@ -33,8 +26,7 @@ def test_existing_needs_are_recorded_where_their_school_stood_when_they_were_mad
         school.save()  # a move, with its history row
         after = OldNeed.objects.create(school_id=area.school_a.pk, **fields)
     finally:
-        executor = MigrationExecutor(connection)
-        _migrate(executor.loader.graph.leaf_nodes())
+        migrate_forward()
 
     def place(pk):
         need = Need.objects.get(pk=pk)

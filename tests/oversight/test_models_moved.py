@@ -5,23 +5,16 @@ hand too, on the whole demo: every table's row count equal before and after.)"""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from oversight.models import DigestPreference, DigestRun, DigestSettings, ReminderLog
+from tests.support.migrations import migrate_back, migrate_forward
 
 BEFORE_THE_MOVE = [("campaigns", "0003_reminder_log"), ("oversight", None)]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    return executor.migrate(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_keeps_every_row_and_content_type_across_the_move(area):
-    old = _migrate(BEFORE_THE_MOVE)
+    old = migrate_back(BEFORE_THE_MOVE)
     try:
         office = area.office_a.pk
         old.get_model("campaigns", "DigestSettings").objects.create(office_id=office, frequency="daily")
@@ -40,8 +33,7 @@ def test_it_keeps_every_row_and_content_type_across_the_move(area):
         content_types = old.get_model("contenttypes", "ContentType").objects
         content_types.get_or_create(app_label="campaigns", model="digestrun")
     finally:
-        executor = MigrationExecutor(connection)
-        _migrate(executor.loader.graph.leaf_nodes())
+        migrate_forward()
 
     assert DigestSettings.objects.get().frequency == "daily"
     assert DigestPreference.objects.get().user == area.officer_a
