@@ -52,7 +52,9 @@ def unit(level, code, current=True):
 
 
 def test_seed_demo_keeps_the_old_map_moves_the_schools_and_prints_every_login():
-    out = seed()
+    # seed_demo on an empty database, once a session: what it made and what it printed
+    # (tests/support/demo.py).
+    out = load_demo()
 
     # The old map is kept: Tuần Giáo district and its 19 communes, abolished with successors.
     tuan_giao = unit("district", "099", current=False)

@@ -6,9 +6,11 @@ real and keeps what the database and the uploads then hold: every table's rows a
 PostgreSQL's own COPY text, read on the test's connection (so a seed inside a test's
 transaction is seen), and the media folder. Each later test gets the same rows put back on
 its own connection, inside its own transaction when it has one (so its rollback removes
-them as it removes anything else), and a copy of the files. Tests of seed_demo itself
-(tests/schools/test_seed_demo.py, tests/receiving/test_demo_records.py) run the command.
-On SQLite (the local default) every test seeds."""
+them as it removes anything else), and a copy of the files. What that first run printed is
+kept too, and `load_demo` returns it: the test of a first run on an empty database
+(tests/schools/test_seed_demo.py) reads the logins there. Tests of a later run
+(tests/schools/test_seed_demo.py, tests/receiving/test_demo_records.py) run the command
+over the demo. On SQLite (the local default) every test seeds."""
 
 import atexit
 import io
@@ -80,15 +82,22 @@ def _put_back(snapshot: dict, media_root: Path) -> None:
     shutil.copytree(snapshot["files"], media_root, dirs_exist_ok=True)
 
 
-def load_demo() -> None:
-    """seed_demo's result in this test's database and settings.MEDIA_ROOT."""
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def load_demo() -> str:
+    """seed_demo's result in this test's database and settings.MEDIA_ROOT; returns what
+    seed_demo printed when it ran on the empty database."""
     global _snapshot
     media_root = Path(settings.MEDIA_ROOT)
     if connection.vendor != "postgresql":
-        call_command("seed_demo", stdout=StringIO())
-        return
+        return _seed()
     if _snapshot is None:
-        call_command("seed_demo", stdout=StringIO())
-        _snapshot = _take(media_root)
+        output = _seed()
+        _snapshot = {**_take(media_root), "output": output}
     else:
         _put_back(_snapshot, media_root)
+    return _snapshot["output"]
