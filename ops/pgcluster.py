@@ -31,22 +31,45 @@ class PostgresCluster:
     `durable=False` (the tests) runs it with fsync off; the benchmark keeps fsync on, as
     in production."""
 
-    def __init__(self, *, durable: bool = False):
+    def __init__(
+        self,
+        *,
+        durable: bool = False,
+        folder: Path | None = None,
+        port: int | None = None,
+        settings: dict | None = None,
+    ):
+        """`folder` and `port`: a cluster that outlives the process (the benchmark's
+        database, `manage.py bench_database`); by default a temporary folder and a free
+        port. `settings`: postgresql.conf lines (ops/pgsettings.py), written on create."""
         self.bin = postgres_bin()
         if self.bin is None:
             raise RuntimeError("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
         self.durable = durable
-        self.port = free_port()
-        self.folder = Path(tempfile.mkdtemp(prefix="portal-pg-", dir="/tmp"))
+        self.settings = settings or {}
+        self.port = port or free_port()
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="portal-pg-", dir="/tmp"))
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
         self.data = self.folder / "data"
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/portal"
+
+    @property
+    def created(self) -> bool:
+        return (self.data / "PG_VERSION").exists()
+
+    @property
+    def running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
 
     def _as_owner(self, *command) -> list[str]:
         command = [str(c) for c in command]
         return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
-    def _run(self, *command, timeout: float = 120):
-        subprocess.run(self._as_owner(*command), check=True, capture_output=True, timeout=timeout)  # noqa: S603
+    def _run(self, *command, timeout: float = 120, input: bytes | None = None):
+        subprocess.run(self._as_owner(*command), check=True, capture_output=True, timeout=timeout, input=input)  # noqa: S603
 
     def _own_folder(self):
         if os.geteuid() == 0:
@@ -63,9 +86,20 @@ class PostgresCluster:
             self.start()
             return self
         self._run(self.bin / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8")
+        if self.settings:
+            self._write_settings()
         self.start()
         self._run(self.bin / "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "portal")
         return self
+
+    def _write_settings(self):
+        """The settings in a file of their own, included from postgresql.conf (so the
+        file says which lines are ours)."""
+        from ops.pgsettings import render
+
+        own = self.data / "portal.conf"
+        self._run("sh", "-c", f"cat > {own}", input=render(self.settings).encode())
+        self._run("sh", "-c", f"echo \"include 'portal.conf'\" >> {self.data / 'postgresql.conf'}")
 
     def start(self):
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
@@ -160,7 +194,9 @@ class StandbyCluster(PostgresCluster):
 def replicated_copy(source_url: str):
     """A durable primary holding a copy of the database at `source_url` and a streaming
     standby of it, both destroyed on exit: yields (primary, standby)."""
-    primary = PostgresCluster(durable=True).create()
+    from ops.pgsettings import production_settings
+
+    primary = PostgresCluster(durable=True, settings=production_settings(shared_machine=True)).create()
     standby = None
     try:
         primary.copy_from(source_url)

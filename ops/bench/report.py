@@ -17,6 +17,8 @@ from ops.bench import openloop, pages
 BROWSE_FLOOR_SHARE = 1 / 3
 DIGESTS_BUDGET_S = 5 * 60
 PLEDGES_PER_S = 50
+# A web worker after serving the whole run (issue 22): what one process may hold.
+WORKER_RSS_MB = 300
 
 
 STAT_KEYS = ("requests", "errors", "rps", "median_ms", "p95_ms", "p99_ms", "max_ms")
@@ -148,6 +150,20 @@ def evaluate_budgets(report: dict) -> list[dict]:
         )
     else:
         budgets.append(_budget("pledge POSTs, open loop", f"≥ {PLEDGES_PER_S}/s", "not measured", None))
+    rss = (report.get("memory") or {}).get("workers_rss_mb") or []
+    if rss:
+        budgets.append(
+            _budget(
+                "a web worker's memory after the run",
+                f"RSS ≤ {WORKER_RSS_MB} MB",
+                f"largest {rss[0]:.0f} MB ({len(rss)} workers: {', '.join(f'{mb:.0f}' for mb in rss)} MB)",
+                rss[0] <= WORKER_RSS_MB,
+            )
+        )
+    else:
+        budgets.append(
+            _budget("a web worker's memory after the run", f"RSS ≤ {WORKER_RSS_MB} MB", "not measured", None)
+        )
     errors = report["errors"]
     budgets.append(_budget("errors", "0", str(errors), errors == 0))
     floor = (report.get("floor") or {}).get("rps")

@@ -318,6 +318,23 @@ class Server:
         _drop_queue(self.queue)
         return False
 
+    def workers_rss_mb(self) -> list[float]:
+        """Each gunicorn worker's resident memory now, in MB (Linux: /proc), largest first."""
+        return sorted((rss_mb(pid) for pid in child_pids(self.process.pid)), reverse=True)
+
+
+def child_pids(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in children.read_text().split()] if children.exists() else []
+
+
+def rss_mb(pid: int) -> float:
+    """A process's resident memory (VmRSS) in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
 
 def _drop_queue(queue: str) -> None:
     """Delete what the server queued for Celery (pledge mails): nobody must send them."""
@@ -998,6 +1015,8 @@ def run(options: Options) -> int:
         export, export_problems = time_export(server.base_url, fixture, options.password)
         problems.extend(export_problems)
         server_description = server.description
+        # After every phase, before gunicorn stops: what a worker holds after serving the run.
+        workers_rss = server.workers_rss_mb()
 
     _say("weekly digests of every office, one worker")
     try:
@@ -1032,6 +1051,7 @@ def run(options: Options) -> int:
         "queries": queries,
         "digests": digests,
         "export": export,
+        "memory": {"workers_rss_mb": workers_rss},
         "sample": {
             "district": {k: fixture["district"][k] for k in ("unit", "name", "schools")},
             "province": {k: fixture["province"][k] for k in ("unit", "name", "schools")},

@@ -524,3 +524,42 @@ def test_open_loop_users_take_their_count_and_pacing_from_the_plan(locustfile, m
     assert locustfile._open("OpenDistrictOfficer")[0] == 0
     for name in (*pages.OPEN_USERS, *pages.PLEDGE_USERS):
         assert issubclass(getattr(locustfile, name), locustfile.OpenUser)
+
+
+def test_the_memory_budget_reads_the_largest_worker():
+    within = {b["budget"]: b for b in _sample_report(memory={"workers_rss_mb": [210.5, 180.0]})["budgets"]}
+    budget = within["a web worker's memory after the run"]
+    assert budget["met"] is True and budget["measured"] == "largest 210 MB (2 workers: 210, 180 MB)"
+    over = {b["budget"]: b for b in _sample_report(memory={"workers_rss_mb": [320.0, 150.0]})["budgets"]}
+    assert over["a web worker's memory after the run"]["met"] is False
+    unread = {b["budget"]: b for b in _sample_report()["budgets"]}
+    assert unread["a web worker's memory after the run"]["met"] is None
+
+
+def test_workers_memory_is_read_from_the_children_of_the_server_process():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    # A parent holding two children, one of them with about 60 MB of its own.
+    code = (
+        "import subprocess, sys, time; "
+        "a = subprocess.Popen([sys.executable, '-c', 'b = bytearray(60_000_000); import time; time.sleep(30)']); "
+        "c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(30)']); time.sleep(30)"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 10
+        while len(runner.child_pids(parent.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+        server = SimpleNamespace(process=parent)
+        rss = runner.Server.workers_rss_mb(server)
+        assert len(rss) == 2
+        assert rss[0] > 55 > rss[1] > 1
+    finally:
+        for child in runner.child_pids(parent.pid):
+            os.kill(child, signal.SIGKILL)
+        parent.kill()
+        parent.wait()
